@@ -1,0 +1,113 @@
+/* chtype.c — parsing and printing of ClickHouse type names (see chtype.h). */
+#include "chtype.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct { const char *name; chtype_kind kind; int width; } chtype_names[] = {
+    {"String", CT_STRING, 0},
+    {"Int8", CT_INT8, 1}, {"Int16", CT_INT16, 2}, {"Int32", CT_INT32, 4}, {"Int64", CT_INT64, 8},
+    {"UInt8", CT_UINT8, 1}, {"UInt16", CT_UINT16, 2}, {"UInt32", CT_UINT32, 4}, {"UInt64", CT_UINT64, 8},
+    {"Float32", CT_FLOAT32, 4}, {"Float64", CT_FLOAT64, 8},
+    {"Bool", CT_BOOL, 1},
+    {"DateTime64", CT_DATETIME64, 8},
+};
+#define CHTYPE_NNAMES (sizeof(chtype_names) / sizeof(chtype_names[0]))
+
+int chtype_width(chtype_kind k) {
+    for (size_t i = 0; i < CHTYPE_NNAMES; i++)
+        if (chtype_names[i].kind == k) return chtype_names[i].width;
+    return 0;
+}
+
+typedef struct { const char *p, *end; } chtype_cursor;
+
+static void chtype_ws(chtype_cursor *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t')) c->p++;
+}
+
+static int chtype_eat(chtype_cursor *c, char ch) {
+    chtype_ws(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return 1;
+    }
+    return 0;
+}
+
+static size_t chtype_ident(chtype_cursor *c) {
+    chtype_ws(c);
+    const char *s = c->p;
+    while (c->p < c->end && ((*c->p >= 'A' && *c->p <= 'Z') || (*c->p >= 'a' && *c->p <= 'z') || (*c->p >= '0' && *c->p <= '9')))
+        c->p++;
+    return (size_t)(c->p - s);
+}
+
+/* "(P)" or "(P, 'Zone')" after DateTime64. */
+static int chtype_dt64_args(chtype_cursor *c, chtype *t, const char **why) {
+    t->precision = 3;  /* ClickHouse's default when no precision is written */
+    if (!chtype_eat(c, '(')) return 0;
+    chtype_ws(c);
+    if (c->p >= c->end || *c->p < '0' || *c->p > '9') return *why = "DateTime64 precision must be a digit 0-9", -1;
+    t->precision = *c->p++ - '0';
+    if (chtype_eat(c, ',')) {
+        if (!chtype_eat(c, '\'')) return *why = "DateTime64 time zone must be quoted", -1;
+        const char *z = c->p;
+        while (c->p < c->end && *c->p != '\'') c->p++;
+        size_t zn = (size_t)(c->p - z);
+        if (c->p == c->end || zn == 0 || zn >= sizeof(t->tz)) return *why = "bad DateTime64 time zone", -1;
+        memcpy(t->tz, z, zn);
+        t->tz[zn] = 0;
+        c->p++;
+    }
+    if (!chtype_eat(c, ')')) return *why = "expected ')' after DateTime64 arguments", -1;
+    return 0;
+}
+
+static int chtype_base(chtype_cursor *c, chtype *t, const char **why) {
+    chtype_ws(c);
+    const char *name = c->p;
+    size_t n = chtype_ident(c);
+    for (size_t i = 0; i < CHTYPE_NNAMES; i++) {
+        if (strlen(chtype_names[i].name) == n && memcmp(chtype_names[i].name, name, n) == 0) {
+            t->kind = chtype_names[i].kind;
+            return t->kind == CT_DATETIME64 ? chtype_dt64_args(c, t, why) : 0;
+        }
+    }
+    *why = "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P) or Nullable of one)";
+    return -1;
+}
+
+int chtype_parse(const char *s, size_t n, chtype *t, const char **why) {
+    chtype_cursor c = {s, s + n};
+    memset(t, 0, sizeof(*t));
+    chtype_ws(&c);
+    const char *save = c.p;
+    size_t idn = chtype_ident(&c);
+    if (idn == 8 && memcmp(save, "Nullable", 8) == 0 && chtype_eat(&c, '(')) {
+        t->nullable = 1;
+        if (chtype_base(&c, t, why) < 0) return -1;
+        if (!chtype_eat(&c, ')')) return *why = "expected ')' closing Nullable(", -1;
+    } else {
+        c.p = save;
+        if (chtype_base(&c, t, why) < 0) return -1;
+    }
+    chtype_ws(&c);
+    if (c.p != c.end) return *why = "unexpected text after the type", -1;
+    return 0;
+}
+
+size_t chtype_format(const chtype *t, char *buf, size_t cap) {
+    const char *name = "?";
+    for (size_t i = 0; i < CHTYPE_NNAMES; i++)
+        if (chtype_names[i].kind == t->kind) name = chtype_names[i].name;
+    char inner[96];
+    if (t->kind == CT_DATETIME64 && t->tz[0])
+        snprintf(inner, sizeof(inner), "DateTime64(%d, '%s')", t->precision, t->tz);
+    else if (t->kind == CT_DATETIME64)
+        snprintf(inner, sizeof(inner), "DateTime64(%d)", t->precision);
+    else
+        snprintf(inner, sizeof(inner), "%s", name);
+    int len = t->nullable ? snprintf(buf, cap, "Nullable(%s)", inner) : snprintf(buf, cap, "%s", inner);
+    return len < 0 ? 0 : (size_t)len < cap ? (size_t)len : cap - 1;
+}

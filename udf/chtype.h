@@ -1,0 +1,39 @@
+/* chtype.h — the ClickHouse column types our functions accept and return.
+ *
+ * One descriptor serves three jobs: parsing the types a user writes in a
+ * `--field name:Type` option, choosing how a value is encoded in each
+ * format, and printing the SQL signature (`--signature`) that the function's
+ * XML must declare. */
+#ifndef CDC_CHTYPE_H
+#define CDC_CHTYPE_H
+
+#include <stddef.h>
+
+typedef enum chtype_kind {
+    CT_STRING,
+    CT_INT8, CT_INT16, CT_INT32, CT_INT64,
+    CT_UINT8, CT_UINT16, CT_UINT32, CT_UINT64,
+    CT_FLOAT32, CT_FLOAT64,
+    CT_BOOL,
+    CT_DATETIME64
+} chtype_kind;
+
+typedef struct chtype {
+    chtype_kind kind;
+    int nullable;
+    int precision;        /* DateTime64 only: 0..9 */
+    char tz[48];          /* DateTime64 only: optional time zone name, "" if none */
+} chtype;
+
+/* Parse "Nullable(DateTime64(6, 'UTC'))" and friends; whitespace tolerant.
+ * Returns 0, or -1 with *why. */
+int chtype_parse(const char *s, size_t n, chtype *t, const char **why);
+/* Write the canonical SQL spelling into buf; returns its length. */
+size_t chtype_format(const chtype *t, char *buf, size_t cap);
+
+static inline int chtype_is_signed(chtype_kind k) { return k >= CT_INT8 && k <= CT_INT64; }
+static inline int chtype_is_unsigned(chtype_kind k) { return k >= CT_UINT8 && k <= CT_UINT64; }
+/* Width in bytes of a fixed-size type (Bool 1, DateTime64 8); 0 for String. */
+int chtype_width(chtype_kind k);
+
+#endif

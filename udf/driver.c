@@ -1,0 +1,207 @@
+/* driver.c — command line, process set-up and the row loop (see driver.h). */
+#include "driver.h"
+#include "fatal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define UDF_PIPE_BYTES (1 << 20)
+
+typedef struct udf_options {
+    fmt_kind fmt;
+    int chunked;
+    int help, version, signature;
+} udf_options;
+
+void udf_sig_arg(udf_signature *sig, const char *name, const char *type) {
+    const char *why;
+    if (sig->nargs == UDF_MAX_ARGS) fatal_exit(EXIT_USAGE, "too many arguments");
+    if (chtype_parse(type, strlen(type), &sig->args[sig->nargs], &why) < 0)
+        fatal_exit(EXIT_USAGE, "argument type '%s': %s", type, why);
+    sig->arg_names[sig->nargs++] = name;
+}
+
+void udf_sig_result(udf_signature *sig, const char *name, const char *type) {
+    const char *why;
+    if (sig->nresults == UDF_MAX_RESULTS) fatal_exit(EXIT_USAGE, "too many result fields (at most %d)", UDF_MAX_RESULTS);
+    if (chtype_parse(type, strlen(type), &sig->results[sig->nresults], &why) < 0)
+        fatal_exit(EXIT_USAGE, "result type '%s': %s", type, why);
+    sig->result_names[sig->nresults++] = name;
+}
+
+size_t udf_signature_return_type(const udf_signature *sig, char *buf, size_t cap) {
+    size_t len = 0;
+    char t[96];
+    if (!sig->tuple) return chtype_format(&sig->results[0], buf, cap);
+    len += (size_t)snprintf(buf + len, cap - len, "Tuple(");
+    for (int i = 0; i < sig->nresults && len < cap; i++) {
+        chtype_format(&sig->results[i], t, sizeof(t));
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s %s", i ? ", " : "", sig->result_names[i], t);
+    }
+    if (len < cap) len += (size_t)snprintf(buf + len, cap - len, ")");
+    return len < cap ? len : cap - 1;
+}
+
+/* A UDF process must not keep the server's files open (sockets, parts). */
+static void udf_close_inherited_fds(void) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long fd = 3; fd < (max > 0 ? max : 1024); fd++) close((int)fd);
+}
+
+static void udf_usage(const udf_function *fn, const udf_signature *sig, FILE *out) {
+    char rt[4096];
+    udf_signature_return_type(sig, rt, sizeof(rt));
+    fprintf(out, "%s — %s\n\nusage: %s [--format TabSeparated|RowBinary] [--chunked] [options]\n\n", fn->name, fn->summary, fn->name);
+    fprintf(out, "SQL signature:\n  %s(", fn->name);
+    for (int i = 0; i < sig->nargs; i++) {
+        char t[96];
+        chtype_format(&sig->args[i], t, sizeof(t));
+        fprintf(out, "%s%s %s", i ? ", " : "", sig->arg_names[i], t);
+    }
+    fprintf(out, ") -> %s\n\n", rt);
+    fprintf(out,
+            "common options:\n"
+            "  --format F     TabSeparated (default) or RowBinary: must match <format> in the XML\n"
+            "  --chunked      executable_pool with <send_chunk_header>1</send_chunk_header>:\n"
+            "                 each chunk starts with \"N\\n\" and is answered with exactly N rows\n"
+            "  --signature    print the return type the function's XML must declare\n"
+            "  --help, --version\n");
+    if (fn->options_help) fprintf(out, "\n%s options:\n%s", fn->name, fn->options_help);
+    fprintf(out, "\nexample:\n  echo '<row>' | %s --format TabSeparated\n", fn->name);
+}
+
+/* Removes the driver's options from argv, leaving the function's own. */
+static int udf_parse_common(int *argc, char **argv, udf_options *o) {
+    int out = 1;
+    o->fmt = FMT_TSV;
+    o->chunked = o->help = o->version = o->signature = 0;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        const char *fmt = NULL;
+        if (!strcmp(a, "--format") && i + 1 < *argc) fmt = argv[++i];
+        else if (!strncmp(a, "--format=", 9)) fmt = a + 9;
+        else if (!strcmp(a, "--chunked") || !strcmp(a, "--send-chunk-header")) o->chunked = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) o->help = 1;
+        else if (!strcmp(a, "--version")) o->version = 1;
+        else if (!strcmp(a, "--signature")) o->signature = 1;
+        else argv[out++] = argv[i];
+        if (fmt) {
+            int f = fmt_from_name(fmt);
+            if (f < 0) {
+                fprintf(stderr, "%s: unknown format '%s' (TabSeparated or RowBinary)\n", argv[0], fmt);
+                return -1;
+            }
+            o->fmt = (fmt_kind)f;
+        }
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
+typedef struct udf_loop {
+    const udf_function *fn;
+    const udf_signature *sig;
+    in_reader in;
+    io_writer out;
+    res_writer res;
+    arena scratch;
+    udf_value vals[UDF_MAX_ARGS];
+} udf_loop;
+
+/* 1 = answered a row, 0 = input ended before it; framing errors exit. */
+static int udf_one_row(udf_loop *l) {
+    int rc = in_read_row(&l->in, l->vals);
+    if (rc == 0) return 0;
+    if (rc < 0) {
+        io_flush(&l->out);
+        fatal_exit(EXIT_FRAMING, "%s", l->in.error);
+    }
+    arena_reset(&l->scratch);
+    res_row_begin(&l->res);
+    l->fn->row(l->fn->self, l->vals, &l->res, &l->scratch);
+    int fields = res_row_end(&l->res);
+    if (fields != l->sig->nresults)
+        fatal_exit(EXIT_SOFTWARE_BUG, "internal error: wrote %d result fields, signature has %d", fields, l->sig->nresults);
+    return 1;
+}
+
+static void udf_block_end(udf_loop *l) {
+    if (l->fn->block_end) l->fn->block_end(l->fn->self);
+    io_flush(&l->out);
+}
+
+static void udf_loop_rows(udf_loop *l) {
+    while (udf_one_row(l)) {}
+    udf_block_end(l);
+}
+
+static void udf_loop_chunks(udf_loop *l) {
+    uint64_t rows;
+    int rc;
+    while ((rc = in_read_chunk_header(&l->in, &rows)) > 0) {
+        for (uint64_t i = 0; i < rows; i++) {
+            if (!udf_one_row(l)) {
+                io_flush(&l->out);
+                fatal_exit(EXIT_FRAMING, "chunk header announced %llu rows but input ended after %llu",
+                           (unsigned long long)rows, (unsigned long long)i);
+            }
+        }
+        udf_block_end(l);
+    }
+    if (rc < 0) fatal_exit(EXIT_FRAMING, "%s", l->in.error);
+}
+
+int udf_run(const udf_function *fn, int argc, char **argv) {
+    udf_options o;
+    udf_signature sig;
+    char why[512] = "";
+    memset(&sig, 0, sizeof(sig));
+    fatal_progname = fn->name;
+    if (udf_parse_common(&argc, argv, &o) < 0) return EXIT_USAGE;
+    if (fn->configure(fn->self, argc, argv, &sig, why, sizeof(why)) < 0) {
+        fprintf(stderr, "%s: %s\n(try --help)\n", fn->name, why);
+        return EXIT_USAGE;
+    }
+    if (o.help) {
+        udf_usage(fn, &sig, stdout);
+        return 0;
+    }
+    if (o.version) {
+        printf("%s %s (clickhouse-cdc-udfs)\n", fn->name, CDC_VERSION);
+        return 0;
+    }
+    if (o.signature) {
+        char rt[4096];
+        udf_signature_return_type(&sig, rt, sizeof(rt));
+        puts(rt);
+        return 0;
+    }
+
+    udf_close_inherited_fds();
+    signal(SIGPIPE, SIG_IGN);  /* a closed stdout is reported by write() as EPIPE */
+    io_grow_pipe(0, UDF_PIPE_BYTES);
+    io_grow_pipe(1, UDF_PIPE_BYTES);
+
+    udf_loop l;
+    l.fn = fn;
+    l.sig = &sig;
+    in_init(&l.in, 0, o.fmt, sig.args, sig.nargs);
+    io_writer_init(&l.out, 1);
+    res_init(&l.res, &l.out, o.fmt, sig.tuple, sig.results, sig.nresults);
+    arena_init(&l.scratch);
+    if (o.chunked) udf_loop_chunks(&l);
+    else udf_loop_rows(&l);
+    arena_free(&l.scratch);
+    io_writer_free(&l.out);
+    in_free(&l.in);
+    return 0;
+}

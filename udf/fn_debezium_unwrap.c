@@ -1,0 +1,79 @@
+/* fn_debezium_unwrap.c — debezium_unwrap(message String) -> Tuple(op, row, …, error).
+ *
+ * One Debezium change event in, one flat row out: what a ReplacingMergeTree
+ * needs (row image, version, is_deleted) plus the source coordinates. */
+#include "debezium.h"
+#include "driver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const unwrap_fields[][2] = {
+    {"op", "String"},           {"row", "String"},          {"before", "String"},
+    {"after", "String"},        {"is_deleted", "UInt8"},    {"version", "UInt64"},
+    {"source_db", "String"},    {"source_schema", "String"}, {"source_table", "String"},
+    {"source_lsn", "UInt64"},   {"source_tx_id", "UInt64"}, {"source_ts_ms", "Int64"},
+    {"snapshot", "String"},     {"ts_ms", "Int64"},         {"error", "String"},
+};
+
+static int unwrap_configure(void *self, int argc, char **argv, udf_signature *sig, char *why, size_t cap) {
+    (void)self;
+    if (argc > 1) {
+        snprintf(why, cap, "unknown option '%s'", argv[1]);
+        return -1;
+    }
+    udf_sig_arg(sig, "message", "String");
+    sig->tuple = 1;
+    for (size_t i = 0; i < sizeof(unwrap_fields) / sizeof(unwrap_fields[0]); i++)
+        udf_sig_result(sig, unwrap_fields[i][0], unwrap_fields[i][1]);
+    return 0;
+}
+
+/* An object's JSON text, or '' when the image is absent or null. */
+static void unwrap_json(res_writer *out, const json_value *v) {
+    if (v->type == JSON_OBJECT && v->end) res_string(out, v->start, json_raw_len(v));
+    else res_string(out, "", 0);
+}
+
+static void unwrap_text(res_writer *out, const dbz_text *t) {
+    res_string(out, t->s ? t->s : "", t->s ? t->n : 0);
+}
+
+static void unwrap_row(void *self, const udf_value *args, res_writer *out, arena *a) {
+    dbz_event ev;
+    (void)self;
+    if (dbz_decode(args[0].s, args[0].n, a, &ev) != DBZ_CHANGE) {
+        /* Not a change: every column at its default, only the reason kept. */
+        dbz_kind kind = ev.kind;
+        char error[sizeof(ev.error)];
+        memcpy(error, ev.error, sizeof(error));
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = kind;
+        memcpy(ev.error, error, sizeof(error));
+    }
+    res_string(out, &ev.op, ev.op ? 1 : 0);
+    unwrap_json(out, dbz_row_image(&ev));
+    unwrap_json(out, &ev.before);
+    unwrap_json(out, &ev.after);
+    res_uint(out, ev.kind == DBZ_TOMBSTONE || ev.op == 'd');
+    res_uint(out, ev.version);
+    unwrap_text(out, &ev.source_db);
+    unwrap_text(out, &ev.source_schema);
+    unwrap_text(out, &ev.source_table);
+    res_uint(out, ev.source_lsn);
+    res_uint(out, ev.source_tx_id);
+    res_int(out, ev.source_ts_ms);
+    unwrap_text(out, &ev.snapshot);
+    res_int(out, ev.ts_ms);
+    res_string(out, ev.error, strlen(ev.error));
+}
+
+int main(int argc, char **argv) {
+    udf_function fn = {
+        .name = "debezium_unwrap",
+        .summary = "decode one Debezium change event (with or without the schema envelope) into typed columns",
+        .configure = unwrap_configure,
+        .row = unwrap_row,
+    };
+    return udf_run(&fn, argc, argv);
+}

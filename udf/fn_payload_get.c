@@ -1,0 +1,65 @@
+/* fn_payload_get.c — payload_get(json String, path String) -> Nullable(String).
+ *
+ * The ad-hoc form of payload_extract for exploring a topic: one value by a
+ * dot path (descending into JSON held in strings).  A string comes back
+ * decoded, any other value as its JSON text; missing, null or unreadable
+ * input gives NULL, and unreadable input is reported on stderr once per
+ * block rather than per row. */
+#include "driver.h"
+#include "fatal.h"
+#include "json.h"
+
+#include <stdio.h>
+
+typedef struct pg_state { long bad_rows; const char *first_reason; } pg_state;
+
+static int pg_configure(void *self, int argc, char **argv, udf_signature *sig, char *why, size_t cap) {
+    (void)self;
+    if (argc > 1) {
+        snprintf(why, cap, "unknown option '%s'", argv[1]);
+        return -1;
+    }
+    udf_sig_arg(sig, "json", "String");
+    udf_sig_arg(sig, "path", "String");
+    udf_sig_result(sig, "value", "Nullable(String)");
+    return 0;
+}
+
+static void pg_row(void *self, const udf_value *args, res_writer *out, arena *a) {
+    pg_state *st = self;
+    json_value root, v;
+    json_error err = {0, 0};
+    int rc = json_open(args[0].s, args[0].n, &root, &err);
+    if (rc == 0) rc = json_lookup(&root, args[1].s, args[1].n, a, &v, &err) == JSON_FOUND ? 0 : -1;
+    if (rc == 0 && v.type != JSON_NULL) {
+        const char *s;
+        size_t n;
+        if (v.type == JSON_STRING ? json_string(&v, a, &s, &n, &err) == 0
+                                  : json_finish(&v, &err) == 0 && (s = v.start, n = json_raw_len(&v), 1)) {
+            res_string(out, s, n);
+            return;
+        }
+    }
+    if (err.msg && !st->bad_rows++) st->first_reason = err.msg;
+    res_null(out);
+}
+
+static void pg_block_end(void *self) {
+    pg_state *st = self;
+    if (st->bad_rows)
+        warnx_line("%ld row(s) in this block were not valid JSON (first: %s); answered NULL", st->bad_rows, st->first_reason);
+    st->bad_rows = 0;
+}
+
+int main(int argc, char **argv) {
+    static pg_state state;
+    udf_function fn = {
+        .name = "payload_get",
+        .summary = "one value from JSON by a dot path, descending into JSON held in strings",
+        .configure = pg_configure,
+        .row = pg_row,
+        .block_end = pg_block_end,
+        .self = &state,
+    };
+    return udf_run(&fn, argc, argv);
+}
