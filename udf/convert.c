@@ -90,8 +90,8 @@ static const char *conv_type_name(const chtype *t, arena *a) {
 /* Integers are exact; integral decimals such as 5.0 or 1e3 are accepted
  * too.  Sign and magnitude are kept apart so that UInt64's maximum fits. */
 static int conv_write_integer(res_writer *out, const chtype *t, const conv_text *txt, arena *a, const char **why) {
-    int neg;
-    uint64_t mag;
+    int neg = 0;
+    uint64_t mag = 0;
     int rc = conv_parse_int(txt, &neg, &mag);
     if (rc < 0) {
         double d;

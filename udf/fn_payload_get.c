@@ -29,18 +29,18 @@ static void pg_row(void *self, const udf_value *args, res_writer *out, arena *a)
     pg_state *st = self;
     json_value root, v;
     json_error err = {0, 0};
-    int rc = json_open(args[0].s, args[0].n, &root, &err);
-    if (rc == 0) rc = json_lookup(&root, args[1].s, args[1].n, a, &v, &err) == JSON_FOUND ? 0 : -1;
-    if (rc == 0 && v.type != JSON_NULL) {
-        const char *s;
-        size_t n;
-        if (v.type == JSON_STRING ? json_string(&v, a, &s, &n, &err) == 0
-                                  : json_finish(&v, &err) == 0 && (s = v.start, n = json_raw_len(&v), 1)) {
-            res_string(out, s, n);
-            return;
-        }
+    const char *s;
+    size_t n;
+    int rc = json_open(args[0].s, args[0].n, &root, &err) < 0 ? JSON_ERR
+                                                              : json_lookup(&root, args[1].s, args[1].n, a, &v, &err);
+    if (rc == JSON_FOUND && v.type == JSON_STRING && json_string(&v, a, &s, &n, &err) < 0) rc = JSON_ERR;
+    if (rc == JSON_FOUND && v.type != JSON_STRING && json_finish(&v, &err) < 0) rc = JSON_ERR;
+    if (rc == JSON_FOUND && v.type != JSON_NULL) {
+        if (v.type != JSON_STRING) s = v.start, n = json_raw_len(&v);
+        res_string(out, s, n);
+        return;
     }
-    if (err.msg && !st->bad_rows++) st->first_reason = err.msg;
+    if (rc == JSON_ERR && !st->bad_rows++) st->first_reason = err.msg ? err.msg : "malformed";
     res_null(out);
 }
 
