@@ -40,9 +40,11 @@ int dbz_envelope(json_value *root, json_value *payload, json_value *schema, json
             *payload = v;
             has_payload = 1;
             if (v.type == JSON_OBJECT && json_finish(payload, err) < 0) return -1;
+            json_iter_resume(&it, payload);
         } else if (KEY_IS(&k, "schema")) {
             *schema = v;
             if (v.type == JSON_OBJECT && json_finish(schema, err) < 0) return -1;
+            json_iter_resume(&it, schema);
         } else if (it.count == 1) {
             return 0;
         } else {
@@ -143,6 +145,7 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
             json_value *dst = KEY_IS(&k, "before") ? &ev->before : &ev->after;
             *dst = v;
             if (json_finish(dst, err) < 0) return -1;
+            json_iter_resume(&it, dst);
         } else if (KEY_IS(&k, "source")) {
             ev->source = v;
             if (dbz_read_source(ev, &ev->source, a, x, err) < 0) return -1;
@@ -166,6 +169,7 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
             seen->schema = 1;
             ev->schema = v;
             if (v.type == JSON_OBJECT && json_finish(&ev->schema, err) < 0) return -1;
+            json_iter_resume(&it, &ev->schema);
         } else {
             seen->other++;
         }

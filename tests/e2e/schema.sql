@@ -1,0 +1,157 @@
+-- Schema for the real end-to-end CDC stack (tests/e2e/stack.sh).
+-- Loaded before the Debezium connectors start. Every table keeps
+-- REPLICA IDENTITY DEFAULT (primary key only), so:
+--   * UPDATE events carry no "before" image,
+--   * DELETE events carry a "before" with only the key columns set,
+--   * an UPDATE that does not touch an out-of-line TOASTed value carries the
+--     placeholder "__debezium_unavailable_value" for that column.
+-- Timestamps are explicit literals wherever possible so regenerated fixtures
+-- differ only in LSNs / txIds / ts_ms.
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+
+-- ============================================================== experiments
+CREATE TABLE assignments (
+    id             bigint      PRIMARY KEY,
+    experiment_id  bigint      NOT NULL,
+    user_id        text        NOT NULL,
+    variant_id     bigint      NOT NULL,
+    variant_key    text        NOT NULL,
+    assigned_at    timestamptz NOT NULL
+);
+
+CREATE TABLE events (
+    id             bigint           PRIMARY KEY,
+    experiment_id  bigint           NOT NULL,
+    user_id        text             NOT NULL,
+    variant_id     bigint,
+    event_type     text             NOT NULL,
+    value          double precision,
+    properties     jsonb,
+    occurred_at    timestamptz      NOT NULL
+);
+
+-- Transactional outbox. payload is JSON *text* (not jsonb), so in Kafka it is a
+-- JSON string inside the Debezium JSON (double-encoded), like most real outboxes.
+-- payload = {"id","experiment_id","user_id","variant_id","variant_key","event_type",
+--            "timestamp","assignment_at","properties":{"page","device","value","score"},
+--            "session_id"}
+CREATE TABLE outbox_events (
+    id              uuid        PRIMARY KEY,
+    aggregate_type  text        NOT NULL,
+    aggregate_id    text        NOT NULL,
+    event_type      text        NOT NULL,
+    payload         text        NOT NULL,
+    created_at      timestamptz NOT NULL
+);
+
+-- ============================================================== adtech
+CREATE TABLE advertiser (
+    id          bigint      PRIMARY KEY,
+    name        text        NOT NULL,
+    country     char(2)     NOT NULL,
+    currency    char(3)     NOT NULL DEFAULT 'USD',
+    is_active   boolean     NOT NULL DEFAULT true,
+    created_at  timestamptz NOT NULL
+);
+
+CREATE TABLE campaign (
+    id             bigint         PRIMARY KEY,
+    advertiser_id  bigint         NOT NULL REFERENCES advertiser (id),
+    name           text           NOT NULL,
+    status         text           NOT NULL,
+    daily_budget   numeric(14, 2) NOT NULL,   -- money
+    cpm_bid        numeric(10, 4) NOT NULL,   -- money per mille
+    start_date     date           NOT NULL,
+    end_date       date,
+    created_at     timestamptz    NOT NULL
+);
+
+CREATE TABLE impressions (
+    id           bigint         PRIMARY KEY,
+    campaign_id  bigint         NOT NULL REFERENCES campaign (id),
+    request_id   uuid           NOT NULL,
+    user_id      text,
+    country      char(2),
+    device       text,
+    cost         numeric(12, 6) NOT NULL,     -- money: price of this impression
+    shown_at     timestamptz    NOT NULL
+);
+
+CREATE TABLE clicks (
+    id             bigint         PRIMARY KEY,
+    impression_id  bigint         NOT NULL REFERENCES impressions (id),
+    campaign_id    bigint         NOT NULL REFERENCES campaign (id),
+    cpc            numeric(10, 4) NOT NULL,   -- money: cost per click
+    clicked_at     timestamptz    NOT NULL
+);
+
+-- ============================================================== awkward types
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+
+CREATE TABLE type_zoo (
+    id          integer          PRIMARY KEY,
+    num_fixed   numeric(12, 4),              -- Decimal (scale 4) -> base64 bytes
+    num_free    numeric,                     -- VariableScaleDecimal {"scale","value"}
+    ts          timestamp,                   -- MicroTimestamp (µs since epoch, no zone)
+    ts_tz       timestamptz,                 -- ZonedTimestamp (ISO-8601 string, UTC)
+    d           date,                        -- Date (days since epoch)
+    t           time,                        -- MicroTime (µs since midnight)
+    doc         jsonb,                       -- io.debezium.data.Json (JSON text in a string)
+    uid         uuid,                        -- io.debezium.data.Uuid (string)
+    flag        boolean,
+    tags        text[],                      -- JSON array of strings
+    mood        mood,                        -- io.debezium.data.Enum (string)
+    small       smallint,
+    big         bigint,
+    dbl         double precision,            -- incl. NaN / Infinity
+    bytes       bytea,                       -- base64 string
+    span        interval,                    -- MicroDuration (µs)
+    big_text    text                         -- > 8 kB, stored out of line (TOAST)
+);
+-- EXTERNAL = out-of-line TOAST without compression: the big value is guaranteed to
+-- live in the TOAST table, so an UPDATE that does not touch it makes pgoutput send
+-- "unchanged toast" and Debezium emit __debezium_unavailable_value.
+ALTER TABLE type_zoo ALTER COLUMN big_text SET STORAGE EXTERNAL;
+
+-- Written last by the workload: capture.sh waits for it on both connectors, so
+-- every earlier change is known to have reached Kafka. Not kept as a fixture.
+CREATE TABLE e2e_marker (
+    id     integer PRIMARY KEY,
+    token  text    NOT NULL
+);
+
+ALTER TABLE assignments   REPLICA IDENTITY DEFAULT;
+ALTER TABLE events        REPLICA IDENTITY DEFAULT;
+ALTER TABLE outbox_events REPLICA IDENTITY DEFAULT;
+ALTER TABLE advertiser    REPLICA IDENTITY DEFAULT;
+ALTER TABLE campaign      REPLICA IDENTITY DEFAULT;
+ALTER TABLE impressions   REPLICA IDENTITY DEFAULT;
+ALTER TABLE clicks        REPLICA IDENTITY DEFAULT;
+ALTER TABLE type_zoo      REPLICA IDENTITY DEFAULT;
+ALTER TABLE e2e_marker    REPLICA IDENTITY DEFAULT;
+
+-- Deterministic ~8.2 kB incompressible-looking text (257 md5 hex digests).
+CREATE FUNCTION e2e_big_text(seed text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT string_agg(md5(seed || i::text), '' ORDER BY i) FROM generate_series(1, 257) AS i
+$$;
+
+-- Outbox payload builder (JSON text, keys in a stable order).
+CREATE FUNCTION e2e_outbox_payload(
+    p_id uuid, p_experiment_id bigint, p_user_id text, p_variant_id bigint, p_variant_key text,
+    p_event_type text, p_ts timestamptz, p_assignment_at timestamptz,
+    p_page text, p_device text, p_value numeric, p_score double precision, p_session_id text
+) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT json_build_object(
+        'id', p_id,
+        'experiment_id', p_experiment_id,
+        'user_id', p_user_id,
+        'variant_id', p_variant_id,
+        'variant_key', p_variant_key,
+        'event_type', p_event_type,
+        'timestamp', to_char(p_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'assignment_at', to_char(p_assignment_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'properties', json_build_object('page', p_page, 'device', p_device, 'value', p_value, 'score', p_score),
+        'session_id', p_session_id
+    )::text
+$$;
