@@ -95,27 +95,18 @@ void res_float(res_writer *r, double v) {
     io_write(r->w, buf, (size_t)n);
 }
 
-/* DateTime64 as text is written as epoch seconds with a fraction, quoted:
- * ClickHouse reads that form the same in every server time zone, which a
- * calendar date-time would not. */
+/* DateTime64 as text is written as its raw tick count, unquoted: ClickHouse
+ * reads that form the same in every server time zone and for every value
+ * (a quoted short number would be taken for a date, a calendar text would
+ * be read in the server's zone). */
 void res_datetime64(res_writer *r, int64_t ticks) {
-    const chtype *t = res_open(r);
+    res_open(r);
     if (r->fmt == FMT_ROWBINARY) {
         rb_write_le(r->w, (uint64_t)ticks, 8);
         return;
     }
-    uint64_t scale = 1;
-    for (int i = 0; i < t->precision; i++) scale *= 10;
-    uint64_t mag = ticks < 0 ? (uint64_t)0 - (uint64_t)ticks : (uint64_t)ticks;
-    char buf[48];
-    int n;
-    const char *q = r->tuple ? "'" : "";
-    if (t->precision)
-        n = snprintf(buf, sizeof(buf), "%s%s%" PRIu64 ".%0*" PRIu64 "%s", q, ticks < 0 ? "-" : "",
-                     mag / scale, t->precision, mag % scale, q);
-    else
-        n = snprintf(buf, sizeof(buf), "%s%s%" PRIu64 "%s", q, ticks < 0 ? "-" : "", mag, q);
-    io_write(r->w, buf, (size_t)n);
+    char buf[24];
+    io_write(r->w, buf, (size_t)snprintf(buf, sizeof(buf), "%" PRId64, ticks));
 }
 
 void res_null(res_writer *r) {
