@@ -253,3 +253,21 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
 const json_value *dbz_row_image(const dbz_event *ev) {
     return ev->op == 'd' ? &ev->before : &ev->after;
 }
+
+int dbz_row_object(json_value *event, json_value *row, char *op, json_error *err) {
+    json_iter it;
+    json_value k, v, before = {0}, after = {0};
+    int rc;
+    *op = 0;
+    row->type = JSON_NONE;
+    if (event->type != JSON_OBJECT) return 0;
+    if (json_iter_init(&it, event, err) < 0) return -1;
+    while ((rc = json_iter_member(&it, &k, &v)) > 0) {
+        if (KEY_IS(&k, "before")) before = v;
+        else if (KEY_IS(&k, "after")) after = v;
+        else if (KEY_IS(&k, "op") && v.type == JSON_STRING && json_raw_len(&v) == 3) *op = v.start[1];
+    }
+    if (rc < 0) return -1;
+    *row = *op == 'd' ? before : after;
+    return 0;
+}

@@ -50,6 +50,11 @@ int dbz_is_blank(const char *s, size_t n);
  * (-1 on malformed JSON, err filled). */
 int dbz_envelope(json_value *root, json_value *payload, json_value *schema, json_error *err);
 
+/* One pass over a change object (bare, or an envelope's payload): *row is
+ * the image a ReplacingMergeTree keeps — after, or before for op 'd' —
+ * JSON_NONE when absent; *op gets the op letter or 0.  0, or -1 (err). */
+int dbz_row_object(json_value *event, json_value *row, char *op, json_error *err);
+
 /* The row image a ReplacingMergeTree should keep: after, or before for a delete. */
 const json_value *dbz_row_image(const dbz_event *ev);
 

@@ -8,7 +8,8 @@
  * fields.  Paths are dot-separated, descend into JSON held in strings (the
  * outbox payload), and are relative to the Debezium payload when the message
  * carries the schema envelope.  A field path starting with "$." is taken
- * from the event itself instead of from --path. */
+ * from the event itself instead of from --path.  `--path @row` names the
+ * Debezium row image: `after`, or `before` for a delete. */
 #include "debezium.h"
 #include "convert.h"
 #include "driver.h"
@@ -32,7 +33,8 @@ typedef struct pe_config {
 
 static const char pe_options[] =
     "  --path P            dot-separated path to the object the fields are read from\n"
-    "                      (e.g. after.payload; JSON held in a string is descended into)\n"
+    "                      (e.g. after.payload; JSON held in a string is descended into);\n"
+    "                      @row = the Debezium row image (after, or before for a delete)\n"
     "  --field NAME:TYPE[=PATH]\n"
     "                      one result column (repeat).  TYPE: String, Int8-64, UInt8-64,\n"
     "                      Float32/64, Bool, DateTime64(P), or Nullable of one.\n"
@@ -129,6 +131,16 @@ static int pe_locate(json_value *from, const char *path, size_t n, arena *a, jso
     return 0;
 }
 
+/* The object the fields are read from: --path, or the row image for @row. */
+static int pe_find_base(const pe_config *c, json_value *event, arena *a, json_value *base, char *err, size_t cap) {
+    if (strcmp(c->path, "@row") != 0) return pe_locate(event, c->path, strlen(c->path), a, base, err, cap);
+    json_error je = {0, 0};
+    char op;
+    if (dbz_row_object(event, base, &op, &je) == 0) return 0;
+    snprintf(err, cap, "invalid JSON: %s", je.msg ? je.msg : "malformed");
+    return -1;
+}
+
 static void pe_row(void *self, const udf_value *args, res_writer *out, arena *a) {
     pe_config *c = self;
     char err[1024] = "";
@@ -142,7 +154,7 @@ static void pe_row(void *self, const udf_value *args, res_writer *out, arena *a)
     }
     if (root.type == JSON_NULL || (env && event.type == JSON_NULL)) return pe_default_row(c, out, "");
     if (!env) event = root;
-    if (pe_locate(&event, c->path, strlen(c->path), a, &base, err, sizeof(err)) < 0) return pe_default_row(c, out, err);
+    if (pe_find_base(c, &event, a, &base, err, sizeof(err)) < 0) return pe_default_row(c, out, err);
     for (int i = 0; i < c->nfields; i++) {
         const pe_field *f = &c->fields[i];
         json_value v = {0};
