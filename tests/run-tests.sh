@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what it needs, builds
+# twice (normal, and ASan+UBSan), runs the unit tests in both builds and the
+# integration tests in the embedded ClickHouse engine against both the normal
+# and the sanitized binaries.  `tests/run-tests.sh e2e` also runs the real
+# PostgreSQL -> Debezium -> Kafka -> ClickHouse test (label e2e).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc)
+"$root/tests/tools/bootstrap.sh"
+
+cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$root/build" -j "$jobs"
+cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCDC_SANITIZE=ON >/dev/null
+cmake --build "$root/build-asan" -j "$jobs"
+
+export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== unit tests (normal build)"
+(cd "$root/build" && ctest -L unit --output-on-failure -j "$jobs")
+echo "== unit tests (ASan+UBSan build)"
+(cd "$root/build-asan" && ctest -L unit --output-on-failure -j "$jobs")
+echo "== integration tests in ClickHouse (normal binaries)"
+(cd "$root/build" && ctest -L integration --output-on-failure)
+echo "== integration tests in ClickHouse (ASan+UBSan binaries)"
+(cd "$root/build" && CDC_TEST_SCRIPTS_DIR="$root/build-asan/user_scripts" \
+    ctest -L integration -R '^test_clickhouse_' --output-on-failure)
+if [ "${1:-}" = "e2e" ] || [ -n "${CDC_RUN_E2E:-}" ]; then
+    echo "== end to end: PostgreSQL -> Debezium -> Kafka -> ClickHouse"
+    (cd "$root/build" && ctest -L e2e --output-on-failure)
+fi
