@@ -61,27 +61,26 @@ char *chs_query(chs_session *s, const char *sql, const char *format, size_t *len
     return out;
 }
 
-int chs_exec(chs_session *s, const char *sql) {
+/* A statement's TabSeparated output, or NULL after printing the error. */
+static char *chs_query_reported(chs_session *s, const char *sql) {
     char *err = NULL;
     char *out = chs_query(s, sql, "TabSeparated", NULL, &err);
     if (!out) {
         fprintf(stderr, "chsession: statement failed:\n%s\nerror: %s\n", sql, err ? err : "?");
         free(err);
-        return -1;
     }
+    return out;
+}
+
+int chs_exec(chs_session *s, const char *sql) {
+    char *out = chs_query_reported(s, sql);
     free(out);
-    return 0;
+    return out ? 0 : -1;
 }
 
 long long chs_scalar(chs_session *s, const char *sql) {
-    char *err = NULL;
-    char *out = chs_query(s, sql, "TabSeparated", NULL, &err);
-    if (!out) {
-        fprintf(stderr, "chsession: query failed:\n%s\nerror: %s\n", sql, err ? err : "?");
-        free(err);
-        return -1;
-    }
-    long long v = strtoll(out, NULL, 10);
+    char *out = chs_query_reported(s, sql);
+    long long v = out ? strtoll(out, NULL, 10) : -1;
     free(out);
     return v;
 }
