@@ -74,8 +74,9 @@ static char *chs_query_reported(chs_session *s, const char *sql) {
 
 int chs_exec(chs_session *s, const char *sql) {
     char *out = chs_query_reported(s, sql);
+    int rc = out ? 0 : -1;
     free(out);
-    return out ? 0 : -1;
+    return rc;
 }
 
 long long chs_scalar(chs_session *s, const char *sql) {
