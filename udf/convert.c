@@ -2,6 +2,7 @@
 #include "convert.h"
 #include "timestamp.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,7 +68,8 @@ static int conv_parse_double(const conv_text *t, arena *a, double *out) {
     char *z = arena_strdup(a, t->s, t->n);
     char *end;
     *out = strtod(z, &end);
-    return end == z + t->n && !(t->s[0] == ' ' || t->s[0] == '\t') ? 0 : -1;
+    /* strtod also skips leading whitespace and reads hexadecimal: neither is decimal text */
+    return end == z + t->n && !isspace((unsigned char)t->s[0]) && !memchr(t->s, 'x', t->n) && !memchr(t->s, 'X', t->n) ? 0 : -1;
 }
 
 static void conv_int_range(chtype_kind k, int64_t *lo, uint64_t *hi) {
@@ -95,13 +97,13 @@ static int conv_write_integer(res_writer *out, const chtype *t, const conv_text 
     int rc = conv_parse_int(txt, &neg, &mag);
     if (rc < 0) {
         double d;
-        if (conv_parse_double(txt, a, &d) < 0 || d != floor(d) || fabs(d) >= 1.8446744073709552e19) {
+        if (conv_parse_double(txt, a, &d) < 0 || d != floor(d)) {
             res_null(out);
             return conv_fail(why, a, txt, "is not an integer (for %s)", conv_type_name(t, a));
         }
         neg = d < 0;
-        mag = (uint64_t)fabs(d);
-        rc = 0;
+        rc = fabs(d) >= 1.8446744073709552e19;  /* beyond every 64-bit integer: out of range */
+        mag = rc ? 0 : (uint64_t)fabs(d);
     }
     int64_t lo;
     uint64_t hi;

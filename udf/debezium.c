@@ -223,10 +223,11 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
     ev->kind = DBZ_CHANGE;
     if (dbz_is_blank(msg, n)) return ev->kind = DBZ_TOMBSTONE;
     if (json_open(msg, n, &ev->root, &err) < 0) return dbz_json_fail(ev, &err, msg), ev->kind;
-    if (ev->root.type == JSON_NULL) return ev->kind = DBZ_TOMBSTONE;
+    if (ev->root.type == JSON_NULL)  /* "null" and nothing else: "null x" is broken, not a delete */
+        return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : (ev->kind = DBZ_TOMBSTONE);
     if (ev->root.type != JSON_OBJECT) {
         dbz_fail(ev, "not a Debezium change event: the message is a JSON %s, not an object", json_type_name(ev->root.type));
-        return json_finish(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : ev->kind;
+        return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : ev->kind;
     }
     dbz_seen inner;
     memset(&inner, 0, sizeof(inner));

@@ -141,6 +141,14 @@ static int pe_find_base(const pe_config *c, json_value *event, arena *a, json_va
     return -1;
 }
 
+/* op 'd' or 't': a change event that carries no after image. */
+static int pe_is_delete(json_value *event) {
+    json_value op;
+    json_error je = {0, 0};
+    if (json_find(event, "op", 2, &op, &je) != JSON_FOUND || op.type != JSON_STRING || json_raw_len(&op) != 3) return 0;
+    return op.start[1] == 'd' || op.start[1] == 't';
+}
+
 static void pe_row(void *self, const udf_value *args, res_writer *out, arena *a) {
     pe_config *c = self;
     char err[1024] = "";
@@ -148,20 +156,30 @@ static void pe_row(void *self, const udf_value *args, res_writer *out, arena *a)
     json_error je = {0, 0};
     if (dbz_is_blank(args[0].s, args[0].n)) return pe_default_row(c, out, "");  /* a tombstone */
     int env = 0;
-    if (json_open(args[0].s, args[0].n, &root, &je) < 0 || (env = dbz_envelope(&root, &event, &schema, &je)) < 0) {
+    /* The whole message must be JSON, not only the part the fields come
+     * from: a message cut short or damaged after them is not an event. */
+    if (json_open(args[0].s, args[0].n, &root, &je) < 0 || (env = dbz_envelope(&root, &event, &schema, &je)) < 0 ||
+        json_close(&root, &je) < 0) {
         snprintf(err, sizeof(err), "invalid JSON: %s", je.msg ? je.msg : "malformed");
         return pe_default_row(c, out, err);
     }
     if (root.type == JSON_NULL || (env && event.type == JSON_NULL)) return pe_default_row(c, out, "");
     if (!env) event = root;
     if (pe_find_base(c, &event, a, &base, err, sizeof(err)) < 0) return pe_default_row(c, out, err);
+    /* No object where --path points (a record key, other JSON): say so
+     * rather than answer a row of defaults that looks like an event.  A
+     * Debezium delete or truncate has no after image by nature: no error. */
+    int deleting = -1;  /* looked up only when a path is missing */
+    if (base.type == JSON_NONE && (deleting = pe_is_delete(&event))) err[0] = 0;
+    else if (base.type == JSON_NONE && !err[0]) snprintf(err, sizeof(err), "path '%s' not found", c->path);
     for (int i = 0; i < c->nfields; i++) {
         const pe_field *f = &c->fields[i];
         json_value v = {0};
         json_value *from = f->from_root ? &event : &base;
         char ferr[256] = "";
         if (from->type != JSON_NONE) pe_locate(from, f->path, f->path_len, a, &v, ferr, sizeof(ferr));
-        if (ferr[0]) pe_note(err, sizeof(err), f->name, ferr);
+        if (ferr[0] && deleting < 0) deleting = pe_is_delete(&event);
+        if (ferr[0] && !deleting) pe_note(err, sizeof(err), f->name, ferr);
         const char *why;
         if (conv_write(out, &c->types[i], &v, a, &why) < 0) pe_note(err, sizeof(err), f->name, why);
     }

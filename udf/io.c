@@ -52,11 +52,15 @@ static void io_grow(io_reader *r, size_t need) {
     r->cap = cap;
 }
 
-/* One read() into free space; returns bytes read (0 at EOF). */
-static size_t io_fill(io_reader *r, size_t want_total) {
+/* One read() into free space; returns bytes read (0 at EOF).  The buffer
+ * grows (twofold) only when the bytes of the current row fill it, never on
+ * a promise: a RowBinary length prefix claiming gigabytes costs memory only
+ * as the bytes arrive.  A buffer blown up by a huge row shrinks at the first
+ * read of a later, smaller row. */
+static size_t io_fill(io_reader *r) {
     if (r->eof) return 0;
-    if (r->len == r->cap || r->cap - r->len < IO_READ_CHUNK) io_compact(r);
-    if (r->len + IO_READ_CHUNK > r->cap || want_total > r->cap) io_grow(r, r->len + (want_total > IO_READ_CHUNK ? want_total : IO_READ_CHUNK));
+    if (r->cap - r->len < IO_READ_CHUNK || (r->cap > IO_KEEP_LIMIT && r->len - r->mark < IO_READ_CHUNK)) io_compact(r);
+    if (r->cap - r->len < IO_READ_CHUNK) io_grow(r, r->len + IO_READ_CHUNK);
     for (;;) {
         ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
         if (got > 0) {
@@ -74,7 +78,7 @@ static size_t io_fill(io_reader *r, size_t want_total) {
 
 size_t io_need(io_reader *r, size_t n) {
     while (r->len - r->pos < n) {
-        if (!io_fill(r, (r->pos - r->mark) + n)) break;
+        if (!io_fill(r)) break;
     }
     return r->len - r->pos;
 }
@@ -85,7 +89,7 @@ long io_find_newline(io_reader *r) {
         const char *p = memchr(r->buf + r->pos + scanned, '\n', r->len - r->pos - scanned);
         if (p) return (long)(p - (r->buf + r->pos));
         scanned = r->len - r->pos;
-        if (!io_fill(r, scanned + IO_READ_CHUNK)) return -1;
+        if (!io_fill(r)) return -1;
     }
 }
 

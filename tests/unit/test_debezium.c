@@ -1,0 +1,682 @@
+/* test_debezium.c — unit tests of the Debezium event decoder (udf/debezium.c).
+ *
+ * Two kinds of evidence.  Hand-written messages pin each rule: the three
+ * shapes (schema envelope, payload-only envelope, bare), every op, every
+ * tombstone form, the exact sentence for each kind of non-change message,
+ * the version and the source fields.  Then every real message captured from
+ * Debezium (tests/fixtures/debezium, see its README) is decoded and checked
+ * against what the message itself says, read independently with the JSON
+ * API, and the per-kind counts are checked against manifest.json. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "debezium.h"
+#include "json.h"
+
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "tests/fixtures"
+#endif
+
+/* ------------------------------------------------------------- messages */
+
+#define SOURCE_PG                                                                                       \
+    "{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\",\"name\":\"dbz\",\"ts_ms\":1700000000100," \
+    "\"snapshot\":\"false\",\"db\":\"cdc\",\"sequence\":\"[null,\\\"26574256\\\"]\",\"schema\":\"public\","  \
+    "\"table\":\"users\",\"txId\":753,\"lsn\":26574256,\"xmin\":null}"
+#define AFTER "{\"id\":1,\"name\":\"a\\tb\",\"tags\":[1,{\"x\":null}]}"
+#define BEFORE "{\"id\":1,\"name\":\"old\"}"
+#define CHANGE_C                                                                                \
+    "{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"transaction\":null,\"op\":\"c\"," \
+    "\"ts_ms\":1700000000200,\"ts_us\":1700000000200123}"
+#define SCHEMA                                                                                               \
+    "{\"type\":\"struct\",\"fields\":[{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false," \
+    "\"field\":\"id\"}],\"optional\":true,\"name\":\"dbz.public.users.Value\",\"field\":\"before\"}],"          \
+    "\"optional\":false,\"name\":\"dbz.public.users.Envelope\",\"version\":2}"
+#define KEY_SCHEMA                                                                                       \
+    "{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"}],"          \
+    "\"optional\":false,\"name\":\"dbz.public.users.Key\"}"
+
+static arena scratch;
+static dbz_event ev;
+
+static int setup(void **state) {
+    (void)state;
+    arena_init(&scratch);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    arena_free(&scratch);
+    return 0;
+}
+
+static dbz_kind decode_n(const char *msg, size_t n) {
+    arena_reset(&scratch);
+    dbz_kind k = dbz_decode(msg, n, &scratch, &ev);
+    assert_int_equal(k, ev.kind);
+    return k;
+}
+
+static dbz_kind decode(const char *msg) {
+    return decode_n(msg, strlen(msg));
+}
+
+static void span_is(const json_value *v, const char *want) {
+    assert_non_null(v->end);
+    size_t n = json_raw_len(v);
+    if (n != strlen(want) || memcmp(v->start, want, n) != 0) print_error("span %.*s\nwanted %s\n", (int)n, v->start, want);
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(v->start, want, n);
+}
+
+static void text_is(const dbz_text *t, const char *want) {
+    assert_int_equal(t->n, strlen(want));
+    if (t->n) assert_memory_equal(t->s, want, t->n);
+}
+
+static void not_change(const char *msg, const char *error) {
+    dbz_kind k = decode(msg);
+    if (k != DBZ_NOT_CHANGE || strcmp(ev.error, error) != 0) print_error("%s\n-> kind %d, \"%s\"\n", msg, k, ev.error);
+    assert_int_equal(k, DBZ_NOT_CHANGE);
+    assert_string_equal(ev.error, error);
+}
+
+/* The fields CHANGE_C carries, whichever shape wraps it. */
+static void is_change_c(void) {
+    assert_int_equal(ev.kind, DBZ_CHANGE);
+    assert_string_equal(ev.error, "");
+    assert_int_equal(ev.op, 'c');
+    assert_int_equal(ev.before.type, JSON_NULL);
+    assert_int_equal(ev.after.type, JSON_OBJECT);
+    span_is(&ev.after, AFTER);
+    assert_ptr_equal(dbz_row_image(&ev), &ev.after);
+    assert_int_equal(ev.source.type, JSON_OBJECT);
+    span_is(&ev.source, SOURCE_PG);
+    text_is(&ev.source_db, "cdc");
+    text_is(&ev.source_schema, "public");
+    text_is(&ev.source_table, "users");
+    text_is(&ev.snapshot, "false");
+    assert_true(ev.source_lsn == 26574256);
+    assert_true(ev.source_tx_id == 753);
+    assert_int_equal(ev.source_ts_ms, 1700000000100LL);
+    assert_int_equal(ev.ts_ms, 1700000000200LL);
+    assert_true(ev.version == 26574256);   /* PostgreSQL: the LSN */
+}
+
+/* ---------------------------------------------------------------- shapes */
+
+static void test_bare_event(void **state) {
+    (void)state;
+    assert_int_equal(decode(CHANGE_C), DBZ_CHANGE);
+    is_change_c();
+    assert_int_equal(ev.schema.type, JSON_NONE);
+    span_is(&ev.payload, CHANGE_C);    /* bare: the payload is the message */
+    span_is(&ev.root, CHANGE_C);
+}
+
+static void test_schema_envelope(void **state) {
+    (void)state;
+    static const char msg[] = "{\"schema\":" SCHEMA ",\"payload\":" CHANGE_C "}";
+    assert_int_equal(decode(msg), DBZ_CHANGE);
+    is_change_c();
+    assert_int_equal(ev.schema.type, JSON_OBJECT);
+    span_is(&ev.schema, SCHEMA);
+    assert_int_equal(ev.payload.type, JSON_OBJECT);
+    span_is(&ev.payload, CHANGE_C);
+    span_is(&ev.root, msg);
+
+    /* member order does not matter, nor whitespace */
+    assert_int_equal(decode("  {\"payload\" : " CHANGE_C " ,\n \"schema\":" SCHEMA "}\n"), DBZ_CHANGE);
+    is_change_c();
+    span_is(&ev.schema, SCHEMA);
+}
+
+static void test_payload_only_envelope(void **state) {
+    (void)state;
+    assert_int_equal(decode("{\"payload\":" CHANGE_C "}"), DBZ_CHANGE);
+    is_change_c();
+    assert_int_equal(ev.schema.type, JSON_NONE);
+    span_is(&ev.payload, CHANGE_C);
+    /* "schema": null is the converter's form for a schemaless value */
+    assert_int_equal(decode("{\"schema\":null,\"payload\":" CHANGE_C "}"), DBZ_CHANGE);
+    is_change_c();
+}
+
+/* ------------------------------------------------------------------- ops */
+
+static void op_is(const char *msg, char op, const json_value *image) {
+    dbz_kind k = decode(msg);
+    if (k != DBZ_CHANGE || ev.error[0]) print_error("%s -> %d %s\n", msg, k, ev.error);
+    assert_int_equal(k, DBZ_CHANGE);
+    assert_int_equal(ev.op, op);
+    assert_string_equal(ev.error, "");
+    assert_ptr_equal(dbz_row_image(&ev), image);
+}
+
+static void test_every_op(void **state) {
+    (void)state;
+    op_is("{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"c\"}", 'c', &ev.after);
+    span_is(&ev.after, AFTER);
+    op_is("{\"before\":" BEFORE ",\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"u\"}", 'u', &ev.after);
+    span_is(&ev.before, BEFORE);
+    span_is(&ev.after, AFTER);
+    op_is("{\"before\":" BEFORE ",\"after\":null,\"source\":" SOURCE_PG ",\"op\":\"d\"}", 'd', &ev.before);
+    span_is(&ev.before, BEFORE);
+    assert_int_equal(ev.after.type, JSON_NULL);
+    op_is("{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"r\"}", 'r', &ev.after);
+    op_is("{\"before\":null,\"after\":null,\"source\":" SOURCE_PG ",\"op\":\"t\"}", 't', &ev.after);
+    assert_int_equal(ev.after.type, JSON_NULL);
+    op_is("{\"op\":\"m\",\"ts_ms\":1,\"source\":" SOURCE_PG ",\"message\":{\"prefix\":\"p\",\"content\":\"aGk=\"}}",
+          'm', &ev.after);
+    assert_int_equal(ev.after.type, JSON_NONE);
+    assert_true(ev.version == 26574256);
+    /* the op may come first, and escaped */
+    op_is("{\"op\":\"\\u0064\",\"before\":" BEFORE "}", 'd', &ev.before);
+}
+
+/* A change event missing the image its op needs keeps its kind and says so. */
+static void test_missing_images(void **state) {
+    (void)state;
+    assert_int_equal(decode("{\"before\":null,\"after\":null,\"op\":\"c\"}"), DBZ_CHANGE);
+    assert_string_equal(ev.error, "op 'c' event without an \"after\" object");
+    assert_int_equal(decode("{\"op\":\"u\",\"before\":" BEFORE "}"), DBZ_CHANGE);
+    assert_string_equal(ev.error, "op 'u' event without an \"after\" object");
+    assert_int_equal(decode("{\"op\":\"r\",\"after\":[1]}"), DBZ_CHANGE);
+    assert_string_equal(ev.error, "op 'r' event without an \"after\" object");
+    assert_int_equal(decode("{\"before\":null,\"after\":null,\"op\":\"d\"}"), DBZ_CHANGE);
+    assert_string_equal(ev.error, "op 'd' event without a \"before\" object (REPLICA IDENTITY?)");
+}
+
+/* ------------------------------------------------------------ tombstones */
+
+static void tombstone(const char *msg, size_t n) {
+    dbz_kind k = decode_n(msg, n);
+    if (k != DBZ_TOMBSTONE) print_error("'%.*s' -> %d %s\n", (int)n, msg, k, ev.error);
+    assert_int_equal(k, DBZ_TOMBSTONE);
+    assert_string_equal(ev.error, "");
+    assert_int_equal(ev.op, 0);
+    assert_true(ev.version == 0);
+}
+
+static void test_tombstones(void **state) {
+    (void)state;
+    tombstone("", 0);
+    tombstone(" ", 1);
+    tombstone(" \t\r\n ", 5);
+    tombstone("null", 4);
+    tombstone(" null\n", 6);
+    tombstone("{\"schema\":null,\"payload\":null}", 30);
+    tombstone("{\"payload\":null}", 16);
+    tombstone("{\"schema\":" SCHEMA ",\"payload\":null}", strlen("{\"schema\":" SCHEMA ",\"payload\":null}"));
+    assert_true(dbz_is_blank("", 0));
+    assert_true(dbz_is_blank(" \t\r\n", 4));
+    assert_false(dbz_is_blank(" x ", 3));
+    assert_false(dbz_is_blank("\0", 1));
+    assert_false(dbz_is_blank("null", 4));
+}
+
+/* "null" followed by more text is not a tombstone but broken JSON: a delete
+ * marker must not come out of a garbled message. */
+static void test_null_with_trailing_text_is_invalid(void **state) {
+    (void)state;
+    not_change("null x", "invalid JSON: trailing characters after document at byte 5");
+    not_change("null}", "invalid JSON: trailing characters after document at byte 4");
+    not_change("[1] 2", "invalid JSON: trailing characters after document at byte 4");
+}
+
+/* ---------------------------------------------------- non-change events */
+
+static void test_invalid_json(void **state) {
+    (void)state;
+    not_change("{\"op\":\"c\",}", "invalid JSON: trailing comma at byte 10");
+    not_change("{\"op\":\"c\"", "invalid JSON: unexpected end of input at byte 9");
+    not_change("{op:c}", "invalid JSON: expected a string key at byte 1");
+    not_change("{\"a\":1} x", "invalid JSON: trailing characters after document at byte 8");
+    not_change("{\"op\":\"c\",\"after\":{}} x", "invalid JSON: trailing characters after document at byte 22");
+    not_change("\xff", "invalid JSON: expected a value at byte 0");
+    not_change("[1,", "invalid JSON: unexpected end of input at byte 3");
+    /* broken inside the envelope's payload or schema */
+    assert_int_equal(decode("{\"schema\":{\"a\":},\"payload\":" CHANGE_C "}"), DBZ_NOT_CHANGE);
+    assert_int_equal(strncmp(ev.error, "invalid JSON: ", 14), 0);
+    assert_int_equal(decode("{\"payload\":{\"op\":\"c\",\"after\":{\"id\":1,}}}"), DBZ_NOT_CHANGE);
+    assert_int_equal(strncmp(ev.error, "invalid JSON: ", 14), 0);
+    assert_int_equal(decode_n("{\"op\":\"c\"\0}", 11), DBZ_NOT_CHANGE);
+    assert_int_equal(strncmp(ev.error, "invalid JSON: ", 14), 0);
+}
+
+static void test_record_keys(void **state) {
+    (void)state;
+    not_change("{\"schema\":" KEY_SCHEMA ",\"payload\":{\"id\":1}}", "not a Debezium change event: a record key");
+    not_change("{\"id\":1}", "not a Debezium change event: no \"op\" field (a record key, or other JSON)");
+    not_change("{\"payload\":{\"id\":1}}", "not a Debezium change event: no \"op\" field (a record key, or other JSON)");
+    not_change("{}", "not a Debezium change event: no \"op\" field (a record key, or other JSON)");
+}
+
+static void test_transaction_metadata(void **state) {
+    (void)state;
+    not_change("{\"status\":\"BEGIN\",\"id\":\"755:26574336\",\"event_count\":null,\"data_collections\":null,"
+               "\"ts_ms\":1795439204880}",
+               "not a Debezium change event: transaction metadata (status BEGIN)");
+    not_change("{\"status\":\"END\",\"id\":\"755:26576624\",\"event_count\":7,\"data_collections\":[{\"data_collection\":"
+               "\"public.assignments\",\"event_count\":2}],\"ts_ms\":1795439204880}",
+               "not a Debezium change event: transaction metadata (status END)");
+    not_change("{\"schema\":{\"type\":\"struct\",\"name\":\"io.debezium.connector.common.TransactionMetadataValue\"},"
+               "\"payload\":{\"status\":\"BEGIN\",\"id\":\"1:2\",\"event_count\":null,\"ts_ms\":1}}",
+               "not a Debezium change event: transaction metadata (status BEGIN)");
+}
+
+static void test_heartbeats(void **state) {
+    (void)state;
+    not_change("{\"ts_ms\":1795439204406}", "not a Debezium change event: a heartbeat");
+    not_change("{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"}],"
+               "\"optional\":false,\"name\":\"io.debezium.connector.common.Heartbeat\"},\"payload\":{\"ts_ms\":1}}",
+               "not a Debezium change event: a heartbeat");
+    /* ts_ms with other members is not a heartbeat */
+    not_change("{\"ts_ms\":1,\"x\":2}", "not a Debezium change event: no \"op\" field (a record key, or other JSON)");
+}
+
+static void test_top_level_not_object(void **state) {
+    (void)state;
+    not_change("[1,2]", "not a Debezium change event: the message is a JSON array, not an object");
+    not_change("[" CHANGE_C "]", "not a Debezium change event: the message is a JSON array, not an object");
+    not_change("42", "not a Debezium change event: the message is a JSON number, not an object");
+    not_change("-1.5e3", "not a Debezium change event: the message is a JSON number, not an object");
+    not_change("\"{}\"", "not a Debezium change event: the message is a JSON string, not an object");
+    not_change("true", "not a Debezium change event: the message is a JSON boolean, not an object");
+}
+
+static void test_unknown_op(void **state) {
+    (void)state;
+    const char *e = "not a Debezium change event: unknown op value (expected c, u, d, r, t or m)";
+    not_change("{\"op\":\"x\",\"after\":{}}", e);
+    not_change("{\"op\":\"cc\",\"after\":{}}", e);
+    not_change("{\"op\":\"\",\"after\":{}}", e);
+    not_change("{\"op\":\"C\",\"after\":{}}", e);
+    not_change("{\"op\":1,\"after\":{}}", e);
+    not_change("{\"op\":null,\"after\":{}}", e);
+    not_change("{\"payload\":{\"op\":\"z\"}}", e);
+}
+
+/* ------------------------------------------------- version and source */
+
+static void test_version(void **state) {
+    (void)state;
+    /* PostgreSQL: the LSN, exact to 64 bits */
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{},\"source\":{\"lsn\":18446744073709551615},\"ts_ms\":5}"), DBZ_CHANGE);
+    assert_true(ev.version == UINT64_MAX);
+    assert_true(ev.source_lsn == UINT64_MAX);
+    /* MySQL: binlog file sequence, then position */
+    assert_int_equal(decode("{\"op\":\"u\",\"after\":{},\"source\":{\"file\":\"mysql-bin.000042\",\"pos\":1234},\"ts_ms\":5}"),
+                     DBZ_CHANGE);
+    assert_true(ev.version == ((42ULL << 40) | 1234));
+    assert_int_equal(decode("{\"op\":\"u\",\"after\":{},\"source\":{\"file\":\"mysql-bin.000043\",\"pos\":4}}"), DBZ_CHANGE);
+    assert_true(ev.version > ((42ULL << 40) | 1234));   /* a later binlog file orders later */
+    /* otherwise the event time in microseconds: the envelope's, else the source's */
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{},\"source\":{\"ts_ms\":1000},\"ts_ms\":1700000000200}"), DBZ_CHANGE);
+    assert_true(ev.version == 1700000000200000ULL);
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{},\"source\":{\"ts_ms\":1700000000100}}"), DBZ_CHANGE);
+    assert_true(ev.version == 1700000000100000ULL);
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{}}"), DBZ_CHANGE);
+    assert_true(ev.version == 0);
+    /* the with-schema envelope reads the same source */
+    assert_int_equal(decode("{\"schema\":" SCHEMA ",\"payload\":{\"op\":\"d\",\"before\":{},\"source\":{\"lsn\":77}}}"),
+                     DBZ_CHANGE);
+    assert_true(ev.version == 77);
+}
+
+static void test_source_fields(void **state) {
+    (void)state;
+    assert_int_equal(decode("{\"op\":\"r\",\"after\":{},\"source\":{\"db\":\"d\\u00e9\",\"schema\":\"s\",\"table\":\"t\\\"q\","
+                            "\"snapshot\":\"first_in_data_collection\",\"txId\":9,\"ts_ms\":-5},\"ts_ms\":7}"),
+                     DBZ_CHANGE);
+    text_is(&ev.source_db, "d\xc3\xa9");
+    text_is(&ev.source_schema, "s");
+    text_is(&ev.source_table, "t\"q");
+    text_is(&ev.snapshot, "first_in_data_collection");
+    assert_true(ev.source_tx_id == 9);
+    assert_int_equal(ev.source_ts_ms, -5);
+    assert_int_equal(ev.ts_ms, 7);
+    /* snapshot as a boolean (older connectors) reads as its word */
+    assert_int_equal(decode("{\"op\":\"r\",\"after\":{},\"source\":{\"snapshot\":true}}"), DBZ_CHANGE);
+    text_is(&ev.snapshot, "true");
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{},\"source\":{\"snapshot\":false}}"), DBZ_CHANGE);
+    text_is(&ev.snapshot, "false");
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{},\"source\":{\"snapshot\":null,\"txId\":null,\"lsn\":null}}"), DBZ_CHANGE);
+    text_is(&ev.snapshot, "");
+    assert_true(ev.source_tx_id == 0 && ev.source_lsn == 0);
+    /* no source at all */
+    assert_int_equal(decode("{\"op\":\"c\",\"after\":{}}"), DBZ_CHANGE);
+    assert_int_equal(ev.source.type, JSON_NONE);
+    text_is(&ev.source_db, "");
+    text_is(&ev.source_table, "");
+}
+
+static void test_envelope_helper(void **state) {
+    (void)state;
+    static const char *const msgs[] = {
+        "{\"schema\":" SCHEMA ",\"payload\":" CHANGE_C "}", "{\"payload\":" CHANGE_C "}", CHANGE_C,
+        "{\"payload\":{\"op\":\"c\"},\"other\":1}", "{\"payload\":[1]}", "{\"schema\":{},\"payload\":null}", "[1]",
+        "{\"schema\":{\"a\":}", "{\"payload\":{\"op\":}}",
+    };
+    static const int want[] = {1, 1, 0, 0, 0, 1, 0, -1, -1};
+    for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+        json_value root, payload, schema;
+        json_error err = {0, 0};
+        assert_int_equal(json_open(msgs[i], strlen(msgs[i]), &root, &err), 0);
+        int rc = dbz_envelope(&root, &payload, &schema, &err);
+        if (rc != want[i]) print_error("%s -> %d\n", msgs[i], rc);
+        assert_int_equal(rc, want[i]);
+        if (rc == 1 && i == 0) {
+            span_is(&payload, CHANGE_C);
+            span_is(&schema, SCHEMA);
+        }
+        if (rc == 1 && i == 1) {
+            span_is(&payload, CHANGE_C);
+            assert_int_equal(schema.type, JSON_NONE);
+        }
+        if (rc == 1 && i == 5) assert_int_equal(payload.type, JSON_NULL);
+        if (rc == -1) assert_non_null(err.msg);
+    }
+}
+
+/* ------------------------------------------------------ real messages */
+
+static const char *const kind_names[] = {"c", "u", "d", "r", "t", "m", "tombstone", "BEGIN", "END", "heartbeat"};
+#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+
+static size_t kind_index(const char *s, size_t n) {
+    for (size_t i = 0; i < NKINDS; i++)
+        if (strlen(kind_names[i]) == n && memcmp(kind_names[i], s, n) == 0) return i;
+    print_error("unexpected kind '%.*s'\n", (int)n, s);
+    fail();
+    return 0;
+}
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) print_error("cannot open %s\n", path);
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    rewind(f);
+    char *p = malloc((size_t)n + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+    p[n] = 0;
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+/* Member `name` of obj decoded as a string (lookup path allowed), or NULL. */
+static const char *str_at(json_value *obj, const char *path, arena *a, size_t *n) {
+    json_value v;
+    json_error err = {0, 0};
+    const char *s;
+    if (json_lookup(obj, path, strlen(path), a, &v, &err) != JSON_FOUND || v.type != JSON_STRING) return NULL;
+    assert_int_equal(json_string(&v, a, &s, n, &err), 0);
+    return s;
+}
+
+static uint64_t u64_at(json_value *obj, const char *path, arena *a) {
+    json_value v;
+    json_error err = {0, 0};
+    uint64_t u = 0;
+    assert_int_equal(json_lookup(obj, path, strlen(path), a, &v, &err), JSON_FOUND);
+    assert_int_equal(v.type, JSON_NUMBER);
+    assert_int_equal(json_number_u64(&v, &u), 0);
+    return u;
+}
+
+static int64_t i64_at(json_value *obj, const char *path, arena *a) {
+    json_value v;
+    json_error err = {0, 0};
+    int64_t i = 0;
+    assert_int_equal(json_lookup(obj, path, strlen(path), a, &v, &err), JSON_FOUND);
+    assert_int_equal(json_number_i64(&v, &i), 0);
+    return i;
+}
+
+static void same_text(const dbz_text *t, const char *s, size_t n) {
+    assert_non_null(s);
+    assert_int_equal(t->n, n);
+    assert_memory_equal(t->s, s, n);
+}
+
+/* The image member `name` of obj, walked, must be byte-identical to got. */
+static void same_image(json_value *obj, const char *name, const json_value *got) {
+    json_value v;
+    json_error err = {0, 0};
+    assert_int_equal(json_find(obj, name, strlen(name), &v, &err), JSON_FOUND);
+    assert_int_equal(json_finish(&v, &err), 0);
+    assert_int_equal(got->type, v.type);
+    if (v.type != JSON_OBJECT) return;
+    assert_int_equal(json_raw_len(got), json_raw_len(&v));
+    assert_memory_equal(got->start, v.start, json_raw_len(&v));
+}
+
+/* A change topic's message: what dbz_decode found must be what it says. */
+static void check_change(json_value *obj, const char *where, size_t *kind) {
+    size_t on;
+    const char *op = str_at(obj, "op", &scratch, &on);
+    if (!op || on != 1 || !strchr("cudrt", op[0]) || ev.kind != DBZ_CHANGE || ev.op != op[0] || ev.error[0])
+        print_error("%s: op %.*s -> kind %d op %c error \"%s\"\n", where, op ? (int)on : 4, op ? op : "none", ev.kind,
+                    ev.op ? ev.op : '-', ev.error);
+    assert_non_null(op);
+    assert_int_equal(on, 1);
+    assert_non_null(strchr("cudrt", op[0]));
+    assert_int_equal(ev.kind, DBZ_CHANGE);
+    assert_int_equal(ev.op, op[0]);
+    assert_string_equal(ev.error, "");
+    uint64_t lsn = u64_at(obj, "source.lsn", &scratch);
+    assert_true(lsn > 0);
+    assert_true(ev.version == lsn);
+    assert_true(ev.source_lsn == lsn);
+    assert_true(ev.source_tx_id == u64_at(obj, "source.txId", &scratch));
+    assert_int_equal(ev.source_ts_ms, i64_at(obj, "source.ts_ms", &scratch));
+    assert_int_equal(ev.ts_ms, i64_at(obj, "ts_ms", &scratch));
+    size_t n;
+    const char *s = str_at(obj, "source.db", &scratch, &n);
+    same_text(&ev.source_db, s, n);
+    s = str_at(obj, "source.schema", &scratch, &n);
+    same_text(&ev.source_schema, s, n);
+    s = str_at(obj, "source.table", &scratch, &n);
+    same_text(&ev.source_table, s, n);
+    s = str_at(obj, "source.snapshot", &scratch, &n);
+    same_text(&ev.snapshot, s, n);
+    same_image(obj, "before", &ev.before);
+    same_image(obj, "after", &ev.after);
+    if (op[0] == 'd') {
+        assert_ptr_equal(dbz_row_image(&ev), &ev.before);
+        assert_int_equal(ev.before.type, JSON_OBJECT);
+    } else if (op[0] != 't') {
+        assert_ptr_equal(dbz_row_image(&ev), &ev.after);
+        assert_int_equal(ev.after.type, JSON_OBJECT);
+    }
+    *kind = kind_index(op, 1);
+}
+
+/* A record key is never taken for a change event. */
+static void check_key(json_value *rec, int with_schema) {
+    json_value key;
+    json_error err = {0, 0};
+    const char *k;
+    size_t kn;
+    static dbz_event kev;
+    assert_int_equal(json_find(rec, "key", 3, &key, &err), JSON_FOUND);
+    if (key.type == JSON_NULL) return;   /* truncate events have no key */
+    assert_int_equal(json_string(&key, &scratch, &k, &kn, &err), 0);
+    assert_int_equal(dbz_decode(k, kn, &scratch, &kev), DBZ_NOT_CHANGE);
+    assert_string_equal(kev.error, with_schema ? "not a Debezium change event: a record key"
+                                               : "not a Debezium change event: no \"op\" field (a record key, or other JSON)");
+}
+
+/* Decodes every record of one fixture file; counts them per kind. */
+static size_t check_fixture_file(const char *rel, size_t counts[NKINDS]) {
+    char path[512];
+    snprintf(path, sizeof(path), "%s/debezium/%s", FIXTURES_DIR, rel);
+    int with_schema = strncmp(rel, "with-schema/", 12) == 0;
+    FILE *f = fopen(path, "r");
+    if (!f) print_error("cannot open %s\n", path);
+    assert_non_null(f);
+    char *line = NULL;
+    size_t cap = 0, records = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        char where[600];
+        json_value rec, val, doc, obj;
+        json_error err = {0, 0};
+        size_t tn, n, kind;
+        const char *msg;
+        arena_reset(&scratch);
+        assert_int_equal(json_open(line, (size_t)len, &rec, &err), 0);
+        const char *topic = str_at(&rec, "topic", &scratch, &tn);
+        assert_non_null(topic);
+        snprintf(where, sizeof(where), "%s record %zu (offset %llu)", rel, records, (unsigned long long)u64_at(&rec, "offset", &scratch));
+        check_key(&rec, with_schema);
+        assert_int_equal(json_find(&rec, "value", 5, &val, &err), JSON_FOUND);
+        records++;
+        if (val.type == JSON_NULL) {   /* the Kafka engine hands a null value over as '' */
+            assert_int_equal(dbz_decode("", 0, &scratch, &ev), DBZ_TOMBSTONE);
+            assert_string_equal(ev.error, "");
+            counts[kind_index("tombstone", 9)]++;
+            continue;
+        }
+        assert_int_equal(val.type, JSON_STRING);
+        assert_int_equal(json_string(&val, &scratch, &msg, &n, &err), 0);
+        dbz_decode(msg, n, &scratch, &ev);
+        assert_int_equal(json_open(msg, n, &doc, &err), 0);
+        obj = doc;
+        if (with_schema) assert_int_equal(json_find(&doc, "payload", 7, &obj, &err), JSON_FOUND);
+        if (tn > 12 && memcmp(topic + tn - 12, ".transaction", 12) == 0) {
+            size_t sn;
+            const char *status = str_at(&obj, "status", &scratch, &sn);
+            assert_non_null(status);
+            char want[128];
+            snprintf(want, sizeof(want), "not a Debezium change event: transaction metadata (status %.*s)", (int)sn, status);
+            assert_int_equal(ev.kind, DBZ_NOT_CHANGE);
+            assert_string_equal(ev.error, want);
+            kind = kind_index(status, sn);
+        } else if (strncmp(topic, "__debezium-heartbeat", 20) == 0) {
+            assert_int_equal(ev.kind, DBZ_NOT_CHANGE);
+            assert_string_equal(ev.error, "not a Debezium change event: a heartbeat");
+            kind = kind_index("heartbeat", 9);
+        } else {
+            check_change(&obj, where, &kind);
+        }
+        counts[kind]++;
+    }
+    free(line);
+    fclose(f);
+    return records;
+}
+
+static size_t count_jsonl(const char *sub) {
+    char path[512];
+    snprintf(path, sizeof(path), "%s/debezium/%s", FIXTURES_DIR, sub);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l > 6 && strcmp(e->d_name + l - 6, ".jsonl") == 0) n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Every fixture file the manifest lists: each record checked, and the
+ * counts per kind equal the manifest's. */
+static void test_real_debezium_messages(void **state) {
+    (void)state;
+    size_t mlen;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/debezium/manifest.json", FIXTURES_DIR);
+    char *manifest = read_file(path, &mlen);
+    arena ma;
+    arena_init(&ma);
+    json_value root, files, entry;
+    json_error err = {0, 0};
+    json_iter it;
+    assert_int_equal(json_open(manifest, mlen, &root, &err), 0);
+    assert_int_equal(json_find(&root, "files", 5, &files, &err), JSON_FOUND);
+    assert_int_equal(json_iter_init(&it, &files, &err), 0);
+    size_t nfiles = 0, total[NKINDS] = {0}, records_total = 0;
+    int rc;
+    while ((rc = json_iter_element(&it, &entry)) == 1) {
+        size_t fn, counts[NKINDS] = {0};
+        const char *file = str_at(&entry, "file", &ma, &fn);
+        assert_non_null(file);
+        char rel[256];
+        snprintf(rel, sizeof(rel), "%.*s", (int)fn, file);
+        size_t records = check_fixture_file(rel, counts);
+        assert_true(records == u64_at(&entry, "records_kept", &ma));
+        json_value kinds, k, v;
+        json_iter kit;
+        size_t sum = 0;
+        assert_int_equal(json_find(&entry, "kinds_kept", 10, &kinds, &err), JSON_FOUND);
+        assert_int_equal(json_iter_init(&kit, &kinds, &err), 0);
+        while ((rc = json_iter_member(&kit, &k, &v)) == 1) {
+            const char *name;
+            size_t nn;
+            uint64_t want;
+            assert_int_equal(json_string(&k, &ma, &name, &nn, &err), 0);
+            assert_int_equal(json_number_u64(&v, &want), 0);
+            size_t idx = kind_index(name, nn);
+            if (counts[idx] != want) print_error("%s: %zu '%s', manifest says %llu\n", rel, counts[idx], kind_names[idx], (unsigned long long)want);
+            assert_true(counts[idx] == want);
+            sum += (size_t)want;
+        }
+        assert_int_equal(rc, 0);
+        assert_true(sum == records);   /* no kind counted that the manifest does not list */
+        for (size_t i = 0; i < NKINDS; i++) total[i] += counts[i];
+        records_total += records;
+        nfiles++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(nfiles, count_jsonl("plain") + count_jsonl("with-schema"));
+    assert_true(records_total >= 100);
+    /* the captured set exercises every kind but logical-decoding messages */
+    for (size_t i = 0; i < NKINDS; i++) {
+        if (!strcmp(kind_names[i], "m")) continue;
+        if (!total[i]) print_error("no '%s' record in the fixtures\n", kind_names[i]);
+        assert_true(total[i] > 0);
+    }
+    arena_free(&ma);
+    free(manifest);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bare_event),
+        cmocka_unit_test(test_schema_envelope),
+        cmocka_unit_test(test_payload_only_envelope),
+        cmocka_unit_test(test_every_op),
+        cmocka_unit_test(test_missing_images),
+        cmocka_unit_test(test_tombstones),
+        cmocka_unit_test(test_null_with_trailing_text_is_invalid),
+        cmocka_unit_test(test_invalid_json),
+        cmocka_unit_test(test_record_keys),
+        cmocka_unit_test(test_transaction_metadata),
+        cmocka_unit_test(test_heartbeats),
+        cmocka_unit_test(test_top_level_not_object),
+        cmocka_unit_test(test_unknown_op),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_source_fields),
+        cmocka_unit_test(test_envelope_helper),
+        cmocka_unit_test(test_real_debezium_messages),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

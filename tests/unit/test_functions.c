@@ -1,0 +1,1300 @@
+/* test_functions.c — the built function binaries, run as ClickHouse runs
+ * them: a child process with stdin, stdout and stderr on pipes.
+ *
+ * Covered for every binary: --help (mentions the SQL signature, which must
+ * match the XML's arguments and return type), --version, --signature equal
+ * to the <return_type> of every <function> in
+ * clickhouse-config/cdc_udf_functions.xml (run with that function's own
+ * <command> options), exact output bytes in TabSeparated and RowBinary, plain
+ * mode (rows until EOF) and --chunked mode (N\n headers, a 0-row chunk), the
+ * row-count invariant under junk rows (invalid JSON, empty, binary garbage
+ * with NUL bytes, a 1 MB message), framing errors (exit 65, one stderr
+ * line, no partial row) and bad command lines (exit 64).
+ *
+ * The parent feeds stdin and drains stdout and stderr in one poll() loop,
+ * so large inputs and outputs cannot deadlock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef USER_SCRIPTS_DIR
+#define USER_SCRIPTS_DIR "build/user_scripts"
+#endif
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "tests/fixtures"
+#endif
+#ifndef CDC_VERSION
+#define CDC_VERSION "0.0.0"
+#endif
+#define FUNCTIONS_XML FIXTURES_DIR "/../../clickhouse-config/cdc_udf_functions.xml"
+
+enum { EXIT_USAGE_WANT = 64, EXIT_FRAMING_WANT = 65 };
+
+/* ----------------------------------------------------------- byte buffers */
+
+typedef struct bytes { char *p; size_t n, cap; } bytes;
+
+static void b_put(bytes *b, const void *p, size_t n) {
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    if (n) memcpy(b->p + b->n, p, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void b_lit(bytes *b, const char *s) { b_put(b, s, strlen(s)); }
+
+static void b_u8(bytes *b, unsigned v) {
+    unsigned char c = (unsigned char)v;
+    b_put(b, &c, 1);
+}
+
+static void b_le(bytes *b, uint64_t v, int width) {
+    for (int i = 0; i < width; i++) b_u8(b, (unsigned)(v >> (8 * i)) & 0xff);
+}
+
+static void b_str(bytes *b, const char *s, size_t n) {
+    uint64_t v = n;
+    do {
+        unsigned c = v & 0x7f;
+        v >>= 7;
+        b_u8(b, c | (v ? 0x80 : 0));
+    } while (v);
+    b_put(b, s, n);
+}
+
+static void b_cstr(bytes *b, const char *s) { b_str(b, s, strlen(s)); }
+
+/* A TabSeparated field as ClickHouse writes it: \ tab newline NUL escaped. */
+static void b_tsv(bytes *b, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '\\': b_lit(b, "\\\\"); break;
+        case '\t': b_lit(b, "\\t"); break;
+        case '\n': b_lit(b, "\\n"); break;
+        case '\0': b_lit(b, "\\0"); break;
+        default: b_put(b, s + i, 1);
+        }
+    }
+}
+
+static void b_free(bytes *b) {
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+/* ------------------------------------------------------------- processes */
+
+typedef struct proc {
+    int status;        /* exit code, or 128 + signal */
+    bytes out, err;
+} proc;
+
+static void proc_free(proc *p) {
+    b_free(&p->out);
+    b_free(&p->err);
+}
+
+/* Runs USER_SCRIPTS_DIR/argv[0] with argv, feeding [in, in+n) to stdin. */
+static void run(const char *const *argv, const void *in, size_t n, proc *p) {
+    char path[1024];
+    int pin[2], pout[2], perr[2];
+    memset(p, 0, sizeof(*p));
+    snprintf(path, sizeof(path), "%s/%s", USER_SCRIPTS_DIR, argv[0]);
+    assert_int_equal(pipe2(pin, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(pout, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(perr, O_CLOEXEC), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(pin[0], 0);
+        dup2(pout[1], 1);
+        dup2(perr[1], 2);
+        signal(SIGPIPE, SIG_DFL);
+        execv(path, (char *const *)argv);
+        _exit(127);
+    }
+    close(pin[0]);
+    close(pout[1]);
+    close(perr[1]);
+    fcntl(pin[1], F_SETFL, O_NONBLOCK);
+    int fds[3] = {pin[1], pout[0], perr[0]};
+    bytes *sink[3] = {NULL, &p->out, &p->err};
+    size_t off = 0;
+    if (n == 0) {
+        close(fds[0]);
+        fds[0] = -1;
+    }
+    b_put(&p->out, "", 0);
+    b_put(&p->err, "", 0);
+    while (fds[1] >= 0 || fds[2] >= 0) {
+        struct pollfd pf[3];
+        int map[3], np = 0;
+        for (int i = 0; i < 3; i++) {
+            if (fds[i] < 0) continue;
+            pf[np].fd = fds[i];
+            pf[np].events = i == 0 ? POLLOUT : POLLIN;
+            pf[np].revents = 0;
+            map[np++] = i;
+        }
+        int rc = poll(pf, (nfds_t)np, 30000);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc == 0) {   /* a hung child: not a timing check, a guard against a stuck suite */
+            kill(pid, SIGKILL);
+            print_error("%s did not finish\n", argv[0]);
+            fail();
+        }
+        for (int k = 0; k < np; k++) {
+            int i = map[k];
+            if (!pf[k].revents) continue;
+            if (i == 0) {
+                size_t chunk = n - off < 65536 ? n - off : 65536;
+                ssize_t w = write(fds[0], (const char *)in + off, chunk);
+                if (w > 0) off += (size_t)w;
+                if ((w < 0 && errno != EAGAIN && errno != EINTR) || off == n) {
+                    close(fds[0]);   /* done, or the child stopped reading (EPIPE) */
+                    fds[0] = -1;
+                }
+                continue;
+            }
+            char buf[65536];
+            ssize_t r = read(fds[i], buf, sizeof(buf));
+            if (r > 0) {
+                b_put(sink[i], buf, (size_t)r);
+            } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+                close(fds[i]);
+                fds[i] = -1;
+            }
+        }
+    }
+    if (fds[0] >= 0) close(fds[0]);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void run_ok(const char *const *argv, const bytes *in, proc *p) {
+    run(argv, in ? in->p : NULL, in ? in->n : 0, p);
+    if (p->status != 0) print_error("%s exited %d: %s\n", argv[0], p->status, p->err.p);
+    assert_int_equal(p->status, 0);
+}
+
+static void out_is(const proc *p, const void *want, size_t n) {
+    if (p->out.n != n || memcmp(p->out.p, want, n) != 0) {
+        print_error("stdout (%zu bytes):\n%.*s\nwanted (%zu bytes):\n%.*s\n", p->out.n, (int)(p->out.n > 3000 ? 3000 : p->out.n),
+                    p->out.p, n, (int)(n > 3000 ? 3000 : n), (const char *)want);
+    }
+    assert_int_equal(p->out.n, n);
+    assert_memory_equal(p->out.p, want, n);
+}
+
+static void out_is_bytes(const proc *p, const bytes *want) { out_is(p, want->p, want->n); }
+
+/* Exit 65, exactly one stderr line "<fn>: <msg>", stdout exactly `out`. */
+static void framing_error(const char *const *argv, const bytes *in, const bytes *out, const char *msg) {
+    proc p;
+    run(argv, in->p, in->n, &p);
+    char want[512];
+    snprintf(want, sizeof(want), "%s: %s\n", argv[0], msg);
+    if (p.status != EXIT_FRAMING_WANT || strcmp(p.err.p, want) != 0)
+        print_error("exit %d, stderr: %s\nwanted 65, %s", p.status, p.err.p, want);
+    assert_int_equal(p.status, EXIT_FRAMING_WANT);
+    assert_string_equal(p.err.p, want);
+    out_is(&p, out ? out->p : "", out ? out->n : 0);
+    proc_free(&p);
+}
+
+/* --------------------------------------------------- the functions' XML */
+
+typedef struct xml_fn {
+    char name[96], type[32], format[32], chunk_header[8];
+    char ret[1024], command[2048];
+    int nargs;
+    char arg_type[8][96], arg_name[8][64];
+} xml_fn;
+
+static void xml_decode(char *s) {
+    static const char *const ent[][2] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
+    char *w = s;
+    for (char *r = s; *r;) {
+        size_t i;
+        for (i = 0; i < 5; i++) {
+            size_t l = strlen(ent[i][0]);
+            if (!strncmp(r, ent[i][0], l)) {
+                *w++ = ent[i][1][0];
+                r += l;
+                break;
+            }
+        }
+        if (i == 5) *w++ = *r++;
+    }
+    *w = 0;
+}
+
+/* Text of the first <tag>…</tag> in [p, end) into out; 0 if absent. */
+static int xml_tag(const char *p, const char *end, const char *tag, char *out, size_t cap) {
+    char open[64], close_[64];
+    snprintf(open, sizeof(open), "<%s>", tag);
+    snprintf(close_, sizeof(close_), "</%s>", tag);
+    const char *a = strstr(p, open);
+    if (!a || a >= end) return out[0] = 0, 0;
+    a += strlen(open);
+    const char *b = strstr(a, close_);
+    assert_non_null(b);
+    assert_true(b < end && (size_t)(b - a) < cap);
+    memcpy(out, a, (size_t)(b - a));
+    out[b - a] = 0;
+    xml_decode(out);
+    return 1;
+}
+
+static int load_xml(xml_fn *fns, int max) {
+    FILE *f = fopen(FUNCTIONS_XML, "r");
+    if (!f) print_error("cannot open %s\n", FUNCTIONS_XML);
+    assert_non_null(f);
+    static char text[1 << 17];
+    size_t len = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[len] = 0;
+    int n = 0;
+    for (char *p = text; (p = strstr(p, "<function>")); n++) {
+        assert_true(n < max);
+        char *end = strstr(p, "</function>");
+        assert_non_null(end);
+        xml_fn *x = &fns[n];
+        memset(x, 0, sizeof(*x));
+        /* arguments first, then blank them so their <name>/<type> are not the function's */
+        for (char *a = p; (a = strstr(a, "<argument>")) && a < end;) {
+            char *ae = strstr(a, "</argument>") + strlen("</argument>");
+            assert_true(x->nargs < 8);
+            assert_true(xml_tag(a, ae, "type", x->arg_type[x->nargs], sizeof(x->arg_type[0])));
+            assert_true(xml_tag(a, ae, "name", x->arg_name[x->nargs], sizeof(x->arg_name[0])));
+            x->nargs++;
+            memset(a, ' ', (size_t)(ae - a));
+        }
+        assert_true(xml_tag(p, end, "name", x->name, sizeof(x->name)));
+        assert_true(xml_tag(p, end, "type", x->type, sizeof(x->type)));
+        assert_true(xml_tag(p, end, "format", x->format, sizeof(x->format)));
+        assert_true(xml_tag(p, end, "return_type", x->ret, sizeof(x->ret)));
+        assert_true(xml_tag(p, end, "command", x->command, sizeof(x->command)));
+        xml_tag(p, end, "send_chunk_header", x->chunk_header, sizeof(x->chunk_header));
+        p = end;
+    }
+    return n;
+}
+
+/* argv from a <command> (words split on spaces) plus extra words. */
+typedef struct cmdline { char buf[2048]; const char *argv[64]; int argc; } cmdline;
+
+static void cmd_split(cmdline *c, const char *command, const char *extra1, const char *extra2) {
+    snprintf(c->buf, sizeof(c->buf), "%s", command);
+    c->argc = 0;
+    char *save;
+    for (char *w = strtok_r(c->buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) c->argv[c->argc++] = w;
+    if (extra1) c->argv[c->argc++] = extra1;
+    if (extra2) c->argv[c->argc++] = extra2;
+    c->argv[c->argc] = NULL;
+}
+
+static xml_fn xml_fns[32];
+static int xml_nfns;
+
+static const xml_fn *xml_find(const char *name) {
+    for (int i = 0; i < xml_nfns; i++)
+        if (!strcmp(xml_fns[i].name, name)) return &xml_fns[i];
+    print_error("no <function> named %s in the XML\n", name);
+    fail();
+    return NULL;
+}
+
+static int setup(void **state) {
+    (void)state;
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+/* ------------------------------------------------ help, version, signature */
+
+static const char *const binaries[] = {"debezium_unwrap", "payload_extract", "payload_get", "is_valid_after_assignment"};
+#define NBIN (sizeof(binaries) / sizeof(binaries[0]))
+
+static void test_xml_is_consistent(void **state) {
+    (void)state;
+    xml_nfns = load_xml(xml_fns, 32);
+    assert_int_equal(xml_nfns, 10);
+    int uses[NBIN] = {0};
+    for (int i = 0; i < xml_nfns; i++) {
+        const xml_fn *x = &xml_fns[i];
+        cmdline c;
+        cmd_split(&c, x->command, NULL, NULL);
+        size_t b;
+        for (b = 0; b < NBIN && strcmp(c.argv[0], binaries[b]); b++) {}
+        if (b == NBIN) print_error("%s runs unknown binary %s\n", x->name, c.argv[0]);
+        assert_true(b < NBIN);
+        uses[b]++;
+        /* the command's --format and --chunked agree with the XML's own settings */
+        char want_fmt[64];
+        snprintf(want_fmt, sizeof(want_fmt), " --format %s", x->format);
+        assert_non_null(strstr(x->command, want_fmt));
+        int chunked = strstr(x->command, " --chunked") != NULL;
+        assert_int_equal(chunked, !strcmp(x->chunk_header, "1"));
+        assert_int_equal(chunked, !strcmp(x->type, "executable_pool"));
+    }
+    for (size_t b = 0; b < NBIN; b++) assert_true(uses[b] >= 2);   /* a pool and a TSV variant each */
+}
+
+/* Every <function>: its command plus --signature prints its <return_type>. */
+static void test_signature_matches_xml(void **state) {
+    (void)state;
+    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
+    for (int i = 0; i < xml_nfns; i++) {
+        const xml_fn *x = &xml_fns[i];
+        cmdline c;
+        cmd_split(&c, x->command, "--signature", NULL);
+        proc p;
+        run_ok(c.argv, NULL, &p);
+        char want[1100];
+        snprintf(want, sizeof(want), "%s\n", x->ret);
+        if (strcmp(p.out.p, want)) print_error("%s: --signature printed\n%s\nXML says\n%s", x->name, p.out.p, want);
+        assert_string_equal(p.out.p, want);
+        assert_string_equal(p.err.p, "");
+        proc_free(&p);
+    }
+}
+
+/* Every <function>: --help exits 0 and shows the SQL signature made of the
+ * XML's arguments and return type. */
+static void test_help_shows_sql_signature(void **state) {
+    (void)state;
+    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
+    for (int i = 0; i < xml_nfns; i++) {
+        const xml_fn *x = &xml_fns[i];
+        cmdline c;
+        cmd_split(&c, x->command, "--help", NULL);
+        proc p;
+        run_ok(c.argv, NULL, &p);
+        char want[2048];
+        int len = snprintf(want, sizeof(want), "SQL signature:\n  %s(", c.argv[0]);
+        for (int a = 0; a < x->nargs; a++)
+            len += snprintf(want + len, sizeof(want) - (size_t)len, "%s%s %s", a ? ", " : "", x->arg_name[a], x->arg_type[a]);
+        snprintf(want + len, sizeof(want) - (size_t)len, ") -> %s\n", x->ret);
+        if (!strstr(p.out.p, want)) print_error("%s --help:\n%s\nlacks\n%s", x->name, p.out.p, want);
+        assert_non_null(strstr(p.out.p, want));
+        assert_non_null(strstr(p.out.p, "--chunked"));
+        assert_non_null(strstr(p.out.p, "--format"));
+        assert_string_equal(p.err.p, "");
+        proc_free(&p);
+    }
+    /* the function's own options are documented too */
+    const char *const pe[] = {"payload_extract", "-h", NULL};
+    proc p;
+    run_ok(pe, NULL, &p);
+    assert_non_null(strstr(p.out.p, "--field NAME:TYPE[=PATH]"));
+    assert_non_null(strstr(p.out.p, "--path P"));
+    proc_free(&p);
+    const char *const va[] = {"is_valid_after_assignment", "--help", NULL};
+    run_ok(va, NULL, &p);
+    assert_non_null(strstr(p.out.p, "--args String|DateTime64"));
+    proc_free(&p);
+}
+
+static void test_version(void **state) {
+    (void)state;
+    for (size_t b = 0; b < NBIN; b++) {
+        const char *const argv[] = {binaries[b], "--version", NULL};
+        proc p;
+        run_ok(argv, NULL, &p);
+        char want[256];
+        snprintf(want, sizeof(want), "%s %s (clickhouse-cdc-udfs)\n", binaries[b], CDC_VERSION);
+        assert_string_equal(p.out.p, want);
+        assert_string_equal(p.err.p, "");
+        proc_free(&p);
+    }
+}
+
+static void usage_error(const char *const *argv, const char *msg) {
+    proc p;
+    run(argv, "x\n", 2, &p);
+    if (p.status != EXIT_USAGE_WANT || !strstr(p.err.p, msg)) print_error("%s: exit %d, stderr %s", argv[0], p.status, p.err.p);
+    assert_int_equal(p.status, EXIT_USAGE_WANT);
+    assert_non_null(strstr(p.err.p, msg));
+    assert_int_equal(p.out.n, 0);
+    proc_free(&p);
+}
+
+static void test_bad_command_line(void **state) {
+    (void)state;
+    for (size_t b = 0; b < NBIN; b++) {
+        const char *const bogus[] = {binaries[b], "--bogus", NULL};
+        usage_error(bogus, "unknown option '--bogus'");
+        const char *const fmt[] = {binaries[b], "--format", "CSV", NULL};
+        usage_error(fmt, "unknown format 'CSV' (TabSeparated or RowBinary)");
+        const char *const fmt2[] = {binaries[b], "--format=JSONEachRow", "--chunked", NULL};
+        usage_error(fmt2, "unknown format 'JSONEachRow'");
+    }
+    const char *const a1[] = {"debezium_unwrap", "extra", NULL};
+    usage_error(a1, "debezium_unwrap: unknown option 'extra'\n(try --help)\n");
+    const char *const a2[] = {"payload_extract", "--field", "novalue", NULL};
+    usage_error(a2, "--field 'novalue': expected NAME:TYPE[=PATH]");
+    const char *const a3[] = {"payload_extract", "--field", "x:Int128", NULL};
+    usage_error(a3, "--field x: type 'Int128': unsupported type");
+    const char *const a4[] = {"payload_extract", "--path", NULL};
+    usage_error(a4, "unknown option '--path'");
+    const char *const a5[] = {"is_valid_after_assignment", "--args", "Int64", NULL};
+    usage_error(a5, "unknown option '--args'");
+    const char *const a6[] = {"payload_get", "--signature", "--chunked", "oops", NULL};
+    usage_error(a6, "unknown option 'oops'");
+}
+
+/* ------------------------------------------------- expected-row builders */
+
+/* Appends s as ClickHouse's quoted Tuple element: '…' with \ ' tab newline
+ * CR NUL backspace form-feed escaped. */
+static void b_quoted(bytes *b, const char *s) {
+    b_lit(b, "'");
+    for (; *s; s++) {
+        const char *e = NULL;
+        switch (*s) {
+        case '\\': e = "\\\\"; break;
+        case '\'': e = "\\'"; break;
+        case '\t': e = "\\t"; break;
+        case '\n': e = "\\n"; break;
+        case '\r': e = "\\r"; break;
+        case '\b': e = "\\b"; break;
+        case '\f': e = "\\f"; break;
+        }
+        if (e) b_lit(b, e);
+        else b_put(b, s, 1);
+    }
+    b_lit(b, "'");
+}
+
+/* One TabSeparated Tuple row: spec 's' = quoted string, 'r' = raw token. */
+static void tsv_tuple(bytes *b, const char *spec, ...) {
+    va_list ap;
+    va_start(ap, spec);
+    b_lit(b, "(");
+    for (const char *k = spec; *k; k++) {
+        if (k != spec) b_lit(b, ",");
+        const char *v = va_arg(ap, const char *);
+        if (*k == 's') b_quoted(b, v);
+        else b_lit(b, v);
+    }
+    b_lit(b, ")\n");
+    va_end(ap);
+}
+
+/* One RowBinary row: 's' string, 'z' Nullable(String) not NULL, 'N' NULL,
+ * '1' '4' '8' fixed little-endian (uint64_t argument), 'n' Nullable 8-byte not NULL. */
+static void rb_row(bytes *b, const char *spec, ...) {
+    va_list ap;
+    va_start(ap, spec);
+    for (const char *k = spec; *k; k++) {
+        switch (*k) {
+        case 's': b_cstr(b, va_arg(ap, const char *)); break;
+        case 'z': b_u8(b, 0); b_cstr(b, va_arg(ap, const char *)); break;
+        case 'N': b_u8(b, 1); break;
+        case '1': b_le(b, va_arg(ap, uint64_t), 1); break;
+        case '4': b_le(b, va_arg(ap, uint64_t), 4); break;
+        case '8': b_le(b, va_arg(ap, uint64_t), 8); break;
+        case 'n': b_u8(b, 0); b_le(b, va_arg(ap, uint64_t), 8); break;
+        default: fail();
+        }
+    }
+    va_end(ap);
+}
+
+/* ------------------------------------------------------- output parsers */
+
+typedef struct field { int is_null; char s[256]; size_t n; uint64_t u; } field;
+
+static void field_set(field *f, const char *s, size_t n) {
+    f->n = n;
+    size_t k = n < sizeof(f->s) - 1 ? n : sizeof(f->s) - 1;
+    memcpy(f->s, s, k);
+    f->s[k] = 0;
+}
+
+/* One RowBinary row of `layout` (S string, z Nullable(String), 1 4 8 fixed,
+ * n Nullable 8-byte) at *pos; 1 = parsed, 0 = end of output, -1 = malformed. */
+static int rb_parse(const bytes *out, size_t *pos, const char *layout, field *f) {
+    size_t p = *pos;
+    if (p == out->n) return 0;
+    const unsigned char *u = (const unsigned char *)out->p;
+    for (int i = 0; layout[i]; i++) {
+        char k = layout[i];
+        memset(&f[i], 0, sizeof(f[i]));
+        if (k == 'z' || k == 'n') {
+            if (p >= out->n) return -1;
+            if (u[p++]) {
+                f[i].is_null = 1;
+                continue;
+            }
+            k = k == 'z' ? 'S' : '8';
+        }
+        if (k == 'S') {
+            uint64_t len = 0;
+            int shift = 0;
+            do {
+                if (p >= out->n || shift > 63) return -1;
+                len |= (uint64_t)(u[p] & 0x7f) << shift;
+                shift += 7;
+            } while (u[p++] & 0x80);
+            if (len > out->n - p) return -1;
+            field_set(&f[i], out->p + p, (size_t)len);
+            p += (size_t)len;
+        } else {
+            int w = k - '0';
+            if (p + (size_t)w > out->n) return -1;
+            for (int j = w - 1; j >= 0; j--) f[i].u = f[i].u << 8 | u[p + (size_t)j];
+            p += (size_t)w;
+        }
+    }
+    *pos = p;
+    return 1;
+}
+
+/* A TabSeparated Tuple line "(…)" into fields (strings unescaped); returns
+ * the field count, or -1. */
+static int tsv_parse(const char *line, size_t n, field *f, int max) {
+    size_t p = 0;
+    int nf = 0;
+    if (n < 2 || line[0] != '(' || line[n - 1] != ')') return -1;
+    p = 1;
+    for (;;) {
+        if (nf == max) return -1;
+        field *x = &f[nf++];
+        memset(x, 0, sizeof(*x));
+        char tmp[sizeof(x->s)];
+        size_t tn = 0, full = 0;   /* kept bytes, and the element's whole length */
+        if (line[p] == '\'') {
+            for (p++; p < n && line[p] != '\''; p++, full++) {
+                char c = line[p];
+                if (c == '\\' && p + 1 < n) {
+                    c = line[++p];
+                    c = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == '0' ? '\0' : c == 'b' ? '\b' : c == 'f' ? '\f' : c;
+                }
+                if (tn < sizeof(tmp) - 1) tmp[tn++] = c;
+            }
+            if (p >= n) return -1;
+            p++;
+        } else {
+            for (; p < n - 1 && line[p] != ','; p++, full++)
+                if (tn < sizeof(tmp) - 1) tmp[tn++] = line[p];
+            tmp[tn] = 0;
+            if (!strcmp(tmp, "NULL")) x->is_null = 1;
+            x->u = strtoull(tmp, NULL, 10);
+        }
+        field_set(x, tmp, tn);
+        x->n = full;
+        if (p == n - 1) return nf;
+        if (line[p] != ',') return -1;
+        p++;
+    }
+}
+
+/* Splits TabSeparated output into lines; returns how many (all must end in '\n'). */
+static int tsv_lines(const bytes *out, const char **starts, size_t *lens, int max) {
+    int n = 0;
+    size_t a = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (out->p[i] != '\n') continue;
+        assert_true(n < max);
+        starts[n] = out->p + a;
+        lens[n++] = i - a;
+        a = i + 1;
+    }
+    assert_int_equal(a, out->n);   /* no partial last line */
+    return n;
+}
+
+/* ---------------------------------------------------------- messages */
+
+#define EV_C_AFTER "{\"id\":1,\"name\":\"a\"}"
+#define EV_C                                                                                              \
+    "{\"before\":null,\"after\":" EV_C_AFTER ",\"source\":{\"db\":\"cdc\",\"schema\":\"public\",\"table\":\"users\"," \
+    "\"snapshot\":\"false\",\"txId\":753,\"lsn\":26574256,\"ts_ms\":1700000000100},\"op\":\"c\",\"ts_ms\":1700000000200}"
+#define EV_D "{\"before\":{\"id\":1},\"after\":null,\"source\":{\"lsn\":26574300},\"op\":\"d\"}"
+/* backslashes, a quote and a tab inside JSON strings: escaping both ways */
+#define EV_U_AFTER "{\"id\":2,\"s\":\"q\\\"t\\\\x\\ty'\"}"
+#define EV_U "{\"before\":{\"id\":2},\"after\":" EV_U_AFTER ",\"source\":{\"lsn\":26574400,\"snapshot\":true},\"op\":\"u\"}"
+#define BAD_JSON "{"
+#define BAD_JSON_ERROR "invalid JSON: unexpected end of input at byte 1"
+
+static const char *const unwrap_msgs[] = {EV_C, "", EV_D, BAD_JSON, EV_U};
+#define N_UNWRAP 5
+
+static void unwrap_tsv_expected(bytes *b) {
+    b_lit(b, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,'false',"
+             "1700000000200,'')\n");
+    b_lit(b, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+    b_lit(b, "('d','{\"id\":1}','{\"id\":1}','',1,26574300,'','','',26574300,0,0,'',0,'')\n");
+    b_lit(b, "('','','','',0,0,'','','',0,0,0,'',0,'" BAD_JSON_ERROR "')\n");
+    tsv_tuple(b, "ssssrrsssrrrsrs", "u", EV_U_AFTER, "{\"id\":2}", EV_U_AFTER, "0", "26574400", "", "", "", "26574400", "0",
+              "0", "true", "0", "");
+}
+
+static void unwrap_rb_expected(bytes *b) {
+    /* op row before after is_deleted version db schema table lsn tx_id source_ts_ms snapshot ts_ms error */
+    const char *L = "ssss18sss888s8s";
+    rb_row(b, L, "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public", "users", (uint64_t)26574256,
+           (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "");
+    rb_row(b, L, "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0, (uint64_t)0, "", (uint64_t)0, "");
+    rb_row(b, L, "d", "{\"id\":1}", "{\"id\":1}", "", (uint64_t)1, (uint64_t)26574300, "", "", "", (uint64_t)26574300,
+           (uint64_t)0, (uint64_t)0, "", (uint64_t)0, "");
+    rb_row(b, L, "", "", "", "", (uint64_t)0, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0, (uint64_t)0, "", (uint64_t)0,
+           BAD_JSON_ERROR);
+    rb_row(b, L, "u", EV_U_AFTER, "{\"id\":2}", EV_U_AFTER, (uint64_t)0, (uint64_t)26574400, "", "", "", (uint64_t)26574400,
+           (uint64_t)0, (uint64_t)0, "true", (uint64_t)0, "");
+}
+
+/* Input for a one-argument function: rows in the format, optionally split
+ * into chunks of the given sizes (sizes may be 0; they must add up). */
+static void one_arg_input(bytes *b, int rowbinary, const char *const *msgs, int n, const int *chunks, int nchunks) {
+    int row = 0;
+    for (int c = 0; c < (chunks ? nchunks : 1); c++) {
+        int rows = chunks ? chunks[c] : n;
+        if (chunks) {
+            char h[32];
+            snprintf(h, sizeof(h), "%d\n", rows);
+            b_lit(b, h);
+        }
+        for (int i = 0; i < rows; i++, row++) {
+            if (rowbinary) {
+                b_cstr(b, msgs[row]);
+            } else {
+                b_tsv(b, msgs[row], strlen(msgs[row]));
+                b_lit(b, "\n");
+            }
+        }
+    }
+    assert_int_equal(row, n);
+}
+
+static const int five_in_chunks[] = {2, 0, 3};
+
+static void test_unwrap_exact_output(void **state) {
+    (void)state;
+    bytes want_tsv = {0}, want_rb = {0};
+    unwrap_tsv_expected(&want_tsv);
+    unwrap_rb_expected(&want_rb);
+    for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
+        for (int chunked = 0; chunked < 2; chunked++) {
+            bytes in = {0};
+            one_arg_input(&in, rowbinary, unwrap_msgs, N_UNWRAP, chunked ? five_in_chunks : NULL, 3);
+            const char *const argv[] = {"debezium_unwrap", "--format", rowbinary ? "RowBinary" : "TabSeparated",
+                                        chunked ? "--chunked" : NULL, NULL};
+            proc p;
+            run_ok(argv, &in, &p);
+            out_is_bytes(&p, rowbinary ? &want_rb : &want_tsv);
+            assert_string_equal(p.err.p, "");
+            proc_free(&p);
+            b_free(&in);
+        }
+    }
+    b_free(&want_tsv);
+    b_free(&want_rb);
+}
+
+/* ------------------------------------------------------ payload_extract */
+
+#define OUTBOX_PAYLOAD                                                                                          \
+    "{\\\"id\\\" : \\\"6f0a4c2e-0001\\\", \\\"experiment_id\\\" : 42, \\\"user_id\\\" : \\\"user-a\\\", "            \
+    "\\\"variant_id\\\" : 1, \\\"variant_key\\\" : \\\"control\\\", \\\"event_type\\\" : \\\"exposure\\\", "          \
+    "\\\"timestamp\\\" : \\\"2024-04-01T08:00:30.000Z\\\", \\\"assignment_at\\\" : \\\"2024-04-01T08:00:00.000Z\\\", " \
+    "\\\"properties\\\" : {\\\"page\\\" : \\\"/home\\\", \\\"value\\\" : 0}, \\\"session_id\\\" : \\\"sess-1\\\"}"
+#define OUTBOX                                                                                                    \
+    "{\"before\":null,\"after\":{\"id\":\"6f0a4c2e-0001\",\"aggregate_type\":\"assignment\",\"aggregate_id\":\"1\"," \
+    "\"event_type\":\"exposure\",\"payload\":\"" OUTBOX_PAYLOAD "\"},\"source\":{\"lsn\":26574256},\"op\":\"r\","     \
+    "\"ts_ms\":1795439204391}"
+#define OUTBOX_BAD                                                                                              \
+    "{\"op\":\"c\",\"after\":{\"payload\":\"{\\\"id\\\":\\\"x\\\",\\\"experiment_id\\\":\\\"abc\\\","            \
+    "\\\"timestamp\\\":\\\"bad\\\",\\\"assignment_at\\\":null}\"}}"
+#define OUTBOX_BAD_ERROR                                                                        \
+    "field 'experiment_id': 'abc' is not an integer (for UInt32); field 'timestamp': 'bad' is not " \
+    "a timestamp: bad date, expected YYYY-MM-DD"
+
+static const char *const extract_msgs[] = {OUTBOX, OUTBOX_BAD, "", BAD_JSON, "{\"schema\":{},\"payload\":" OUTBOX "}"};
+
+/* experiment_event's 13 columns */
+#define EXTRACT_RB "s4s4ss8nsssss"
+
+static void extract_tsv_expected(bytes *b) {
+    const char *good = "('6f0a4c2e-0001',42,'user-a',1,'control','exposure',1711958430000000,1711958400000000,"
+                       "'{\"page\" : \"/home\", \"value\" : 0}','sess-1','r','1','')\n";
+    b_lit(b, good);
+    tsv_tuple(b, "srsrssrrsssss", "x", "0", "", "0", "", "", "0", "NULL", "", "", "c", "", OUTBOX_BAD_ERROR);
+    b_lit(b, "('',0,'',0,'','',0,NULL,'','','','','')\n");
+    b_lit(b, "('',0,'',0,'','',0,NULL,'','','','','invalid JSON: unexpected end of input')\n");
+    b_lit(b, good);   /* the same event inside the schema envelope */
+}
+
+static void extract_rb_one_good(bytes *b) {
+    rb_row(b, EXTRACT_RB, "6f0a4c2e-0001", (uint64_t)42, "user-a", (uint64_t)1, "control", "exposure",
+           (uint64_t)1711958430000000, (uint64_t)1711958400000000, "{\"page\" : \"/home\", \"value\" : 0}", "sess-1", "r",
+           "1", "");
+}
+
+static void extract_rb_expected(bytes *b) {
+    extract_rb_one_good(b);
+    rb_row(b, "s4s4ss8Nsssss", "x", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "c", "", OUTBOX_BAD_ERROR);
+    rb_row(b, "s4s4ss8Nsssss", "", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "", "", "");
+    rb_row(b, "s4s4ss8Nsssss", "", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "", "",
+           "invalid JSON: unexpected end of input");
+    extract_rb_one_good(b);
+}
+
+/* payload_extract exactly as the XML's experiment_event functions run it. */
+static void test_extract_exact_output(void **state) {
+    (void)state;
+    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
+    bytes want_tsv = {0}, want_rb = {0};
+    extract_tsv_expected(&want_tsv);
+    extract_rb_expected(&want_rb);
+    static const char *const names[] = {"experiment_event", "experiment_event_tsv"};
+    for (int i = 0; i < 2; i++) {
+        const xml_fn *x = xml_find(names[i]);
+        int rowbinary = !strcmp(x->format, "RowBinary");
+        int chunked = strstr(x->command, "--chunked") != NULL;
+        assert_int_equal(rowbinary, i == 0);
+        bytes in = {0};
+        one_arg_input(&in, rowbinary, extract_msgs, 5, chunked ? five_in_chunks : NULL, 3);
+        cmdline c;
+        cmd_split(&c, x->command, NULL, NULL);
+        proc p;
+        run_ok(c.argv, &in, &p);
+        out_is_bytes(&p, rowbinary ? &want_rb : &want_tsv);
+        assert_string_equal(p.err.p, "");
+        proc_free(&p);
+        b_free(&in);
+    }
+    b_free(&want_tsv);
+    b_free(&want_rb);
+}
+
+/* ---------------------------------------------------------- payload_get */
+
+static const char *const get_rows[][2] = {
+    {"{\"a\":{\"b\":\"x\\ty\"}}", "a.b"},                 /* a string comes back decoded */
+    {"{\"a\":{\"b\":5}}", "a.b"},
+    {"{\"a\":{\"b\":{\"c\":[1, 2]}}}", "a.b"},            /* anything else as its JSON text */
+    {"{\"a\":1}", "a.z"},                                 /* missing: NULL */
+    {"{\"a\":null}", "a"},                                /* null: NULL */
+    {"{\"payload\":\"{\\\"id\\\":7}\"}", "payload.id"},   /* JSON held in a string */
+    {"{\"arr\":[10,20,30]}", "arr.1"},
+    {"{\"a\":\"\"}", "a"},                                /* empty string is not NULL */
+};
+#define N_GET 8
+
+static void get_input(bytes *b, int rowbinary, int chunked) {
+    if (chunked) b_lit(b, "3\n");
+    for (int i = 0; i < N_GET; i++) {
+        if (chunked && i == 3) b_lit(b, "0\n5\n");
+        for (int k = 0; k < 2; k++) {
+            if (rowbinary) {
+                b_cstr(b, get_rows[i][k]);
+            } else {
+                b_tsv(b, get_rows[i][k], strlen(get_rows[i][k]));
+                b_lit(b, k ? "\n" : "\t");
+            }
+        }
+    }
+}
+
+static void test_payload_get_exact_output(void **state) {
+    (void)state;
+    const char *want_tsv = "x\\ty\n5\n{\"c\":[1, 2]}\n\\N\n\\N\n7\n20\n\n";
+    bytes want_rb = {0};
+    rb_row(&want_rb, "zzzNNzzz", "x\ty", "5", "{\"c\":[1, 2]}", "7", "20", "");
+    for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
+        for (int chunked = 0; chunked < 2; chunked++) {
+            bytes in = {0};
+            get_input(&in, rowbinary, chunked);
+            const char *const argv[] = {"payload_get", "--format", rowbinary ? "RowBinary" : "TSV",
+                                        chunked ? "--chunked" : NULL, NULL};
+            proc p;
+            run_ok(argv, &in, &p);
+            if (rowbinary) out_is_bytes(&p, &want_rb);
+            else out_is(&p, want_tsv, strlen(want_tsv));
+            assert_string_equal(p.err.p, "");
+            proc_free(&p);
+            b_free(&in);
+        }
+    }
+    b_free(&want_rb);
+}
+
+/* ------------------------------------------------ is_valid_after_assignment */
+
+/* event_ts, assignment_at (NULL = \N), expected answer */
+static const struct { const char *ev, *as; char want; } va_rows[] = {
+    {"2024-04-01T08:00:30Z", "2024-04-01T08:00:00Z", '1'},
+    {"2024-04-01T07:59:59.999999Z", "2024-04-01T08:00:00Z", '0'},
+    {"2024-04-01T08:00:00Z", "2024-04-01 08:00:00", '1'},             /* equal counts */
+    {"2024-04-01T08:00:00Z", NULL, '1'},                              /* no assignment */
+    {"whatever", "", '1'},                                            /* empty assignment */
+    {"2024-04-01 10:00:00+02:00", "2024-04-01T08:00:00.000001Z", '0'}, /* compared in UTC, to the microsecond */
+    {"1711958400000", "2024-04-01T08:00:00Z", '1'},                   /* epoch milliseconds */
+    {NULL, "2024-04-01T08:00:00Z", '0'},
+    {"garbage", "2024-04-01T08:00:00Z", '0'},                         /* reported once on stderr */
+};
+#define N_VA 9
+
+static void va_put(bytes *b, int rowbinary, const char *v, int last) {
+    if (rowbinary) {
+        if (!v) b_u8(b, 1);
+        else b_u8(b, 0), b_cstr(b, v);
+        return;
+    }
+    if (!v) b_lit(b, "\\N");
+    else b_tsv(b, v, strlen(v));
+    b_lit(b, last ? "\n" : "\t");
+}
+
+static void test_is_valid_exact_output(void **state) {
+    (void)state;
+    char want_tsv[2 * N_VA + 1];
+    bytes want_rb = {0};
+    for (int i = 0; i < N_VA; i++) {
+        want_tsv[2 * i] = va_rows[i].want;
+        want_tsv[2 * i + 1] = '\n';
+        b_u8(&want_rb, (unsigned)(va_rows[i].want - '0'));
+    }
+    want_tsv[2 * N_VA] = 0;
+    const char *warn = "is_valid_after_assignment: 1 unparseable timestamp(s) in this block, answered 0 "
+                       "(first: 'garbage' (bad date, expected YYYY-MM-DD))\n";
+    for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
+        for (int chunked = 0; chunked < 2; chunked++) {
+            bytes in = {0};
+            if (chunked) b_lit(&in, "9\n");
+            for (int i = 0; i < N_VA; i++) {
+                va_put(&in, rowbinary, va_rows[i].ev, 0);
+                va_put(&in, rowbinary, va_rows[i].as, 1);
+            }
+            const char *const argv[] = {"is_valid_after_assignment", "--format", rowbinary ? "RowBinary" : "TabSeparated",
+                                        chunked ? "--chunked" : NULL, NULL};
+            proc p;
+            run_ok(argv, &in, &p);
+            if (rowbinary) out_is_bytes(&p, &want_rb);
+            else out_is(&p, want_tsv, strlen(want_tsv));
+            assert_string_equal(p.err.p, warn);
+            proc_free(&p);
+            b_free(&in);
+        }
+    }
+    b_free(&want_rb);
+}
+
+/* --args DateTime64: Nullable(DateTime64(6, 'UTC')) arguments, as text
+ * calendar times in TabSeparated and as Int64 microseconds in RowBinary. */
+static void test_is_valid_datetime64_args(void **state) {
+    (void)state;
+    static const char tsv[] = "2024-04-01 08:00:30.000000\t2024-04-01 08:00:00.000000\n"
+                              "2024-04-01 07:59:59.999999\t2024-04-01 08:00:00.000000\n"
+                              "\\N\t\\N\n"
+                              "\\N\t2024-04-01 08:00:00\n"
+                              "2024-04-01 08:00:00\t2024-04-01 08:00:00\n";
+    const char *const targv[] = {"is_valid_after_assignment", "--args", "DateTime64", NULL};
+    proc p;
+    run(targv, tsv, sizeof(tsv) - 1, &p);
+    assert_int_equal(p.status, 0);
+    out_is(&p, "1\n0\n1\n0\n1\n", 10);
+    proc_free(&p);
+
+    bytes in = {0};
+    b_lit(&in, "2\n");
+    rb_row(&in, "nn", (uint64_t)1711958430000000, (uint64_t)1711958400000000);
+    rb_row(&in, "nn", (uint64_t)1711958399999999, (uint64_t)1711958400000000);
+    b_lit(&in, "3\n");
+    rb_row(&in, "NN");
+    rb_row(&in, "Nn", (uint64_t)1711958400000000);
+    rb_row(&in, "nN", (uint64_t)-5);
+    const char *const rargv[] = {"is_valid_after_assignment", "--format", "RowBinary", "--chunked", "--args", "DateTime64", NULL};
+    run_ok(rargv, &in, &p);
+    out_is(&p, "\x01\x00\x01\x00\x01", 5);
+    assert_string_equal(p.err.p, "");
+    proc_free(&p);
+    b_free(&in);
+}
+
+/* ------------------------------------------- the row-count invariant */
+
+#define BIG (1024 * 1024)
+
+typedef struct junk { const char *s; size_t n; } junk;
+
+static bytes big_junk, big_valid;
+
+/* Valid events mixed with every kind of junk; [5] is a valid 1 MB event. */
+static int junk_rows(junk *j) {
+    static const char garbage[] = "\x00\x01\xff\xfe{\"\x00]";
+    if (!big_junk.n) {
+        b_lit(&big_junk, "{\"a\":\"");
+        for (int i = 0; i < BIG; i++) b_lit(&big_junk, "x");
+        b_lit(&big_valid, "{\"op\":\"c\",\"after\":{\"payload\":\"{\\\"id\\\":\\\"big\\\",\\\"properties\\\":\\\"");
+        for (int i = 0; i < BIG; i++) b_lit(&big_valid, "y");
+        b_lit(&big_valid, "\\\"}\"}}");
+    }
+    int n = 0;
+    j[n++] = (junk){EV_C, strlen(EV_C)};
+    j[n++] = (junk){"{\"op\":", 6};
+    j[n++] = (junk){"", 0};
+    j[n++] = (junk){garbage, sizeof(garbage) - 1};
+    j[n++] = (junk){big_junk.p, big_junk.n};
+    j[n++] = (junk){big_valid.p, big_valid.n};
+    j[n++] = (junk){EV_C, strlen(EV_C)};
+    j[n++] = (junk){"null x", 6};
+    j[n++] = (junk){"[]", 2};
+    j[n++] = (junk){"\xc3\x28 not UTF-8 \t\\ and a tab", 25};
+    return n;
+}
+#define N_JUNK 10
+static const int junk_chunks[] = {4, 0, 5, 1};
+/* rows whose error field must be set; payload_extract also flags EV_C, which
+ * has no after.payload to read its fields from */
+static const int junk_is_bad[N_JUNK] = {0, 1, 0, 1, 1, 0, 0, 1, 1, 1};
+static const int junk_is_bad_extract[N_JUNK] = {1, 1, 0, 1, 1, 0, 1, 1, 1, 1};
+
+static void junk_field(bytes *b, int rowbinary, const junk *j) {
+    if (rowbinary) b_str(b, j->s, j->n);
+    else b_tsv(b, j->s, j->n);
+}
+
+/* nargs copies of each junk message per row (payload_get gets "op" as path). */
+static void junk_input(bytes *b, int rowbinary, int chunked, const char *fn) {
+    junk j[N_JUNK];
+    assert_int_equal(junk_rows(j), N_JUNK);
+    int row = 0;
+    for (int c = 0; c < (chunked ? 4 : 1); c++) {
+        int rows = chunked ? junk_chunks[c] : N_JUNK;
+        if (chunked) {
+            char h[16];
+            snprintf(h, sizeof(h), "%d\n", rows);
+            b_lit(b, h);
+        }
+        for (int i = 0; i < rows; i++, row++) {
+            junk_field(b, rowbinary, &j[row]);
+            if (!strcmp(fn, "payload_get")) {
+                if (rowbinary) b_cstr(b, "op");
+                else b_lit(b, "\top");
+            } else if (!strcmp(fn, "is_valid_after_assignment")) {
+                if (rowbinary) b_u8(b, 0), junk_field(b, 1, &j[row]);
+                else b_lit(b, "\t"), junk_field(b, 0, &j[row]);
+            }
+            if (!rowbinary) b_lit(b, "\n");
+        }
+    }
+    assert_int_equal(row, N_JUNK);
+}
+
+/* is_valid_after_assignment takes Nullable(String): its RowBinary input
+ * needs the flag before the first argument too. */
+static void junk_input_for(bytes *b, int rowbinary, int chunked, const char *fn) {
+    if (rowbinary && !strcmp(fn, "is_valid_after_assignment")) {
+        junk j[N_JUNK];
+        junk_rows(j);
+        int row = 0;
+        for (int c = 0; c < (chunked ? 4 : 1); c++) {
+            int rows = chunked ? junk_chunks[c] : N_JUNK;
+            if (chunked) {
+                char h[16];
+                snprintf(h, sizeof(h), "%d\n", rows);
+                b_lit(b, h);
+            }
+            for (int i = 0; i < rows; i++, row++) {
+                b_u8(b, 0);
+                b_str(b, j[row].s, j[row].n);
+                b_u8(b, 0);
+                b_str(b, j[row].s, j[row].n);
+            }
+        }
+        return;
+    }
+    junk_input(b, rowbinary, chunked, fn);
+}
+
+/* One output row's error text, per function and format; is_null etc. in f. */
+static void check_junk_output(const char *fn, int rowbinary, const proc *p) {
+    field f[16];
+    int rows = 0;
+    if (!strcmp(fn, "debezium_unwrap") || !strcmp(fn, "payload_extract")) {
+        int unwrap = !strcmp(fn, "debezium_unwrap");
+        int nf = unwrap ? 15 : 3;
+        const char *layout = unwrap ? "SSSS18SSS888S8S" : "SSS";
+        size_t pos = 0;
+        const char *ls[32];
+        size_t ll[32];
+        int nlines = rowbinary ? 0 : tsv_lines(&p->out, ls, ll, 32);
+        for (;; rows++) {
+            if (rowbinary) {
+                int rc = rb_parse(&p->out, &pos, layout, f);
+                assert_int_not_equal(rc, -1);
+                if (rc == 0) break;
+            } else {
+                if (rows == nlines) break;
+                assert_int_equal(tsv_parse(ls[rows], ll[rows], f, 16), nf);
+            }
+            assert_true(rows < N_JUNK);
+            const field *err = &f[nf - 1];
+            int bad = (unwrap ? junk_is_bad : junk_is_bad_extract)[rows];
+            if (bad != (err->n > 0)) print_error("%s row %d: error '%s'\n", fn, rows, err->s);
+            assert_int_equal(bad, err->n > 0);
+            if (unwrap && rows == 2) assert_true(f[4].u == 1);              /* the empty message is a tombstone */
+            if (unwrap && rows == 5) assert_int_equal(f[3].n, BIG + 50);    /* the 1 MB after image, whole */
+            if (!unwrap && rows == 5) assert_int_equal(f[1].n, BIG);        /* properties: the 1 MB string */
+            if (!unwrap && rows == 5) assert_string_equal(f[0].s, "big");
+        }
+    } else if (!strcmp(fn, "payload_get")) {
+        static const int is_c[N_JUNK] = {1, 0, 0, 0, 0, 1, 1, 0, 0, 0};
+        size_t pos = 0;
+        const char *ls[32];
+        size_t ll[32];
+        int nlines = rowbinary ? 0 : tsv_lines(&p->out, ls, ll, 32);
+        for (;; rows++) {
+            if (rowbinary) {
+                int rc = rb_parse(&p->out, &pos, "z", f);
+                assert_int_not_equal(rc, -1);
+                if (rc == 0) break;
+            } else {
+                if (rows == nlines) break;
+                f[0].is_null = ll[rows] == 2 && !memcmp(ls[rows], "\\N", 2);
+                field_set(&f[0], ls[rows], ll[rows]);
+            }
+            assert_true(rows < N_JUNK);
+            if (is_c[rows]) assert_string_equal(f[0].s, "c");
+            else assert_true(f[0].is_null);
+        }
+        assert_non_null(strstr(p->err.p, "row(s) in this block were not valid JSON"));
+    } else {
+        const char *want = rowbinary ? "\0\0\1\0\0\0\0\0\0\0" : "0\n0\n1\n0\n0\n0\n0\n0\n0\n0\n";
+        rows = N_JUNK;
+        out_is(p, want, rowbinary ? N_JUNK : 2 * N_JUNK);
+        assert_non_null(strstr(p->err.p, "unparseable timestamp(s) in this block, answered 0"));
+    }
+    assert_int_equal(rows, N_JUNK);
+}
+
+/* Exactly one output row per input row, whatever the row holds, in both
+ * formats and both modes; exit 0. */
+static void test_junk_rows_keep_row_count(void **state) {
+    (void)state;
+    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
+    for (size_t b = 0; b < NBIN; b++) {
+        for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
+            for (int chunked = 0; chunked < 2; chunked++) {
+                bytes in = {0};
+                junk_input_for(&in, rowbinary, chunked, binaries[b]);
+                cmdline c;
+                if (!strcmp(binaries[b], "payload_extract"))
+                    cmd_split(&c, "payload_extract --path after.payload --field id:String --field properties:String",
+                              NULL, NULL);
+                else
+                    cmd_split(&c, binaries[b], NULL, NULL);
+                c.argv[c.argc++] = "--format";
+                c.argv[c.argc++] = rowbinary ? "RowBinary" : "TabSeparated";
+                if (chunked) c.argv[c.argc++] = "--chunked";
+                c.argv[c.argc] = NULL;
+                proc p;
+                run_ok(c.argv, &in, &p);
+                check_junk_output(binaries[b], rowbinary, &p);
+                proc_free(&p);
+                b_free(&in);
+            }
+        }
+    }
+    b_free(&big_junk);
+    b_free(&big_valid);
+}
+
+/* A raw NUL byte and a lone trailing backslash in a TabSeparated field (not
+ * what ClickHouse sends, but a row all the same). */
+static void test_tsv_raw_bytes_keep_row_count(void **state) {
+    (void)state;
+    static const char in[] = "a\0b\n\\\n\xff\xfe\n";
+    const char *const argv[] = {"debezium_unwrap", NULL};
+    proc p;
+    run(argv, in, sizeof(in) - 1, &p);
+    assert_int_equal(p.status, 0);
+    const char *ls[8];
+    size_t ll[8];
+    assert_int_equal(tsv_lines(&p.out, ls, ll, 8), 3);
+    for (int i = 0; i < 3; i++) {
+        field f[16];
+        assert_int_equal(tsv_parse(ls[i], ll[i], f, 16), 15);
+        assert_int_equal(strncmp(f[14].s, "invalid JSON: ", 14), 0);
+    }
+    proc_free(&p);
+}
+
+/* ------------------------------------------------------- framing errors */
+
+static void test_truncated_rowbinary(void **state) {
+    (void)state;
+    const char *const unwrap[] = {"debezium_unwrap", "--format", "RowBinary", NULL};
+    const char *const unwrap_chunked[] = {"debezium_unwrap", "--format", "RowBinary", "--chunked", NULL};
+    bytes in = {0}, out = {0};
+    b_cstr(&in, EV_C);
+    unwrap_rb_expected(&out);
+    out.n = 0;   /* keep only the first expected row: rebuild it alone */
+    rb_row(&out, "ssss18sss888s8s", "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public",
+           "users", (uint64_t)26574256, (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "");
+    size_t whole = in.n;
+    b_lit(&in, "\x05" "ab");            /* a string announcing 5 bytes, 2 follow */
+    framing_error(unwrap, &in, &out, "truncated RowBinary row: input ended inside argument 1");
+    in.n = whole;
+    b_lit(&in, "\x80");                 /* the length itself cut short */
+    framing_error(unwrap, &in, &out, "truncated RowBinary row: input ended inside argument 1");
+
+    bytes cin = {0};                    /* the same inside a chunk */
+    b_lit(&cin, "2\n");
+    b_cstr(&cin, EV_C);
+    b_lit(&cin, "\x09" "{}");
+    framing_error(unwrap_chunked, &cin, &out, "truncated RowBinary row: input ended inside argument 1");
+    b_free(&cin);
+    b_free(&in);
+    b_free(&out);
+
+    const char *const get[] = {"payload_get", "--format", "RowBinary", NULL};
+    b_cstr(&in, "{\"a\":1}");
+    b_cstr(&in, "a");
+    b_cstr(&in, "{\"a\":2}");           /* the second argument never comes */
+    rb_row(&out, "z", "1");
+    framing_error(get, &in, &out, "truncated RowBinary row: input ended inside argument 2");
+    b_free(&in);
+    b_free(&out);
+
+    const char *const va[] = {"is_valid_after_assignment", "--format", "RowBinary", NULL};
+    b_u8(&in, 1);
+    b_u8(&in, 1);
+    b_u8(&in, 0);                       /* "not NULL", then nothing */
+    rb_row(&out, "1", (uint64_t)1);
+    framing_error(va, &in, &out, "truncated RowBinary row: input ended inside argument 1");
+    b_free(&in);
+    b_free(&out);
+}
+
+static void test_short_chunk(void **state) {
+    (void)state;
+    const char *const tsv[] = {"debezium_unwrap", "--chunked", NULL};
+    const char *const rb[] = {"debezium_unwrap", "--chunked", "--format", "RowBinary", NULL};
+    bytes in = {0}, out = {0};
+    b_lit(&in, "3\n" EV_C "\n\n");
+    b_lit(&out, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,"
+                "'false',1700000000200,'')\n('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+    framing_error(tsv, &in, &out, "chunk header announced 3 rows but input ended after 2");
+    b_free(&in);
+    b_free(&out);
+
+    b_lit(&in, "1\n");
+    b_cstr(&in, "");
+    b_lit(&in, "99999\n");
+    rb_row(&out, "ssss18sss888s8s", "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0,
+           (uint64_t)0, "", (uint64_t)0, "");
+    framing_error(rb, &in, &out, "chunk header announced 99999 rows but input ended after 0");
+    b_free(&in);
+    b_free(&out);
+}
+
+static void test_bad_chunk_header(void **state) {
+    (void)state;
+    const char *const tsv[] = {"debezium_unwrap", "--chunked", NULL};
+    const char *const get[] = {"payload_get", "--chunked", "--format", "RowBinary", NULL};
+    const char *bad = "bad chunk header: expected a row count and a newline";
+    bytes in = {0}, out = {0};
+    b_lit(&in, "abc\n" EV_C "\n");
+    framing_error(tsv, &in, NULL, bad);
+    b_free(&in);
+    b_lit(&in, "1\n\n-1\n\n");          /* one good chunk first: its row is answered */
+    b_lit(&out, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+    framing_error(tsv, &in, &out, bad);
+    b_free(&in);
+    b_lit(&in, "1\n\n12");
+    framing_error(tsv, &in, &out, "input ended inside a chunk header");
+    b_free(&in);
+    b_free(&out);
+
+    b_lit(&in, "1\n");
+    b_cstr(&in, "{\"op\":\"r\"}");
+    b_cstr(&in, "op");
+    b_lit(&in, "\x03" "a\nb");          /* RowBinary where a header should be */
+    rb_row(&out, "z", "r");
+    framing_error(get, &in, &out, bad);
+    b_free(&in);
+    b_free(&out);
+}
+
+static void test_tsv_framing(void **state) {
+    (void)state;
+    const char *const get[] = {"payload_get", NULL};
+    bytes in = {0}, out = {0};
+    b_lit(&in, "{\"a\":\"x\"}\ta\nonly one field\n{\"a\":1}\ta\n");
+    b_lit(&out, "x\n");
+    framing_error(get, &in, &out, "row has 1 field(s), expected 2");
+    b_free(&in);
+    b_lit(&in, "{}\ta\tb\n");
+    framing_error(get, &in, NULL, "row has more than 2 field(s)");
+    b_free(&in);
+    b_free(&out);
+
+    const char *const va[] = {"is_valid_after_assignment", "--args", "DateTime64", NULL};
+    b_lit(&in, "2024-04-01 08:00:00\t\\N\nyesterday\t\\N\n");
+    b_lit(&out, "1\n");
+    framing_error(va, &in, &out, "bad DateTime64 argument 'yesterday': bad date, expected YYYY-MM-DD");
+    b_free(&in);
+    b_free(&out);
+}
+
+/* No input at all: no output, exit 0, in every mode. */
+static void test_empty_input(void **state) {
+    (void)state;
+    for (size_t b = 0; b < NBIN; b++) {
+        for (int chunked = 0; chunked < 2; chunked++) {
+            const char *const argv[] = {binaries[b], "--format", "RowBinary", chunked ? "--chunked" : NULL, NULL};
+            proc p;
+            run(argv, NULL, 0, &p);
+            assert_int_equal(p.status, 0);
+            assert_int_equal(p.out.n, 0);
+            assert_string_equal(p.err.p, "");
+            proc_free(&p);
+        }
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xml_is_consistent),
+        cmocka_unit_test(test_signature_matches_xml),
+        cmocka_unit_test(test_help_shows_sql_signature),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_bad_command_line),
+        cmocka_unit_test(test_unwrap_exact_output),
+        cmocka_unit_test(test_extract_exact_output),
+        cmocka_unit_test(test_payload_get_exact_output),
+        cmocka_unit_test(test_is_valid_exact_output),
+        cmocka_unit_test(test_is_valid_datetime64_args),
+        cmocka_unit_test(test_junk_rows_keep_row_count),
+        cmocka_unit_test(test_tsv_raw_bytes_keep_row_count),
+        cmocka_unit_test(test_truncated_rowbinary),
+        cmocka_unit_test(test_short_chunk),
+        cmocka_unit_test(test_bad_chunk_header),
+        cmocka_unit_test(test_tsv_framing),
+        cmocka_unit_test(test_empty_input),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
