@@ -1,7 +1,10 @@
 /* fn_debezium_unwrap.c — debezium_unwrap(message String) -> Tuple(op, row, …, error).
  *
  * One Debezium change event in, one flat row out: what a ReplacingMergeTree
- * needs (row image, version, is_deleted) plus the source coordinates. */
+ * needs (row image, version, is_deleted) plus the source coordinates.  With
+ * the schema envelope, the images carry decoded values (exact decimals,
+ * calendar dates and times) instead of Debezium's wire encodings. */
+#include "dbz_types.h"
 #include "debezium.h"
 #include "driver.h"
 
@@ -39,6 +42,33 @@ static void unwrap_text(res_writer *out, const dbz_text *t) {
     res_string(out, t->s ? t->s : "", t->s ? t->n : 0);
 }
 
+/* op, row, before, after: with the schema envelope, images with their
+ * logical types decoded (dbz_types.h); else the images' own JSON text. */
+static void unwrap_images(dbz_event *ev, res_writer *out, arena *a) {
+    const char *before = NULL, *after = NULL;
+    size_t before_n = 0, after_n = 0;
+    int decoded = 0;
+    if (ev->kind == DBZ_CHANGE && ev->schema.type == JSON_OBJECT) {
+        const dbzt_table *tb, *ta;
+        char why[sizeof(ev->error)];
+        decoded = dbzt_tables(&ev->schema, a, &tb, &ta, why, sizeof(why)) == 0 &&
+                  dbzt_decode(tb, &ev->before, a, &before, &before_n, why, sizeof(why)) == 0 &&
+                  dbzt_decode(ta, &ev->after, a, &after, &after_n, why, sizeof(why)) == 0;
+        if (!decoded && !ev->error[0]) snprintf(ev->error, sizeof(ev->error), "%s", why);
+    }
+    res_string(out, &ev->op, ev->op ? 1 : 0);
+    if (!decoded) {
+        unwrap_json(out, dbz_row_image(ev));
+        unwrap_json(out, &ev->before);
+        unwrap_json(out, &ev->after);
+        return;
+    }
+    if (ev->op == 'd') res_string(out, before, before_n);
+    else res_string(out, after, after_n);
+    res_string(out, before, before_n);
+    res_string(out, after, after_n);
+}
+
 static void unwrap_row(void *self, const udf_value *args, res_writer *out, arena *a) {
     dbz_event ev;
     (void)self;
@@ -51,10 +81,7 @@ static void unwrap_row(void *self, const udf_value *args, res_writer *out, arena
         ev.kind = kind;
         memcpy(ev.error, error, sizeof(error));
     }
-    res_string(out, &ev.op, ev.op ? 1 : 0);
-    unwrap_json(out, dbz_row_image(&ev));
-    unwrap_json(out, &ev.before);
-    unwrap_json(out, &ev.after);
+    unwrap_images(&ev, out, a);
     res_uint(out, ev.kind == DBZ_TOMBSTONE || ev.op == 'd');
     res_uint(out, ev.version);
     unwrap_text(out, &ev.source_db);

@@ -564,8 +564,13 @@ static const diff_check DIFF_UNWRAP[] = {
     {"snapshot", "d.snapshot = JSONExtractString(p, 'source', 'snapshot')"},
     {"ts_ms", "d.ts_ms = JSONExtractInt(p, 'ts_ms')"},
     {"after", "if(d.after = '', 'null', JSONExtractRaw(concat('{\"p\":', d.after, '}'), 'p')) = JSONExtractRaw(p, 'after')"},
-    {"before", "if(d.before = '', 'null', JSONExtractRaw(concat('{\"p\":', d.before, '}'), 'p')) = "
-               "JSONExtractRaw(p, 'before')"},
+    /* with the schema envelope the ZonedTimestamp comes back normalised (UTC,
+     * 6 fraction digits): the same instant, so compare it as one */
+    {"before", "replaceRegexpOne(if(d.before = '', 'null', JSONExtractRaw(concat('{\"p\":', d.before, '}'), 'p')), "
+               "'\"created_at\":\"[^\"]*\"', '') = "
+               "replaceRegexpOne(JSONExtractRaw(p, 'before'), '\"created_at\":\"[^\"]*\"', '') AND "
+               "parseDateTime64BestEffortOrZero(JSONExtractString(d.before, 'created_at'), 6) = "
+               "parseDateTime64BestEffortOrZero(JSONExtractString(p, 'before', 'created_at'), 6)"},
     {"row", "d.row = if(d.op = 'd', d.before, d.after)"},
     {"is_deleted", "d.is_deleted = (JSONExtractString(p, 'op') = 'd')"},
     {"error", "d.error = ''"},
