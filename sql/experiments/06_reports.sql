@@ -1,0 +1,73 @@
+-- experiments / 06: the reports.
+
+-- Per experiment and variant.  users = users with a valid exposure, click or
+-- conversion; conversion_rate = users who converted / users; lift = relative
+-- change of the conversion rate against the variant keyed 'control';
+-- z_score and p_value = two-proportion z-test (pooled) against the control.
+CREATE VIEW IF NOT EXISTS experiment_performance AS
+WITH per_variant AS
+(
+    SELECT experiment_id, variant_id, variant_key,
+           uniqExactMerge(users) AS users,
+           uniqExactMerge(exposures) AS exposures,
+           uniqExactMerge(clicks) AS clicks,
+           uniqExactMerge(conversions) AS conversions,
+           uniqExactMerge(converters) AS converters,
+           arraySum(maxMapMerge(revenue).2) AS revenue
+    FROM experiment_hourly_stats
+    GROUP BY experiment_id, variant_id, variant_key
+)
+SELECT v.experiment_id AS experiment_id,
+       v.variant_id AS variant_id,
+       v.variant_key AS variant_key,
+       v.users AS users,
+       v.exposures AS exposures,
+       v.clicks AS clicks,
+       v.conversions AS conversions,
+       round(v.converters / v.users, 4) AS conversion_rate,
+       round(v.revenue, 2) AS revenue,
+       round(v.revenue / v.users, 4) AS revenue_per_user,
+       if(v.variant_key = 'control', NULL,
+          round((v.converters / v.users) / (c.converters / c.users) - 1, 4)) AS lift,
+       if(v.variant_key = 'control', NULL,
+          round(tupleElement(proportionsZTest(v.converters, c.converters, v.users, c.users, 0.95, 'pooled'), 'z_statistic'), 4)) AS z_score,
+       if(v.variant_key = 'control', NULL,
+          round(tupleElement(proportionsZTest(v.converters, c.converters, v.users, c.users, 0.95, 'pooled'), 'p_value'), 4)) AS p_value,
+       if(v.variant_key = 'control', NULL, p_value < 0.05) AS significant
+FROM per_variant AS v
+LEFT JOIN (SELECT * FROM per_variant WHERE variant_key = 'control') AS c ON v.experiment_id = c.experiment_id
+ORDER BY experiment_id, variant_id;
+
+-- The funnel assignment -> exposure -> click -> conversion of each user
+-- (windowFunnel: each step within one day of the assignment, in order),
+-- counted per variant: how many users reached each step.
+CREATE VIEW IF NOT EXISTS user_journey_analysis AS
+SELECT experiment_id, variant_id, variant_key,
+       count() AS users,
+       countIf(level >= 1) AS assigned,
+       countIf(level >= 2) AS exposed,
+       countIf(level >= 3) AS clicked,
+       countIf(level >= 4) AS converted,
+       round(exposed / nullIf(assigned, 0), 4) AS exposure_rate,
+       round(clicked / nullIf(exposed, 0), 4) AS click_rate,
+       round(converted / nullIf(clicked, 0), 4) AS click_conversion_rate,
+       round(converted / nullIf(assigned, 0), 4) AS conversion_rate
+FROM
+(
+    SELECT experiment_id, variant_id, variant_key, user_id,
+           windowFunnel(86400000000)(ts_us, step = 'assignment', step = 'exposure', step = 'click', step = 'conversion') AS level
+    FROM
+    (
+        SELECT experiment_id, variant_id, variant_key, user_id,
+               toUInt64(toUnixTimestamp64Micro(assigned_at)) AS ts_us, 'assignment' AS step
+        FROM assignments_processed FINAL
+        UNION ALL
+        SELECT experiment_id, variant_id, variant_key, user_id,
+               toUInt64(toUnixTimestamp64Micro(timestamp)) AS ts_us, toString(event_type) AS step
+        FROM events_processed FINAL
+        WHERE is_valid = 1
+    )
+    GROUP BY experiment_id, variant_id, variant_key, user_id
+)
+GROUP BY experiment_id, variant_id, variant_key
+ORDER BY experiment_id, variant_id;

@@ -1,0 +1,30 @@
+-- orders / 01: the Kafka source.
+--
+-- Debezium's PostgreSQL connector streams inventory.orders (the Debezium
+-- tutorial's example database) to topic dbserver1.inventory.orders: a
+-- snapshot (op r), then inserts (c), updates (u) and deletes (d).
+--
+-- kafka_format = 'RawBLOB' hands every message over as it is, so nothing
+-- fails to parse in the engine: bad messages reach orders_dead_letters with
+-- a reason.  Tombstones (null values) are skipped by the Kafka engine.
+--
+-- Edit the broker list, topic and group for your cluster.  Tests and the
+-- demo swap this engine clause for ENGINE = Null (see sql/README.md), so keep
+-- this statement free of semicolons except the final one.
+CREATE TABLE IF NOT EXISTS orders_kafka
+(
+    message String
+)
+ENGINE = Kafka
+SETTINGS
+    kafka_broker_list = 'localhost:9092',
+    kafka_topic_list = 'dbserver1.inventory.orders',
+    kafka_group_name = 'clickhouse_orders',
+    kafka_format = 'RawBLOB'
+    -- Production settings: uncomment and size them.
+    -- , kafka_num_consumers = 2             -- at most the partition count and the server's cores
+    -- , kafka_max_block_size = 65536        -- messages per block: bigger blocks, fewer parts
+    -- , kafka_handle_error_mode = 'stream'  -- RawBLOB never fails to parse, so 'default' is enough
+    -- , kafka_poll_timeout_ms = 500         -- wait for messages before handing over a short block
+    -- , kafka_flush_interval_ms = 7500      -- at most this long between blocks
+;

@@ -1,0 +1,163 @@
+/* pipeline.c — applying sql/<pipeline> with the Kafka source swapped, and feeding it (see pipeline.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pipeline.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SOURCE_DIR
+#define SOURCE_DIR "."
+#endif
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR SOURCE_DIR "/tests/fixtures"
+#endif
+
+#define PIPELINE_KAFKA "ENGINE = Kafka"
+#define PIPELINE_NULL "ENGINE = Null"
+
+char *pipeline_swap_kafka(const char *stmt) {
+    itest_buf out = {0};
+    const char *p = stmt, *hit;
+    while ((hit = strstr(p, PIPELINE_KAFKA))) {
+        itest_buf_put(&out, p, (size_t)(hit - p));
+        itest_buf_puts(&out, PIPELINE_NULL);
+        const char *end = strchr(hit, ';');   /* the statement's end, or the text's */
+        p = end ? end : hit + strlen(hit);
+    }
+    itest_buf_puts(&out, p);
+    return itest_buf_take(&out);
+}
+
+static char *pipeline_read(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        print_error("cannot open %s\n", path);
+        fail();
+    }
+    itest_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) itest_buf_put(&b, chunk, n);
+    fclose(f);
+    return itest_buf_take(&b);
+}
+
+static int pipeline_exec_stmt(void *ctx, const char *stmt) {
+    char *err = NULL;
+    char *out = chs_query(ctx, stmt, "TabSeparated", NULL, &err);
+    if (!out) {
+        print_error("statement failed:\n%s\nerror: %s\n", stmt, err ? err : "?");
+        free(err);
+        return -1;
+    }
+    free(out);
+    return 0;
+}
+
+static int pipeline_name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.sql files of dir, sorted; *n set.  Names are malloc'd. */
+static char **pipeline_sql_files(const char *dir, size_t *n) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        print_error("cannot open directory %s\n", dir);
+        fail();
+    }
+    char **names = NULL;
+    size_t count = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0) continue;
+        names = realloc(names, (count + 1) * sizeof(*names));
+        names[count++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, count, sizeof(*names), pipeline_name_cmp);
+    *n = count;
+    return names;
+}
+
+void pipeline_apply(chs_session *s, const char *name, const char *db) {
+    itest_exec(s, "DROP DATABASE IF EXISTS %s SYNC", db);
+    itest_exec(s, "CREATE DATABASE %s ENGINE = Atomic", db);
+    itest_exec(s, "USE %s", db);
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s/sql/%s", SOURCE_DIR, name);
+    size_t n;
+    char **files = pipeline_sql_files(dir, &n);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        char *text = pipeline_read(path), *swapped = pipeline_swap_kafka(text);
+        int rc = chs_split_sql(swapped, pipeline_exec_stmt, s);
+        if (rc) print_error("in %s\n", path);
+        assert_int_equal(rc, 0);
+        free(text);
+        free(swapped);
+        free(files[i]);
+    }
+    free(files);
+}
+
+void pipeline_insert(chs_session *s, const char *table, const gen_msgs *m, size_t from, size_t to) {
+    itest_rows rows = {0};
+    for (size_t i = from; i < to && i < m->n; i++) {
+        size_t len;
+        const char *msg = gen_msg(m, i, &len);
+        itest_rows_add(&rows, msg, len);
+    }
+    itest_insert_strings(s, table, "message", &rows);
+    itest_rows_free(&rows);
+}
+
+void pipeline_stream(chs_session *s, const char *table, const gen_msgs *m, size_t blocks, size_t again) {
+    size_t per = (m->n + blocks - 1) / blocks;
+    for (size_t b = 0; b < blocks; b++) pipeline_insert(s, table, m, b * per, (b + 1) * per);
+    pipeline_insert(s, table, m, again * per, (again + 1) * per);
+}
+
+void pipeline_refresh(chs_session *s, const char *view) {
+    itest_exec(s, "SYSTEM REFRESH VIEW %s", view);
+    itest_exec(s, "SYSTEM WAIT VIEW %s", view);
+}
+
+void pipeline_assert_dead_letters(chs_session *s, const char *dead_table, const gen_msgs *m) {
+    itest_rows junk = {0};
+    for (size_t i = 0; i < m->n; i++) {
+        size_t len;
+        const char *msg = gen_msg(m, i, &len);
+        if (m->kind[i] == GEN_JUNK) itest_rows_add(&junk, msg, len);
+    }
+    assert_true(junk.count > 0);
+    itest_exec(s, "CREATE TABLE IF NOT EXISTS expected_junk (message String) ENGINE = Memory");
+    itest_exec(s, "TRUNCATE TABLE expected_junk");
+    itest_insert_strings(s, "expected_junk", "message", &junk);
+    itest_assert_scalar(s, junk.count, "SELECT uniqExact(message) FROM expected_junk");
+    itest_assert_scalar(s, junk.count, "SELECT count() FROM %s FINAL", dead_table);
+    itest_assert_scalar(s, 0, "SELECT count() FROM expected_junk WHERE message NOT IN "
+                              "(SELECT message FROM %s FINAL WHERE error != '')", dead_table);
+    itest_rows_free(&junk);
+}
+
+void pipeline_insert_fixture(chs_session *s, const char *table, const char *rel) {
+    itest_exec(s, "INSERT INTO %s SELECT JSONExtractString(line, 'value') FROM file('%s/debezium/%s', 'LineAsString', 'line String')",
+               table, FIXTURES_DIR, rel);
+}
+
+void pipeline_assert_near_at(const char *file, int line, double got, double want, double tol, const char *what) {
+    if (fabs(got - want) <= tol) return;
+    print_error("%s: got %.9f, want %.9f (tolerance %g)\n", what, got, want, tol);
+    _fail(file, line);
+}

@@ -1,0 +1,53 @@
+/* pipeline.h — running a pipeline of sql/ in the embedded engine, for the
+ * pipeline tests (tests/integration/test_pipeline_*.c).
+ *
+ * The files of sql/<pipeline>/ are applied as written, in file-name order,
+ * into a fresh Atomic database (refreshable views need one; it is also the
+ * server default).  The one substitution is the Kafka source: in every
+ * statement containing `ENGINE = Kafka`, the text from there to the end of
+ * the statement becomes `ENGINE = Null`.  The table keeps its columns, and
+ * inserting into it fires the materialized views exactly as a block read
+ * from Kafka would (tests/demo.sh does the same swap with sed; see
+ * sql/README.md).
+ *
+ * Query helpers fail the running cmocka test on error (itest.h). */
+#ifndef CDC_PIPELINE_H
+#define CDC_PIPELINE_H
+
+#include <stddef.h>
+
+#include "gen.h"
+#include "itest.h"
+
+/* The statement with its Kafka engine clause swapped for ENGINE = Null
+ * (a copy, malloc'd; unchanged when it has none). */
+char *pipeline_swap_kafka(const char *stmt);
+
+/* Creates database `db` (Atomic), makes it current, and applies
+ * every .sql file of SOURCE_DIR/sql/<name>, in name order, with the Kafka swap. */
+void pipeline_apply(chs_session *s, const char *name, const char *db);
+
+/* Inserts messages [from, to) of m, in delivery order, as one block. */
+void pipeline_insert(chs_session *s, const char *table, const gen_msgs *m, size_t from, size_t to);
+
+/* Inserts all of m in `blocks` blocks, then delivers block `again` a second
+ * time (a Kafka re-delivery after a failed view), after the last block. */
+void pipeline_stream(chs_session *s, const char *table, const gen_msgs *m, size_t blocks, size_t again);
+
+/* SYSTEM REFRESH VIEW + SYSTEM WAIT VIEW: a refreshable view's table is current. */
+void pipeline_refresh(chs_session *s, const char *view);
+
+/* Every GEN_JUNK message of m is in `dead_table` (FINAL) with a non-empty
+ * error, and nothing else is. */
+void pipeline_assert_dead_letters(chs_session *s, const char *dead_table, const gen_msgs *m);
+
+/* Inserts a fixture file's record values (tests/fixtures/debezium/<rel>;
+ * a null value arrives as an empty message, like a tombstone) into table. */
+void pipeline_insert_fixture(chs_session *s, const char *table, const char *rel);
+
+/* |got - want| <= tol, with a message naming `what` on failure. */
+#define pipeline_assert_near(got, want, tol, what) \
+    pipeline_assert_near_at(__FILE__, __LINE__, (got), (want), (tol), (what))
+void pipeline_assert_near_at(const char *file, int line, double got, double want, double tol, const char *what);
+
+#endif
