@@ -375,17 +375,9 @@ static inline void dbzt_putc(dbzt_out *o, char c) {
 
 /* Decimal digits of v, zero-padded to width; returns the count. */
 static size_t dbzt_put_uint(dbzt_out *o, uint64_t v, int width) {
-    char tmp[20];
-    int k = 0;
-    do {
-        tmp[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (k < width) tmp[k++] = '0';
-    char *p = dbzt_room(o, (size_t)k);
-    for (int i = 0; i < k; i++) p[i] = tmp[k - 1 - i];
-    o->n += (size_t)k;
-    return (size_t)k;
+    size_t k = ts_put_uint(dbzt_room(o, 20), v, width);
+    o->n += k;
+    return k;
 }
 
 /* ================================================================ decoding */

@@ -400,9 +400,7 @@ int64_t ts_rescale(int64_t ticks, int from_precision, int to_precision) {
     return out;
 }
 
-/* Write v in decimal, zero-padded to at least `width` digits; returns the
- * number of bytes written. */
-static size_t ts_put_uint(char *p, uint64_t v, int width) {
+size_t ts_put_uint(char *p, uint64_t v, int width) {
     char tmp[20];
     int k = 0;
     do {

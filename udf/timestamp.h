@@ -44,6 +44,11 @@ int ts_parse(const char *s, size_t n, int precision, int64_t *ticks, const char 
 /* Convert ticks between precisions (floor division when reducing). */
 int64_t ts_rescale(int64_t ticks, int from_precision, int to_precision);
 
+/* Write v in decimal, zero-padded to at least `width` digits (at most 20
+ * bytes); returns the number of bytes written.  Shared by every formatter of
+ * dates and times. */
+size_t ts_put_uint(char *p, uint64_t v, int width);
+
 /* Format ticks as "YYYY-MM-DD hh:mm:ss[.fff…]" (precision fraction digits) in
  * UTC into buf (at least 40 bytes).  Returns the length. */
 size_t ts_format(int64_t ticks, int precision, char *buf);
