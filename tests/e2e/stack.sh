@@ -284,8 +284,13 @@ log.cleaner.dedupe.buffer.size=4194304
 log.cleaner.threads=1
 EOF
   write_log4j "$RUN_DIR/kafka/log4j.properties" "$LOG_DIR/kafka.log"
-  # random cluster id: 16 random bytes, URL-safe base64 without padding (Kafka's Uuid format)
-  cluster_id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # random cluster id: 16 random bytes, URL-safe base64 without padding (Kafka's Uuid format).
+  # Like Kafka's Uuid.randomUuid(), never one starting with '-': the tool would take it
+  # for an option ("argument --cluster-id/-t: expected one argument").
+  cluster_id=-
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   echo "KAFKA_CLUSTER_ID=$cluster_id" >>"$STATE"
   log "formatting Kafka KRaft storage (cluster id $cluster_id)"
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \

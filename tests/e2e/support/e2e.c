@@ -1,0 +1,679 @@
+/* e2e.c — support for the end-to-end tests (see e2e.h). */
+#include "e2e.h"
+
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "arena.h"
+#include "json.h"
+
+#ifndef SCRIPTS_DIR
+#error "SCRIPTS_DIR must be defined (tests/e2e/CMakeLists.txt)"
+#endif
+#ifndef FUNCTIONS_GLOB
+#error "FUNCTIONS_GLOB must be defined (tests/e2e/CMakeLists.txt)"
+#endif
+
+/* ------------------------------------------------------------ basics */
+
+double e2e_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *e2e_env(const char *name) {
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        fprintf(stderr, "e2e: %s is not set: run the test through tests/e2e/ctest.sh (ctest -L e2e)\n", name);
+        return NULL;
+    }
+    return v;
+}
+
+static char *e2e_vfmt(const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *s = malloc((size_t)n + 1);
+    if (!s) abort();
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *e2e_fmt(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = e2e_vfmt(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+int e2e_write_file(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    int ok = fwrite(data, 1, n, f) == n;
+    ok &= fclose(f) == 0;
+    return ok ? 0 : -1;
+}
+
+char *e2e_read_file(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (cap - len < 2) buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[len] = 0;
+    if (n) *n = len;
+    return buf;
+}
+
+void e2e_log(const char *fmt, ...) {
+    static double t0 = 0;
+    if (t0 == 0) t0 = e2e_now();
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = e2e_vfmt(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "[e2e %6.1fs] %s\n", e2e_now() - t0, s);
+    fflush(stderr);
+    free(s);
+}
+
+/* ------------------------------------------------------------ processes */
+
+int e2e_sh(char **out, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *cmd = e2e_vfmt(fmt, ap);
+    va_end(ap);
+    char *full = e2e_fmt("exec </dev/null; %s", cmd);
+    free(cmd);
+    fflush(stdout);
+    fflush(stderr);
+    FILE *p = popen(full, "r");
+    if (!p) {
+        fprintf(stderr, "e2e: popen failed: %s\n", strerror(errno));
+        free(full);
+        return -1;
+    }
+    size_t cap = 65536, len = 0, got;
+    char *buf = malloc(cap);
+    char tmp[65536];
+    while ((got = fread(tmp, 1, sizeof(tmp), p)) > 0) {
+        if (out) {
+            while (cap - len < got + 1) buf = realloc(buf, cap *= 2);
+            memcpy(buf + len, tmp, got);
+            len += got;
+        } else {
+            fwrite(tmp, 1, got, stdout);
+        }
+    }
+    buf[len] = 0;
+    int st = pclose(p);
+    free(full);
+    if (out) *out = buf;
+    else free(buf);
+    if (st == -1) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static const char *e2e_psql_bin(void) {
+    static char bin[4096];
+    if (!bin[0]) {
+        const char *d = getenv("PG_BIN");
+        snprintf(bin, sizeof(bin), "%s%spsql", d && *d ? d : "", d && *d ? "/" : "");
+    }
+    return bin;
+}
+
+void e2e_psql_file(const char *path, const char *extra_args) {
+    char *out = NULL;
+    int rc = e2e_sh(&out, "'%s' -X -q -v ON_ERROR_STOP=1 %s -f '%s' 2>&1", e2e_psql_bin(),
+                    extra_args ? extra_args : "", path);
+    if (rc != 0) {
+        print_error("psql -f %s failed (exit %d):\n%s\n", path, rc, out);
+        free(out);
+        fail();
+    }
+    free(out);
+}
+
+char *e2e_psql(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = e2e_vfmt(fmt, ap);
+    va_end(ap);
+    char path[] = "/tmp/cdc-e2e-sql-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, sql, strlen(sql)) != (ssize_t)strlen(sql)) {
+        print_error("cannot write a temp file for psql\n");
+        fail();
+    }
+    close(fd);
+    char *out = NULL;
+    int rc = e2e_sh(&out, "'%s' -X -q -At -v ON_ERROR_STOP=1 -f '%s' 2>'%s.err'", e2e_psql_bin(), path, path);
+    if (rc != 0) {
+        char *ep = e2e_fmt("%s.err", path);
+        char *err = e2e_read_file(ep, NULL);
+        print_error("psql failed (exit %d): %s\nSQL: %.3000s\n", rc, err ? err : "?", sql);
+        free(err);
+        unlink(ep);
+        free(ep);
+        unlink(path);
+        free(sql);
+        free(out);
+        fail();
+    }
+    char *ep = e2e_fmt("%s.err", path);
+    unlink(ep);
+    free(ep);
+    unlink(path);
+    free(sql);
+    return out;
+}
+
+const char *e2e_java(void) {
+    static char cmd[8192];
+    if (!cmd[0]) {
+        /* Quiet tools: the log4j 1.x (reload4j) binding logs errors only, to stderr. */
+        const char *run = getenv("CDC_E2E_RUN_DIR");
+        char props[4096];
+        snprintf(props, sizeof(props), "%s/e2e-tools-log4j.properties", run && *run ? run : "/tmp");
+        const char *text = "log4j.rootLogger=ERROR, err\n"
+                           "log4j.appender.err=org.apache.log4j.ConsoleAppender\n"
+                           "log4j.appender.err.Target=System.err\n"
+                           "log4j.appender.err.layout=org.apache.log4j.PatternLayout\n"
+                           "log4j.appender.err.layout.ConversionPattern=[%d] %p %m (%c)%n\n";
+        e2e_write_file(props, text, strlen(text));
+        snprintf(cmd, sizeof(cmd),
+                 "java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto "
+                 "-Dlog4j.configuration=file:%s -cp \"$KAFKA_CLASSPATH\"",
+                 props);
+    }
+    return cmd;
+}
+
+/* ------------------------------------------------------------ ClickHouse */
+
+chs_session *e2e_ch_open(const char *data_path) {
+    const char *dir = getenv("CDC_TEST_SCRIPTS_DIR");
+    if (!dir || !*dir) dir = SCRIPTS_DIR;
+    char probe[4096];
+    snprintf(probe, sizeof(probe), "%s/debezium_unwrap", dir);
+    if (access(probe, X_OK) != 0) {
+        fprintf(stderr, "e2e: %s is not an executable (not built?)\n", probe);
+        return NULL;
+    }
+    mkdir(data_path, 0755);
+    chs_session *s = chs_open(dir, FUNCTIONS_GLOB, data_path);
+    if (!s) return NULL;
+    /* With a data path, libchdb's `default` database has engine Overlay, which
+     * refreshable materialized views (sql/experiments/05_daily.sql) refuse and where
+     * DROP ... SYNC fails: work in an Atomic database, like a server's default. */
+    if (chs_exec(s, "CREATE DATABASE IF NOT EXISTS e2e ENGINE = Atomic") != 0 || chs_exec(s, "USE e2e") != 0 ||
+        chs_exec(s, "SET session_timezone = 'UTC'") != 0) {
+        chs_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+static char *e2e_replace_all(const char *text, const char *from, const char *to) {
+    size_t fl = strlen(from), tl = strlen(to), count = 0;
+    for (const char *p = strstr(text, from); p; p = strstr(p + fl, from)) count++;
+    char *out = malloc(strlen(text) + count * tl + 1), *o = out;
+    const char *p = text, *hit;
+    while ((hit = strstr(p, from))) {
+        memcpy(o, p, (size_t)(hit - p));
+        o += hit - p;
+        memcpy(o, to, tl);
+        o += tl;
+        p = hit + fl;
+    }
+    strcpy(o, p);
+    return out;
+}
+
+int e2e_ch_apply(chs_session *s, const char *path, const char *const *subst) {
+    char *text = e2e_read_file(path, NULL);
+    if (!text) {
+        fprintf(stderr, "e2e: cannot read %s\n", path);
+        return -1;
+    }
+    for (size_t i = 0; subst && subst[i] && subst[i + 1]; i += 2) {
+        char *r = e2e_replace_all(text, subst[i], subst[i + 1]);
+        free(text);
+        text = r;
+    }
+    int rc = chs_split_sql(text, (int (*)(void *, const char *))chs_exec, s);
+    if (rc) fprintf(stderr, "e2e: in %s\n", path);
+    free(text);
+    return rc ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ JSON equality */
+
+typedef struct jmember {
+    const char *key;
+    size_t klen;
+    size_t order;
+    json_value val;
+} jmember;
+
+static int jmember_cmp(const void *a, const void *b) {
+    const jmember *x = a, *y = b;
+    size_t n = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->key, y->key, n);
+    if (c) return c;
+    if (x->klen != y->klen) return x->klen < y->klen ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Members of an object, sorted by key, duplicates reduced to the last one.
+ * Returns the count, or -1 on malformed JSON.  *out is malloc'd. */
+static long jmembers(json_value *obj, arena *ar, jmember **out) {
+    json_error err = {0};
+    json_iter it;
+    size_t cap = 8, n = 0;
+    jmember *m = malloc(cap * sizeof(*m));
+    json_value k, v;
+    int rc;
+    if (json_iter_init(&it, obj, &err) != 0) goto bad;
+    while ((rc = json_iter_member(&it, &k, &v)) == 1) {
+        if (json_finish(&v, &err) != 0) goto bad;
+        json_iter_resume(&it, &v);
+        if (n == cap) m = realloc(m, (cap *= 2) * sizeof(*m));
+        if (json_string(&k, ar, &m[n].key, &m[n].klen, &err) != 0) goto bad;
+        m[n].order = n;
+        m[n].val = v;
+        n++;
+    }
+    if (rc < 0) goto bad;
+    qsort(m, n, sizeof(*m), jmember_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && m[i].klen == m[i + 1].klen && memcmp(m[i].key, m[i + 1].key, m[i].klen) == 0) continue;
+        m[w++] = m[i];
+    }
+    *out = m;
+    return (long)w;
+bad:
+    free(m);
+    return -1;
+}
+
+static int jeq(json_value *a, json_value *b, arena *ar) {
+    json_error err = {0};
+    if (a->type != b->type) return 0;
+    switch (a->type) {
+    case JSON_NULL:
+    case JSON_TRUE:
+    case JSON_FALSE: return 1;
+    case JSON_NUMBER: {
+        double x, y;
+        json_number_f64(a, &x);
+        json_number_f64(b, &y);
+        return x == y;
+    }
+    case JSON_STRING: {
+        const char *x, *y;
+        size_t xn, yn;
+        if (json_string(a, ar, &x, &xn, &err) || json_string(b, ar, &y, &yn, &err)) return -1;
+        return xn == yn && memcmp(x, y, xn) == 0;
+    }
+    case JSON_ARRAY: {
+        json_iter ia, ib;
+        json_value va, vb;
+        if (json_iter_init(&ia, a, &err) || json_iter_init(&ib, b, &err)) return -1;
+        for (;;) {
+            int ra = json_iter_element(&ia, &va), rb = json_iter_element(&ib, &vb);
+            if (ra < 0 || rb < 0) return -1;
+            if (ra != rb) return 0;
+            if (ra == 0) return 1;
+            if (json_finish(&va, &err) || json_finish(&vb, &err)) return -1;
+            json_iter_resume(&ia, &va);
+            json_iter_resume(&ib, &vb);
+            int e = jeq(&va, &vb, ar);
+            if (e != 1) return e;
+        }
+    }
+    case JSON_OBJECT: {
+        jmember *ma = NULL, *mb = NULL;
+        long na = jmembers(a, ar, &ma), nb = jmembers(b, ar, &mb);
+        int eq = na < 0 || nb < 0 ? -1 : na == nb;
+        for (long i = 0; eq == 1 && i < na; i++) {
+            if (ma[i].klen != mb[i].klen || memcmp(ma[i].key, mb[i].key, ma[i].klen) != 0) eq = 0;
+            else eq = jeq(&ma[i].val, &mb[i].val, ar);
+        }
+        free(ma);
+        free(mb);
+        return eq;
+    }
+    default: return -1;
+    }
+}
+
+int e2e_json_equal(const char *a, size_t an, const char *b, size_t bn) {
+    json_value ra, rb;
+    json_error err = {0};
+    if (json_open(a, an, &ra, &err) || json_close(&ra, &err)) return -1;
+    if (json_open(b, bn, &rb, &err) || json_close(&rb, &err)) return -1;
+    /* json_close walked both: re-open so the walk starts fresh. */
+    json_open(a, an, &ra, &err);
+    json_open(b, bn, &rb, &err);
+    arena ar;
+    arena_init(&ar);
+    int eq = jeq(&ra, &rb, &ar);
+    arena_free(&ar);
+    return eq;
+}
+
+/* ------------------------------------------------------------ comparison */
+
+typedef struct crow {
+    char **cell;     /* decoded bytes, NUL-terminated; NULL = SQL NULL */
+    size_t *len;
+    char *key;       /* the key cells' hex, tab-joined: the sort key */
+} crow;
+
+typedef struct ctable {
+    crow *rows;
+    size_t n, ncols;
+} ctable;
+
+static int hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Lines of tab-separated cells, each lowercase hex or \N. */
+static int ctable_parse(const char *text, int nkey, ctable *t, char *why, size_t whycap) {
+    memset(t, 0, sizeof(*t));
+    size_t cap = 0;
+    const char *p = text;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        if (!eol) eol = p + strlen(p);
+        if (eol == p) {
+            p = *eol ? eol + 1 : eol;
+            continue;
+        }
+        if (t->n == cap) t->rows = realloc(t->rows, (cap = cap ? cap * 2 : 64) * sizeof(*t->rows));
+        crow *r = &t->rows[t->n];
+        size_t ncols = 1;
+        for (const char *q = p; q < eol; q++) ncols += *q == '\t';
+        if (t->n == 0) t->ncols = ncols;
+        if (ncols != t->ncols) {
+            snprintf(why, whycap, "row %zu has %zu columns, the first has %zu", t->n + 1, ncols, t->ncols);
+            return -1;
+        }
+        r->cell = calloc(ncols, sizeof(char *));
+        r->len = calloc(ncols, sizeof(size_t));
+        const char *f = p;
+        const char *key_end = p;
+        for (size_t c = 0; c < ncols; c++) {
+            const char *fe = memchr(f, '\t', (size_t)(eol - f));
+            if (!fe) fe = eol;
+            if (fe - f == 2 && f[0] == '\\' && f[1] == 'N') {
+                r->cell[c] = NULL;
+            } else {
+                size_t hl = (size_t)(fe - f);
+                if (hl % 2) {
+                    snprintf(why, whycap, "row %zu column %zu: odd hex length", t->n + 1, c + 1);
+                    return -1;
+                }
+                char *v = malloc(hl / 2 + 1);
+                for (size_t i = 0; i < hl / 2; i++) {
+                    int hi = hexval((unsigned char)f[2 * i]), lo = hexval((unsigned char)f[2 * i + 1]);
+                    if (hi < 0 || lo < 0) {
+                        snprintf(why, whycap, "row %zu column %zu: not hex: %.40s", t->n + 1, c + 1, f);
+                        return -1;
+                    }
+                    v[i] = (char)(hi * 16 + lo);
+                }
+                v[hl / 2] = 0;
+                r->cell[c] = v;
+                r->len[c] = hl / 2;
+            }
+            if ((int)c == nkey - 1) key_end = fe;
+            f = fe + 1;
+        }
+        r->key = strndup(p, (size_t)(key_end - p));
+        for (char *k = r->key; *k; k++)
+            if (*k >= 'A' && *k <= 'F') *k = (char)(*k - 'A' + 'a');
+        t->n++;
+        p = *eol ? eol + 1 : eol;
+    }
+    return 0;
+}
+
+static void ctable_free(ctable *t) {
+    for (size_t i = 0; i < t->n; i++) {
+        for (size_t c = 0; c < t->ncols; c++) free(t->rows[i].cell[c]);
+        free(t->rows[i].cell);
+        free(t->rows[i].len);
+        free(t->rows[i].key);
+    }
+    free(t->rows);
+}
+
+static int crow_cmp(const void *a, const void *b) {
+    return strcmp(((const crow *)a)->key, ((const crow *)b)->key);
+}
+
+/* A cell for messages: C-escaped, cut at 160 bytes. */
+static void cell_show(const char *v, size_t n, char *out, size_t cap) {
+    if (!v) {
+        snprintf(out, cap, "NULL");
+        return;
+    }
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n && o + 8 < cap; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (i == 160) {
+            o += (size_t)snprintf(out + o, cap - o, "...(%zu bytes)", n);
+            break;
+        }
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    if (o + 2 < cap) out[o++] = '"';
+    out[o < cap ? o : cap - 1] = 0;
+}
+
+/* Decimal text without a sign on zero, leading '+', leading zeros or trailing fraction zeros. */
+static int decimal_norm(const char *s, char *out, size_t cap) {
+    size_t o = 0;
+    int neg = 0;
+    if (*s == '+' || *s == '-') neg = *s++ == '-';
+    while (*s == '0' && s[1] >= '0' && s[1] <= '9') s++;
+    const char *dot = strchr(s, '.');
+    size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
+    if (ilen == 0) return -1;
+    for (size_t i = 0; i < ilen; i++)
+        if (s[i] < '0' || s[i] > '9') return -1;
+    size_t flen = 0;
+    if (dot) {
+        flen = strlen(dot + 1);
+        for (size_t i = 0; i < flen; i++)
+            if (dot[1 + i] < '0' || dot[1 + i] > '9') return -1;
+        while (flen && dot[flen] == '0') flen--;
+    }
+    int zero = ilen == 1 && s[0] == '0' && flen == 0;
+    if (ilen + flen + 4 > cap) return -1;
+    if (neg && !zero) out[o++] = '-';
+    memcpy(out + o, s, ilen);
+    o += ilen;
+    if (flen) {
+        out[o++] = '.';
+        memcpy(out + o, dot + 1, flen);
+        o += flen;
+    }
+    out[o] = 0;
+    return 0;
+}
+
+static int parse_double(const char *s, double *d) {
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    *d = strtod(s, &end);
+    return *end ? -1 : 0;
+}
+
+/* 1 when the two cells are equal under `rule`. */
+static int cell_equal(char rule, const char *a, size_t an, const char *b, size_t bn) {
+    if (!a || !b) return !a && !b;
+    switch (rule) {
+    case 'T': return an == bn && memcmp(a, b, an) == 0;
+    case 'J': {
+        if (an == bn && memcmp(a, b, an) == 0) return 1;
+        return e2e_json_equal(a, an, b, bn) == 1;
+    }
+    case 'D': {
+        char x[512], y[512];
+        if (decimal_norm(a, x, sizeof(x)) || decimal_norm(b, y, sizeof(y))) return an == bn && memcmp(a, b, an) == 0;
+        return strcmp(x, y) == 0;
+    }
+    case 'F':
+    case 'R': {
+        double x, y;
+        if (parse_double(a, &x) || parse_double(b, &y)) return an == bn && memcmp(a, b, an) == 0;
+        if (isnan(x) || isnan(y)) return isnan(x) && isnan(y);
+        if (rule == 'F' || isinf(x) || isinf(y)) return x == y;
+        return fabs(x - y) <= 1e-9 * fmax(1, fmax(fabs(x), fabs(y)));
+    }
+    default:
+        if (rule >= '1' && rule <= '9') {
+            /* a = PostgreSQL's exact value, b = ClickHouse's value rounded to n places:
+             * any rounding (half even, half up) is within half a unit of the value. */
+            double x, y;
+            if (parse_double(a, &x) || parse_double(b, &y)) return an == bn && memcmp(a, b, an) == 0;
+            if (isnan(x) || isnan(y)) return isnan(x) && isnan(y);
+            if (isinf(x) || isinf(y)) return x == y;
+            return fabs(x - y) <= 0.5 * pow(10, -(rule - '0')) * (1 + 1e-9) + 1e-12 * fabs(x);
+        }
+        return 0;
+    }
+}
+
+static char *e2e_pg_rows_sql(const char *query) {
+    /* Every column as text (to_json's text form; json keeps the column order and
+     * duplicates), hex-encoded, tab-separated, \N for NULL. */
+    return e2e_fmt("SELECT (SELECT string_agg(coalesce(encode(convert_to(value, 'UTF8'), 'hex'), '\\N'), E'\\t' "
+                   "ORDER BY ordinality) FROM json_each_text(row_to_json(q)) WITH ORDINALITY) "
+                   "FROM (%s) AS q;",
+                   query);
+}
+
+size_t e2e_compare(chs_session *s, const e2e_cmp *c, e2e_cmp_result *res) {
+    e2e_cmp_result r = {0};
+    char *pg_sql = e2e_pg_rows_sql(c->pg);
+    char *pg_out = e2e_psql("%s", pg_sql);
+    free(pg_sql);
+    char *ch_sql = e2e_fmt("SELECT * APPLY(x -> lower(hex(toString(x)))) FROM (%s) FORMAT TabSeparated", c->ch);
+    char *err = NULL;
+    char *ch_out = chs_query(s, ch_sql, "TabSeparated", NULL, &err);
+    if (!ch_out) {
+        print_error("%s: ClickHouse query failed: %s\nSQL: %s\n", c->name, err ? err : "?", ch_sql);
+        free(err);
+        free(ch_sql);
+        free(pg_out);
+        fail();
+    }
+    free(ch_sql);
+    ctable pg, ch;
+    char why[256];
+    size_t ncols = strlen(c->rules);
+    if (ctable_parse(pg_out, c->nkey, &pg, why, sizeof(why)) != 0) {
+        print_error("%s: PostgreSQL output: %s\n", c->name, why);
+        fail();
+    }
+    if (ctable_parse(ch_out, c->nkey, &ch, why, sizeof(why)) != 0) {
+        print_error("%s: ClickHouse output: %s\n", c->name, why);
+        fail();
+    }
+    free(pg_out);
+    free(ch_out);
+    if ((pg.n && pg.ncols != ncols) || (ch.n && ch.ncols != ncols)) {
+        print_error("%s: %zu rules but PostgreSQL gives %zu columns and ClickHouse %zu\n", c->name, ncols, pg.ncols,
+                    ch.ncols);
+        fail();
+    }
+    qsort(pg.rows, pg.n, sizeof(crow), crow_cmp);
+    qsort(ch.rows, ch.n, sizeof(crow), crow_cmp);
+    r.pg_rows = pg.n;
+    r.ch_rows = ch.n;
+    size_t i = 0, j = 0, shown = 0;
+    const size_t show_max = 40;
+    char sa[512], sb[512];
+    while (i < pg.n || j < ch.n) {
+        int k = i >= pg.n ? 1 : j >= ch.n ? -1 : strcmp(pg.rows[i].key, ch.rows[j].key);
+        if (k < 0 || k > 0) {
+            crow *row = k < 0 ? &pg.rows[i++] : &ch.rows[j++];
+            if (k < 0) r.missing++;
+            else r.extra++;
+            if (shown++ < show_max) {
+                fprintf(stderr, "  %s: row only in %s:", c->name, k < 0 ? "PostgreSQL" : "ClickHouse");
+                for (size_t col = 0; col < ncols; col++) {
+                    cell_show(row->cell[col], row->len[col], sa, sizeof(sa));
+                    fprintf(stderr, "%s%s", col ? " | " : " ", sa);
+                }
+                fprintf(stderr, "\n");
+            }
+            continue;
+        }
+        crow *a = &pg.rows[i++], *b = &ch.rows[j++];
+        int row_ok = 1;
+        for (size_t col = 0; col < ncols; col++) {
+            r.cells++;
+            if (cell_equal(c->rules[col], a->cell[col], a->len[col], b->cell[col], b->len[col])) continue;
+            row_ok = 0;
+            if (shown++ < show_max) {
+                cell_show(a->cell[0], a->len[0], sa, sizeof(sa));
+                fprintf(stderr, "  %s: key %s column %zu (rule %c) differs:\n", c->name, sa, col + 1, c->rules[col]);
+                cell_show(a->cell[col], a->len[col], sa, sizeof(sa));
+                cell_show(b->cell[col], b->len[col], sb, sizeof(sb));
+                fprintf(stderr, "      PostgreSQL: %s\n      ClickHouse: %s\n", sa, sb);
+            }
+        }
+        if (row_ok) r.equal_rows++;
+        else r.differing++;
+    }
+    if (shown > show_max) fprintf(stderr, "  %s: ... %zu more differences not shown\n", c->name, shown - show_max);
+    size_t bad = r.missing + r.extra + r.differing;
+    fprintf(stderr, "  %-34s PostgreSQL %5zu rows, ClickHouse %5zu rows, %5zu equal (%zu cells)%s\n", c->name, r.pg_rows,
+            r.ch_rows, r.equal_rows, r.cells, bad ? "  <-- DIFFERENT" : "");
+    ctable_free(&pg);
+    ctable_free(&ch);
+    if (res) *res = r;
+    return bad;
+}

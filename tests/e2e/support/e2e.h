@@ -1,0 +1,112 @@
+/* e2e.h — support for the end-to-end tests (tests/e2e/test_e2e_*.c).
+ *
+ * The tests run against the real stack of tests/e2e/stack.sh (PostgreSQL,
+ * Kafka, Kafka Connect with Debezium), which the ctest fixture brings up
+ * before and down after them.  tests/e2e/ctest.sh runs each test program
+ * with the stack's settings in its environment (stack.sh env: PGHOST,
+ * PGPORT, PGPASSWORD, KAFKA_BOOTSTRAP, KAFKA_CLASSPATH, CDC_E2E_RUN_DIR...).
+ *
+ *   Processes    e2e_sh(): a shell command, stdout captured; psql and the
+ *                Kafka command-line tools (java -cp $KAFKA_CLASSPATH) on top.
+ *   ClickHouse   e2e_ch_open(): the embedded engine with a data path (the
+ *                Kafka engine and MergeTree need one) and our functions;
+ *                e2e_ch_apply(): a SQL file with placeholders substituted.
+ *   Comparison   e2e_compare(): one SELECT in PostgreSQL, one in ClickHouse,
+ *                rows matched by key and compared cell by cell, each column
+ *                with its own rule (exact text, float, decimal, rounded
+ *                ratio, JSON semantics).  Values travel hex-encoded, so no
+ *                escaping rule of either side can blur a difference.
+ *
+ * Helpers that can fail take the cmocka route (print_error + fail) and so
+ * must run inside a cmocka test, except where noted. */
+#ifndef CDC_E2E_H
+#define CDC_E2E_H
+
+#include <stddef.h>
+
+#include "chsession.h"
+
+#if defined(__GNUC__)
+#define E2E_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define E2E_PRINTF(f, a)
+#endif
+
+/* ------------------------------------------------------------ basics */
+
+/* Monotonic seconds. */
+double e2e_now(void);
+/* A required environment variable; NULL (and a message) when unset.  Works anywhere. */
+const char *e2e_env(const char *name);
+/* printf into a new malloc'd string. */
+char *e2e_fmt(const char *fmt, ...) E2E_PRINTF(1, 2);
+/* Writes `n` bytes to `path` (0 or -1).  Works anywhere. */
+int e2e_write_file(const char *path, const void *data, size_t n);
+/* The whole file (malloc'd, NUL-terminated; *n set when n != NULL), or NULL.  Works anywhere. */
+char *e2e_read_file(const char *path, size_t *n);
+/* Logs a progress line to stderr with the time since the first call. */
+void e2e_log(const char *fmt, ...) E2E_PRINTF(1, 2);
+
+/* ------------------------------------------------------------ processes */
+
+/* Runs `sh -c CMD` (printf-style), stdin from /dev/null unless CMD redirects
+ * it, stderr inherited.  stdout is captured into *out (malloc'd) when out is
+ * not NULL, else inherited.  Returns the exit status, or -1.  Works anywhere. */
+int e2e_sh(char **out, const char *fmt, ...) E2E_PRINTF(2, 3);
+
+/* psql on the stack's database (PG* from the environment), ON_ERROR_STOP.
+ * e2e_psql_file: runs a file with extra psql arguments (e.g. "-v x=y"); fails the test on error. */
+void e2e_psql_file(const char *path, const char *extra_args);
+/* Runs SQL text (written to a temp file); fails the test on error; returns psql -At output. */
+char *e2e_psql(const char *fmt, ...) E2E_PRINTF(1, 2);
+
+/* The prefix of a java command with the Kafka jars and quiet logging:
+ * `java -Xmx256m ... -cp "$KAFKA_CLASSPATH"`.  Static storage. */
+const char *e2e_java(void);
+
+/* ------------------------------------------------------------ ClickHouse */
+
+/* The engine with our functions and data in data_path (created), working in an Atomic
+ * database `e2e` (USE e2e); session_timezone is UTC.
+ * NULL on failure (printed).  Works anywhere. */
+chs_session *e2e_ch_open(const char *data_path);
+/* Runs every statement of `path` after replacing each subst[2i] by subst[2i+1]
+ * (NULL-terminated pairs).  Returns 0, or -1 at the first failing statement
+ * (printed with ClickHouse's message).  Works anywhere. */
+int e2e_ch_apply(chs_session *s, const char *path, const char *const *subst);
+
+/* ------------------------------------------------------------ comparison */
+
+/* Column rules, one character per column of both SELECTs:
+ *   T  exact bytes                         F  float: strtod equal, or both NaN
+ *   R  float computed differently: equal to 1e-9 (relative)
+ *   D  decimal: equal numbers as text      J  JSON: equal documents (key order,
+ *      ("0.0100" = "0.01", no rounding)       spacing, number spelling ignored)
+ *   1..9  rounded: the ClickHouse value is PostgreSQL's exact value rounded to n
+ *      places, in either rounding mode (|a - b| <= half a unit); PostgreSQL must
+ *      give the unrounded value.  NaN and infinities must match. */
+typedef struct e2e_cmp {
+    const char *name;        /* for the report */
+    const char *pg;          /* a SELECT; any column types (to_json text forms are compared) */
+    const char *ch;          /* a SELECT; every column goes through toString() */
+    const char *rules;       /* one rule per column */
+    int nkey;                /* the first nkey columns identify a row (compared exactly) */
+} e2e_cmp;
+
+typedef struct e2e_cmp_result {
+    size_t pg_rows, ch_rows, equal_rows;
+    size_t missing, extra, differing;   /* rows only in PostgreSQL / only in ClickHouse / with a differing cell */
+    size_t cells;                       /* cells compared */
+} e2e_cmp_result;
+
+/* Runs both queries and compares; prints a report (every difference, up to a
+ * limit) and returns the number of rows that are not equal (0 = same).  Fails
+ * the test when a query fails. */
+size_t e2e_compare(chs_session *s, const e2e_cmp *c, e2e_cmp_result *r);
+
+/* JSON equality: same structure, object members as sets (duplicates: the last
+ * wins, like jsonb), numbers equal as doubles, strings equal after decoding.
+ * 1 equal, 0 different, -1 when either is not JSON.  Works anywhere. */
+int e2e_json_equal(const char *a, size_t an, const char *b, size_t bn);
+
+#endif
