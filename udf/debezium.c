@@ -68,15 +68,24 @@ static void dbz_text_of(const json_value *v, arena *a, dbz_text *out) {
     }
 }
 
-static uint64_t dbz_u64(const json_value *v) {
+/* A malformed member keeps the event but is named in its error (the first one). */
+static void dbz_note(dbz_event *ev, const char *fmt, const char *name) {
+    if (!ev->error[0]) snprintf(ev->error, sizeof(ev->error), fmt, name);
+}
+
+/* Integer members: null gives 0; another type, a fraction or a value out of
+ * the column's range gives 0 and a note. */
+static uint64_t dbz_u64(dbz_event *ev, const json_value *v, const char *name) {
     uint64_t u = 0;
     if (v->type == JSON_NUMBER && json_number_u64(v, &u) == 0) return u;
+    if (v->type != JSON_NULL) dbz_note(ev, "%s is not an integer in the UInt64 range (taken as 0)", name);
     return 0;
 }
 
-static int64_t dbz_i64(const json_value *v) {
+static int64_t dbz_i64(dbz_event *ev, const json_value *v, const char *name) {
     int64_t i = 0;
     if (v->type == JSON_NUMBER && json_number_i64(v, &i) == 0) return i;
+    if (v->type != JSON_NULL) dbz_note(ev, "%s is not an integer in the Int64 range (taken as 0)", name);
     return 0;
 }
 
@@ -95,17 +104,20 @@ static int dbz_read_source(dbz_event *ev, json_value *src, arena *a, dbz_source_
     json_iter it;
     json_value k, v;
     int rc;
-    if (src->type != JSON_OBJECT) return 0;
+    if (src->type != JSON_OBJECT) {
+        if (src->type != JSON_NULL) dbz_note(ev, "%s is not an object (ignored)", "\"source\"");
+        return 0;
+    }
     if (json_iter_init(&it, src, err) < 0) return -1;
     while ((rc = json_iter_member(&it, &k, &v)) > 0) {
         if (KEY_IS(&k, "db")) dbz_text_of(&v, a, &ev->source_db);
         else if (KEY_IS(&k, "schema")) dbz_text_of(&v, a, &ev->source_schema);
         else if (KEY_IS(&k, "table")) dbz_text_of(&v, a, &ev->source_table);
         else if (KEY_IS(&k, "snapshot")) dbz_text_of(&v, a, &ev->snapshot);
-        else if (KEY_IS(&k, "lsn")) ev->source_lsn = dbz_u64(&v);
-        else if (KEY_IS(&k, "txId")) ev->source_tx_id = dbz_u64(&v);
-        else if (KEY_IS(&k, "ts_ms")) ev->source_ts_ms = dbz_i64(&v);
-        else if (KEY_IS(&k, "pos")) x->pos = dbz_u64(&v);
+        else if (KEY_IS(&k, "lsn")) ev->source_lsn = dbz_u64(ev, &v, "source.lsn");
+        else if (KEY_IS(&k, "txId")) ev->source_tx_id = dbz_u64(ev, &v, "source.txId");
+        else if (KEY_IS(&k, "ts_ms")) ev->source_ts_ms = dbz_i64(ev, &v, "source.ts_ms");
+        else if (KEY_IS(&k, "pos")) x->pos = dbz_u64(ev, &v, "source.pos");
         else if (KEY_IS(&k, "file")) dbz_text_of(&v, a, &x->file);
     }
     return rc;
@@ -122,9 +134,19 @@ static uint64_t dbz_version(const dbz_event *ev, const dbz_source_extra *x) {
 
 typedef struct dbz_seen {
     int op, status, id, ts_ms, other;
+    int before, after, source;
     int payload, schema;          /* top level only: the envelope's members */
+    const char *dup;              /* the first member seen twice, or NULL */
     dbz_text status_text;
 } dbz_seen;
+
+/* Duplicate members: the first is used (as ClickHouse's JSONExtract and
+ * json_find do) and the repeat is named in the error.  1 = first time. */
+static int dbz_once(dbz_seen *seen, int *flag, const char *name) {
+    if (!*flag) return *flag = 1;
+    if (!seen->dup) seen->dup = name;
+    return 0;
+}
 
 /* Reads the members of a change object.  At the top level it also notes the
  * envelope members and reads "payload" in place, so a message is walked once
@@ -138,35 +160,38 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
     while ((rc = json_iter_member(&it, &k, &v)) > 0) {
         if (KEY_IS(&k, "op")) {
             dbz_text op;
+            if (!dbz_once(seen, &seen->op, "op")) continue;
             dbz_text_of(&v, a, &op);
-            seen->op = 1;
             ev->op = op.n == 1 ? op.s[0] : '?';
         } else if (KEY_IS(&k, "before") || KEY_IS(&k, "after")) {
-            json_value *dst = KEY_IS(&k, "before") ? &ev->before : &ev->after;
+            int before = KEY_IS(&k, "before");
+            json_value *dst = before ? &ev->before : &ev->after;
+            if (!dbz_once(seen, before ? &seen->before : &seen->after, before ? "before" : "after")) continue;
             *dst = v;
             if (json_finish(dst, err) < 0) return -1;
             json_iter_resume(&it, dst);
         } else if (KEY_IS(&k, "source")) {
+            if (!dbz_once(seen, &seen->source, "source")) continue;
             ev->source = v;
             if (dbz_read_source(ev, &ev->source, a, x, err) < 0) return -1;
             json_iter_resume(&it, &ev->source);
         } else if (KEY_IS(&k, "ts_ms")) {
-            ev->ts_ms = dbz_i64(&v);
-            seen->ts_ms = 1;
+            if (!dbz_once(seen, &seen->ts_ms, "ts_ms")) continue;
+            ev->ts_ms = dbz_i64(ev, &v, "ts_ms");
         } else if (KEY_IS(&k, "status")) {
             seen->status = 1;
             dbz_text_of(&v, a, &seen->status_text);
         } else if (KEY_IS(&k, "id")) {
             seen->id = 1;
         } else if (top && KEY_IS(&k, "payload")) {
-            seen->payload = 1;
+            if (!dbz_once(seen, &seen->payload, "payload")) continue;
             ev->payload = v;
             if (v.type == JSON_OBJECT) {
                 if (dbz_read_members(ev, &ev->payload, 0, a, inner, NULL, x, err) < 0) return -1;
                 json_iter_resume(&it, &ev->payload);
             }
         } else if (top && KEY_IS(&k, "schema")) {
-            seen->schema = 1;
+            if (!dbz_once(seen, &seen->schema, "schema")) continue;
             ev->schema = v;
             if (v.type == JSON_OBJECT && json_finish(&ev->schema, err) < 0) return -1;
             json_iter_resume(&it, &ev->schema);
@@ -235,7 +260,11 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
         return dbz_json_fail(ev, &err, msg), ev->kind;
     int env = seen.payload && !seen.op && !seen.other && !seen.ts_ms &&
               (ev->payload.type == JSON_OBJECT || ev->payload.type == JSON_NULL);
-    if (env && ev->payload.type == JSON_NULL) return ev->kind = DBZ_TOMBSTONE;
+    if (env && ev->payload.type == JSON_NULL) {
+        ev->error[0] = 0;
+        return ev->kind = DBZ_TOMBSTONE;
+    }
+    const char *dup = env && inner.dup ? inner.dup : seen.dup;
     if (env) seen = inner;
     else ev->payload = ev->root, ev->schema.type = JSON_NONE;
     if (!seen.op) {
@@ -248,6 +277,7 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
     }
     ev->version = dbz_version(ev, &x);
     dbz_check_images(ev);
+    if (dup && !ev->error[0]) snprintf(ev->error, sizeof(ev->error), "duplicate member \"%s\" in the change event (the first is used)", dup);
     return ev->kind;
 }
 

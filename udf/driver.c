@@ -1,6 +1,7 @@
 /* driver.c — command line, process set-up and the row loop (see driver.h). */
 #include "driver.h"
 #include "fatal.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +17,8 @@ typedef struct udf_options {
     fmt_kind fmt;
     int chunked;
     int help, version, signature;
+    int no_sandbox;
+    const char *sandbox_selftest;   /* hidden test hook, see sandbox.h */
 } udf_options;
 
 void udf_sig_arg(udf_signature *sig, const char *name, const char *type) {
@@ -73,6 +76,8 @@ static void udf_usage(const udf_function *fn, const udf_signature *sig, FILE *ou
             "  --chunked      executable_pool with <send_chunk_header>1</send_chunk_header>:\n"
             "                 each chunk starts with \"N\\n\" and is answered with exactly N rows\n"
             "  --signature    print the return type the function's XML must declare\n"
+            "  --no-sandbox   do not confine the process with seccomp after start-up\n"
+            "                 (kernels without seccomp, valgrind); see README \"Guarantees\"\n"
             "  --help, --version\n");
     if (fn->options_help) fprintf(out, "\n%s options:\n%s", fn->name, fn->options_help);
     fprintf(out, "\nexample:\n  echo '<row>' | %s --format TabSeparated\n", fn->name);
@@ -82,7 +87,8 @@ static void udf_usage(const udf_function *fn, const udf_signature *sig, FILE *ou
 static int udf_parse_common(int *argc, char **argv, udf_options *o) {
     int out = 1;
     o->fmt = FMT_TSV;
-    o->chunked = o->help = o->version = o->signature = 0;
+    o->chunked = o->help = o->version = o->signature = o->no_sandbox = 0;
+    o->sandbox_selftest = NULL;
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
         const char *fmt = NULL;
@@ -92,6 +98,8 @@ static int udf_parse_common(int *argc, char **argv, udf_options *o) {
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) o->help = 1;
         else if (!strcmp(a, "--version")) o->version = 1;
         else if (!strcmp(a, "--signature")) o->signature = 1;
+        else if (!strcmp(a, "--no-sandbox")) o->no_sandbox = 1;
+        else if (!strncmp(a, "--sandbox-selftest=", 19)) o->sandbox_selftest = a + 19;
         else argv[out++] = argv[i];
         if (fmt) {
             int f = fmt_from_name(fmt);
@@ -195,9 +203,11 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     l.fn = fn;
     l.sig = &sig;
     in_init(&l.in, 0, o.fmt, sig.args, sig.nargs);
+    l.in.need_newline = o.chunked;
     io_writer_init(&l.out, 1);
     res_init(&l.res, &l.out, o.fmt, sig.tuple, sig.results, sig.nresults);
     arena_init(&l.scratch);
+    sandbox_enter(!o.no_sandbox, o.sandbox_selftest);
     if (o.chunked) udf_loop_chunks(&l);
     else udf_loop_rows(&l);
     arena_free(&l.scratch);

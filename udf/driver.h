@@ -2,8 +2,9 @@
  *
  * A function is a type signature plus a row callback.  The driver owns
  * everything else: the command line common to all functions (--format,
- * --chunked, --help, --version, --signature), the process set-up (closing
- * inherited descriptors, pipe sizes), the two execution modes — `executable`
+ * --chunked, --help, --version, --signature, --no-sandbox), the process
+ * set-up (closing inherited descriptors, pipe sizes, then the seccomp
+ * sandbox of sandbox.h), the two execution modes — `executable`
  * (rows until end of input) and `executable_pool` with send_chunk_header
  * (each chunk starts with "N\n"; answer exactly N rows, flush, wait) — and
  * the row-count invariant: exactly one result row per input row, always.

@@ -12,6 +12,7 @@ void in_init(in_reader *in, int fd, fmt_kind fmt, const chtype *types, int ntype
     in->fmt = fmt;
     in->types = types;
     in->ntypes = ntypes;
+    in->need_newline = 0;
     in->error = NULL;
 }
 
@@ -44,6 +45,7 @@ static int in_tsv_row(in_reader *in, udf_value *vals) {
     if (nl < 0) {
         len = r->len - r->pos;  /* last line without '\n': accepted, typed by hand */
         if (len == 0) return 0;
+        if (in->need_newline) return in_fail(in, "truncated TabSeparated row: input ended before its newline");
     } else {
         len = (size_t)nl;
     }

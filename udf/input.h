@@ -28,6 +28,8 @@ typedef struct in_reader {
     fmt_kind fmt;
     const chtype *types;
     int ntypes;
+    int need_newline;     /* TabSeparated: a last line without '\n' is truncation
+                             (pool mode), not a row typed by hand; 0 after in_init */
     const char *error;    /* why the last call returned -1 */
     char error_buf[160];
 } in_reader;

@@ -209,6 +209,14 @@ static inline const char *json_string_wide(const char *p, const char *lim, int *
         /* signed compare: bytes >= 0x80 are negative, so one test finds
          * both control characters and the start of non-ASCII UTF-8 */
         unsigned cm = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(space, x));
+        /* JSON held in a string: \" every few bytes.  When every backslash
+         * of the block escapes a quote inside the block, the block is
+         * settled at once: those quotes are not the end. */
+        if (bm && !(bm & 0x8000) && ((bm << 1) & ~qm) == 0) {
+            *escaped = 1;
+            qm &= ~(bm << 1);
+            bm = 0;
+        }
         unsigned m = qm | bm | cm;
         while (m) {
             unsigned bit = m & -m;
@@ -465,10 +473,221 @@ fail:
     return NULL;
 }
 
+/* A name's signature: its length and first seven bytes (as one integer). */
+static inline uint64_t json_pick_sig(const char *k, size_t len, const char *lim) {
+    uint64_t w = 0;
+    size_t take = len < 7 ? len : 7;
+#if defined(JSON_LE)
+    if (lim - k >= 8) {
+        memcpy(&w, k, 8);
+        w &= take ? ~0ULL >> (64 - 8 * take) : 0;
+    } else
+#endif
+    {
+        (void)lim;
+        for (size_t i = 0; i < take; i++) w |= (uint64_t)(unsigned char)k[i] << (8 * i);
+    }
+    return w << 8 | (len > 255 ? 255 : len);
+}
+
+static inline unsigned json_pick_hash(int parent, uint64_t sig) {
+    uint64_t h = (sig ^ (uint64_t)(unsigned)parent * 0xD6E8FEB86659FD93ULL) * 0x9E3779B97F4A7C15ULL;
+    return (unsigned)(h >> 40) & (2 * JSON_PICK_MAX_NODES - 1);
+}
+
+int json_pick_index(json_pick_tree *t) {
+    int links = 0;
+    if (t->nnodes > JSON_PICK_MAX_NODES) return -1;
+    for (int n = 0; n < t->nnodes; n++)
+        for (int ch = t->nodes[n].first_child; ch >= 0 && links <= JSON_PICK_MAX_NODES; ch = t->nodes[ch].next_sibling)
+            links++;
+    if (links > JSON_PICK_MAX_NODES) return -1;       /* the table stays at most half full */
+    for (int i = 0; i < 2 * JSON_PICK_MAX_NODES; i++) t->slot[i] = -1;
+    for (int i = 0; i < t->nnodes; i++) t->nodes[i].parent = -1;
+    for (int n = 0; n < t->nnodes; n++)
+        for (int ch = t->nodes[n].first_child; ch >= 0; ch = t->nodes[ch].next_sibling) {
+            json_pick_node *nd = &t->nodes[ch];
+            if (nd->parent >= 0) continue;     /* shared children keep their first parent */
+            nd->parent = n;
+        }
+    for (int i = 0; i < t->nnodes; i++) {
+        json_pick_node *nd = &t->nodes[i];
+        nd->sig = json_pick_sig(nd->key, nd->key_len, nd->key);
+    }
+    /* One entry per (parent, child) link, children shared by two parents included. */
+    for (int n = 0; n < t->nnodes; n++)
+        for (int ch = t->nodes[n].first_child; ch >= 0; ch = t->nodes[ch].next_sibling) {
+            unsigned h = json_pick_hash(n, t->nodes[ch].sig);
+            while (t->slot[h] >= 0) h = (h + 1) & (2 * JSON_PICK_MAX_NODES - 1);
+            t->slot[h] = n * JSON_PICK_MAX_NODES + ch;
+        }
+    return 0;
+}
+
+/* The child of node n whose name the key string [k, e) (quotes excluded) is, or -1. */
+static inline int json_pick_match(const json_pick_tree *t, int n, const char *k, const char *e, const char *lim,
+                                  int escaped) {
+    if (escaped) {
+        json_value key = {JSON_STRING, k - 1, e + 1, e + 1, 0, 1};
+        for (int ch = t->nodes[n].first_child; ch >= 0; ch = t->nodes[ch].next_sibling)
+            if (json_key_equals(&key, t->nodes[ch].key, t->nodes[ch].key_len)) return ch;
+        return -1;
+    }
+    size_t len = (size_t)(e - k);
+    uint64_t sig = json_pick_sig(k, len, lim);
+    unsigned h = json_pick_hash(n, sig);
+    for (int s; (s = t->slot[h]) >= 0; h = (h + 1) & (2 * JSON_PICK_MAX_NODES - 1)) {
+        int ch = s % JSON_PICK_MAX_NODES;
+        const json_pick_node *nd = &t->nodes[ch];
+        if (s / JSON_PICK_MAX_NODES == n && nd->sig == sig && nd->key_len == len &&
+            (len <= 7 || memcmp(nd->key + 7, k + 7, len - 7) == 0))
+            return ch;
+    }
+    return -1;
+}
+
+/* json_skip_container with picking (see json.h): the same state machine,
+ * plus, for the first JSON_PICK_DEPTH levels, the tree node whose children
+ * the current object's keys are matched against (-1: nothing to pick
+ * there) and the node the value being read belongs to. */
+static const char *json_skip_pick(const char *p, const char *lim, int depth, const json_pick_tree *t, int root,
+                                  json_pick *picks, int *others, json_error *err) {
+    const json_pick_node *nodes = t->nodes;
+    char closer[JSON_MAX_DEPTH];
+    int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys */
+    int level_pick[JSON_PICK_DEPTH];     /* node this level's container is the value of */
+    const char *level_start[JSON_PICK_DEPTH];
+    const char *floor = p;
+    const char *msg;
+    int level = 0;
+    int escaped;
+    int pick = -1;                       /* node of the value about to be read */
+    json_type lit;
+    const char *vstart;
+
+    if (others) *others = 0;
+    pick = -2;                           /* the walked container itself: node `root` */
+
+open:                                   /* *p is '{' or '[' */
+    if (depth + level >= JSON_MAX_DEPTH) {
+        msg = "nesting too deep";
+        goto fail;
+    }
+    if (level < JSON_PICK_DEPTH) {
+        int n = pick == -2 ? root : pick;
+        level_pick[level] = pick == -2 ? -1 : pick;
+        level_start[level] = p;
+        level_node[level] = (*p == '{' && n >= 0 && nodes[n].first_child >= 0) ? n : -1;
+    }
+    closer[level++] = (char)(*p == '{' ? '}' : ']');
+    p = json_ws(p + 1, lim);
+    if (p == lim) goto eof;
+    if (*p == closer[level - 1]) goto close;
+    if (closer[level - 1] == ']') {
+        pick = -1;
+        goto value;
+    }
+
+key:                                    /* object member: "key" : value */
+    if (*p != '"') {
+        msg = *p == '}' ? "trailing comma" : "expected a string key";
+        goto fail;
+    }
+    {
+        const char *kstart = p;
+        escaped = 0;
+        p = json_scan_string(p, lim, &escaped, err);
+        if (!p) return NULL;
+        pick = -1;
+        if (level <= JSON_PICK_DEPTH && level_node[level - 1] >= 0) {
+            pick = json_pick_match(t, level_node[level - 1], kstart + 1, p - 1, lim, escaped);
+            if (pick >= 0 && picks[pick].count++) pick = -1;      /* only the first occurrence */
+            if (pick < 0 && level == 1 && others) ++*others;
+        } else if (level == 1 && others) {
+            ++*others;
+        }
+    }
+    p = json_ws(p, lim);
+    if (p == lim) goto eof;
+    if (*p != ':') {
+        msg = "expected ':'";
+        goto fail;
+    }
+    p = json_ws(p + 1, lim);
+    if (p == lim) goto eof;
+
+value:                                  /* p < lim, at the first byte of a value */
+    vstart = p;
+    escaped = 0;
+    switch (*p) {
+    case '"':
+        p = json_scan_string(p, lim, &escaped, err);
+        lit = JSON_STRING;
+        break;
+    case '{': case '[':
+        goto open;
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        p = json_scan_number(p, lim, err);
+        lit = JSON_NUMBER;
+        break;
+    case 't': case 'f': case 'n':
+        p = json_scan_literal(p, lim, &lit, err);
+        break;
+    default:
+        msg = json_value_msg(p, floor);
+        goto fail;
+    }
+    if (!p) return NULL;
+    if (pick >= 0) {
+        json_value *pv = &picks[pick].val;
+        pv->type = lit;
+        pv->start = vstart;
+        pv->end = p;
+        pv->limit = lim;
+        pv->depth = depth + level;
+        pv->escaped = escaped;
+    }
+
+after:                                  /* a value just ended */
+    p = json_ws(p, lim);
+    if (p == lim) goto eof;
+    if (*p == ',') {
+        p = json_ws(p + 1, lim);
+        if (p == lim) goto eof;
+        if (closer[level - 1] == '}') goto key;
+        pick = -1;
+        goto value;
+    }
+    if (*p == closer[level - 1]) goto close;
+    msg = closer[level - 1] == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
+    goto fail;
+
+close:                                  /* *p is the innermost closing bracket */
+    p++;
+    if (--level < JSON_PICK_DEPTH && level_pick[level] >= 0) {
+        json_value *pv = &picks[level_pick[level]].val;
+        pv->type = closer[level] == '}' ? JSON_OBJECT : JSON_ARRAY;
+        pv->start = level_start[level];
+        pv->end = p;
+        pv->limit = lim;
+        pv->depth = depth + level;
+        pv->escaped = 0;
+    }
+    if (level == 0) return p;
+    goto after;
+
+eof:
+    msg = "unexpected end of input";
+fail:
+    json_fail(err, msg, p);
+    return NULL;
+}
+
 /* Produce the value starting at p (p < lim, not whitespace) at `depth`:
  * scalars are scanned and validated, containers only recorded. */
-static int json_produce(const char *p, const char *lim, int depth, json_value *v,
-                        json_error *err) {
+static inline __attribute__((always_inline)) int json_produce(const char *p, const char *lim, int depth,
+                                                              json_value *v, json_error *err) {
     const char *e = NULL;
     v->start = p;
     v->end = NULL;
@@ -532,6 +751,18 @@ int json_finish(json_value *v, json_error *err) {
         return -1;
     }
     const char *e = json_skip_container(v->start, v->limit, v->depth, err);
+    if (!e) return -1;
+    v->end = e;
+    return 0;
+}
+
+int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others,
+                     json_error *err) {
+    if (v->type != JSON_OBJECT && v->type != JSON_ARRAY) {
+        json_fail(err, "no value", v->start);
+        return -1;
+    }
+    const char *e = json_skip_pick(v->start, v->limit, v->depth, t, root, picks, others, err);
     if (!e) return -1;
     v->end = e;
     return 0;
@@ -609,8 +840,15 @@ static int json_iter_next(json_iter *it, json_value *key, json_value *val) {
             msg = *p == '}' && it->count > 0 ? "trailing comma" : "expected a string key";
             goto fail;
         }
-        if (json_produce(p, lim, it->depth, key, err) < 0) goto failed;
-        p = json_ws(key->end, lim);
+        /* a key is a string: scanned here without json_produce's dispatch */
+        key->start = p;
+        key->limit = lim;
+        key->depth = it->depth;
+        key->escaped = 0;
+        key->type = JSON_STRING;
+        key->end = p = json_scan_string(p, lim, &key->escaped, err);
+        if (!p) goto failed;
+        p = json_ws(p, lim);
         if (p == lim) goto eof;
         if (*p != ':') {
             msg = "expected ':'";
@@ -722,6 +960,82 @@ static int json_is_string(const json_value *v) {
     return v && v->type == JSON_STRING && v->start && v->end && v->end - v->start >= 2;
 }
 
+#if defined(__SSE2__)
+/* Decoding for the strings that are JSON themselves (outbox payloads): an
+ * escape every few bytes, nearly all of them \" or \\.  Blocks of 16 bytes
+ * advance at a fixed pace, so the loads never wait for the previous
+ * block's escapes; inside a block each escape costs a shifted store.  Any
+ * escape other than \" \\ \/ returns (size_t)-1 and the caller decodes the
+ * general way.  dst needs len + 17 bytes. */
+static size_t json_unescape_quotes(const char *src, size_t len, char *dst) {
+    const __m128i bslash = _mm_set1_epi8('\\');
+    _Alignas(16) char tmp[32] = {0};
+    size_t i = 0, n = 0;
+    int carry = 0;                       /* byte i is the character a backslash escaped */
+    while (len - i >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+        _mm_storeu_si128((__m128i *)(void *)(dst + n), x);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
+        if (carry) {
+            m &= ~1u;
+            carry = 0;
+        }
+        if (!m) {
+            i += 16;
+            n += 16;
+            continue;
+        }
+        /* The shifted copies are loaded from the source while 16 more bytes
+         * follow the block; only the last block goes through tmp (a load
+         * that straddles a just-stored vector waits for it). */
+        const char *from = src + i;
+        if (len - i < 32) {
+            _mm_store_si128((__m128i *)(void *)tmp, x);
+            from = tmp;
+        }
+        unsigned removed = 0;
+        while (m) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            char c;
+            if (k == 15) {
+                if (i + 16 >= len) return (size_t)-1;
+                c = src[i + 16];
+                carry = 1;
+            } else {
+                c = src[i + k + 1];
+                m &= ~(1u << (k + 1));   /* the escaped byte is never an escape itself */
+            }
+            if (c != '"' && c != '\\' && c != '/') return (size_t)-1;
+            /* drop the backslash: the rest of the block moves one byte left */
+            _mm_storeu_si128((__m128i *)(void *)(dst + n + k - removed),
+                             _mm_loadu_si128((const __m128i *)(const void *)(from + k + 1)));
+            removed++;
+            m &= m - 1;
+        }
+        i += 16;
+        n += 16 - removed;
+    }
+    while (i < len) {
+        char c = src[i];
+        if (carry) {
+            dst[n++] = c;
+            carry = 0;
+            i++;
+        } else if (c == '\\') {
+            if (i + 1 >= len) return (size_t)-1;
+            c = src[i + 1];
+            if (c != '"' && c != '\\' && c != '/') return (size_t)-1;
+            dst[n++] = c;
+            i += 2;
+        } else {
+            dst[n++] = c;
+            i++;
+        }
+    }
+    return n;
+}
+#endif
+
 int json_string(const json_value *v, arena *a, const char **out, size_t *len, json_error *err) {
     if (!json_is_string(v)) {
         json_fail(err, "not a string", v ? v->start : NULL);
@@ -735,16 +1049,57 @@ int json_string(const json_value *v, arena *a, const char **out, size_t *len, js
     }
     /* Decoded bytes never outnumber raw ones: every escape is >= 2 bytes
      * and yields <= 1 byte per raw byte (\uXXXX: 6 -> <= 3, pairs 12 -> 4).
-     * One extra byte keeps the result NUL-terminated for convenience. */
-    char *dst = arena_alloc(a, (size_t)(e - p) + 1);
+     * One extra byte keeps the result NUL-terminated for convenience, and
+     * 16 more let the copy loop store whole blocks past the end. */
+    char *dst = arena_alloc(a, (size_t)(e - p) + 17);
     size_t n = 0;
+#if defined(__SSE2__)
+    if (e - p >= 64) {
+        n = json_unescape_quotes(p, (size_t)(e - p), dst);
+        if (n != (size_t)-1) {
+            dst[n] = 0;
+            *out = dst;
+            *len = n;
+            return 0;
+        }
+        n = 0;
+    }
+#endif
     while (p < e) {
-        const char *bs = memchr(p, '\\', (size_t)(e - p));
-        if (!bs) bs = e;
-        memcpy(dst + n, p, (size_t)(bs - p));
-        n += (size_t)(bs - p);
-        p = bs;
+#if defined(__SSE2__)
+        /* JSON held in a string (the outbox payload) has an escape every
+         * ten bytes or so: copy 16 bytes at a time, stop at a backslash */
+        const __m128i bslash = _mm_set1_epi8('\\');
+        while (e - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            _mm_storeu_si128((__m128i *)(void *)(dst + n), x);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
+            if (m) {
+                unsigned k = (unsigned)__builtin_ctz(m);
+                p += k;
+                n += k;
+                goto escape;
+            }
+            p += 16;
+            n += 16;
+        }
+#endif
+        {
+            const char *bs = memchr(p, '\\', (size_t)(e - p));
+            if (!bs) bs = e;
+            memcpy(dst + n, p, (size_t)(bs - p));
+            n += (size_t)(bs - p);
+            p = bs;
+        }
         if (p == e) break;
+#if defined(__SSE2__)
+    escape:
+#endif
+        if (e - p >= 2 && (p[1] == '"' || p[1] == '\\' || p[1] == '/')) {
+            dst[n++] = p[1];
+            p += 2;
+            continue;
+        }
         size_t k;
         const char *next = json_decode_escape(p, e, dst + n, &k);
         if (!next) {
@@ -760,7 +1115,7 @@ int json_string(const json_value *v, arena *a, const char **out, size_t *len, js
     return 0;
 }
 
-int json_key_equals(const json_value *key, const char *s, size_t n) {
+int json_key_equals_decoded(const json_value *key, const char *s, size_t n) {
     if (!json_is_string(key)) return 0;
     const char *p = key->start + 1, *e = key->end - 1;
     if (!key->escaped) return (size_t)(e - p) == n && (n == 0 || memcmp(p, s, n) == 0);

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -111,8 +112,15 @@ int json_iter_element(json_iter *it, json_value *val);
 /* The pending container was walked by the caller: continue after it. */
 void json_iter_resume(json_iter *it, const json_value *walked);
 
-/* 1 when the string value `key` (quotes included, escapes allowed) decodes to exactly [s, s+n). */
-int json_key_equals(const json_value *key, const char *s, size_t n);
+/* 1 when the string value `key` (quotes included, escapes allowed) decodes to exactly [s, s+n).
+ * Inline for the common unescaped key: a caller comparing with a literal
+ * gets a length test and a fixed-size compare, no call. */
+int json_key_equals_decoded(const json_value *key, const char *s, size_t n);
+static inline int json_key_equals(const json_value *key, const char *s, size_t n) {
+    if (key && key->type == JSON_STRING && !key->escaped && key->start && key->end && key->end - key->start >= 2)
+        return (size_t)(key->end - key->start) - 2 == n && (n == 0 || memcmp(key->start + 1, s, n) == 0);
+    return json_key_equals_decoded(key, s, n);
+}
 
 /* Find member `name` of object `obj` (first occurrence, like ClickHouse's
  * JSONExtract).  JSON_FOUND / JSON_MISSING / JSON_ERR.  A non-object `obj` is
@@ -127,6 +135,53 @@ int json_find(json_value *obj, const char *name, size_t n, json_value *out, json
  * when the path stopped at a value of the wrong type (e.g. "path step
  * reached a number"), else it is NULL. */
 int json_lookup(json_value *root, const char *path, size_t n, arena *a, json_value *out, json_error *err);
+
+/* Picking members during one validating walk.  A caller describes the
+ * member names it wants as a tree (nodes[0] is the container walked; a
+ * node's children are the names looked up in the object that node's value
+ * is), and json_finish_pick() walks and validates the whole container
+ * exactly as json_finish() does while filling, for every node, the value
+ * of the FIRST member of that name (as json_find takes it) and how many
+ * members had that name.  Only object members are picked (no array
+ * indices); containers of picked nodes are recorded walked (end set), and
+ * the walk descends into an object only where the tree goes deeper.
+ * Nothing is decoded: JSON held in a string is the caller's next step. */
+typedef struct json_pick_node {
+    const char *key;          /* the member name, decoded (not NUL-terminated) */
+    size_t key_len;
+    int first_child, next_sibling;   /* node indices, -1 = none */
+    /* set by json_pick_index() */
+    int parent;
+    uint64_t sig;
+} json_pick_node;
+
+/* The tree plus a hash of (parent, name) -> child, so that matching a key
+ * costs one probe whatever the number of names wanted. */
+#define JSON_PICK_MAX_NODES 512
+typedef struct json_pick_tree {
+    json_pick_node nodes[JSON_PICK_MAX_NODES];
+    int nnodes;
+    int slot[2 * JSON_PICK_MAX_NODES];   /* node index or -1 */
+} json_pick_tree;
+
+/* Build the hash once the nodes are final: 0, or -1 when the tree has too
+ * many links for the table (then it cannot be used). */
+int json_pick_index(json_pick_tree *t);
+
+typedef struct json_pick {
+    json_value val;           /* the first occurrence (type JSON_NONE if none) */
+    int count;                /* occurrences */
+} json_pick;
+
+/* Levels below the walked container that picking follows; deeper members are validated, never picked. */
+#define JSON_PICK_DEPTH 32
+
+/* v: an object or array (walked or not).  picks[] has one slot per node;
+ * the caller clears the slots of the subtree (count 0, type JSON_NONE).
+ * *others, when not NULL, gets the number of members of v itself whose
+ * name matched no child of node `root`.  Returns 0, or -1 with err. */
+int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others,
+                     json_error *err);
 
 /* Decoded length bound: a string's decoded bytes never exceed its raw span. */
 static inline size_t json_raw_len(const json_value *v) { return (size_t)(v->end - v->start); }

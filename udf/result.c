@@ -42,6 +42,23 @@ static const chtype *res_open(res_writer *r) {
 }
 
 
+/* Decimal text of v into the end of buf[24]; returns the first digit (or '-'). */
+static char *res_u64_text(uint64_t v, char *end) {
+    char *p = end;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
+static void res_write_i64_text(io_writer *w, int64_t v) {
+    char buf[24], *end = buf + sizeof(buf);
+    char *p = res_u64_text(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, end);
+    if (v < 0) *--p = '-';
+    io_write(w, p, (size_t)(end - p));
+}
+
 void res_string(res_writer *r, const char *s, size_t n) {
     res_open(r);
     if (r->fmt == FMT_ROWBINARY) rb_write_string(r->w, s, n);
@@ -55,8 +72,7 @@ void res_int(res_writer *r, int64_t v) {
         rb_write_le(r->w, (uint64_t)v, chtype_width(t->kind));
         return;
     }
-    char buf[24];
-    io_write(r->w, buf, (size_t)snprintf(buf, sizeof(buf), "%" PRId64, v));
+    res_write_i64_text(r->w, v);
 }
 
 void res_uint(res_writer *r, uint64_t v) {
@@ -66,8 +82,12 @@ void res_uint(res_writer *r, uint64_t v) {
         return;
     }
     char buf[24];
-    if (t->kind == CT_BOOL) io_write(r->w, v ? "true" : "false", v ? 4 : 5);
-    else io_write(r->w, buf, (size_t)snprintf(buf, sizeof(buf), "%" PRIu64, v));
+    if (t->kind == CT_BOOL) {
+        io_write(r->w, v ? "true" : "false", v ? 4 : 5);
+    } else {
+        char *p = res_u64_text(v, buf + sizeof(buf));
+        io_write(r->w, p, (size_t)(buf + sizeof(buf) - p));
+    }
 }
 
 void res_bool(res_writer *r, int v) {
@@ -105,8 +125,7 @@ void res_datetime64(res_writer *r, int64_t ticks) {
         rb_write_le(r->w, (uint64_t)ticks, 8);
         return;
     }
-    char buf[24];
-    io_write(r->w, buf, (size_t)snprintf(buf, sizeof(buf), "%" PRId64, ticks));
+    res_write_i64_text(r->w, ticks);
 }
 
 void res_null(res_writer *r) {

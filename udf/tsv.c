@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Output escape for each byte: 0 = copy as is, else the letter after '\'. */
 static const char tsv_escape_letter[256] = {
     ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\\'] = '\\', ['\0'] = '0',
@@ -31,16 +35,18 @@ static char tsv_unescape_letter(char c) {
     }
 }
 
+/* A message in TabSeparated carries every JSON backslash doubled (an
+ * outbox payload: one every few bytes), so the text between escapes is
+ * moved as runs, never byte by byte. */
 size_t tsv_unescape(char *s, size_t n) {
     char *bs = memchr(s, '\\', n);
     if (!bs) return n;
     size_t in = (size_t)(bs - s), out = in;
     while (in < n) {
-        char c = s[in];
-        if (c != '\\' || in + 1 == n) {
-            s[out++] = c;
-            in++;
-            continue;
+        /* s[in] is a backslash */
+        if (in + 1 == n) {
+            s[out++] = '\\';
+            break;
         }
         char e = s[in + 1];
         int hi, lo;
@@ -51,20 +57,41 @@ size_t tsv_unescape(char *s, size_t n) {
             s[out++] = tsv_unescape_letter(e);
             in += 2;
         }
+        char *next = in < n ? memchr(s + in, '\\', n - in) : NULL;
+        size_t run = (next ? (size_t)(next - s) : n) - in;
+        memmove(s + out, s + in, run);
+        out += run;
+        in += run;
     }
     return out;
 }
 
+static inline void tsv_escape_at(io_writer *w, const char *s, size_t *run, size_t i) {
+    char letter = tsv_escape_letter[(unsigned char)s[i]];
+    if (!letter) return;
+    io_write(w, s + *run, i - *run);
+    char esc[2] = {'\\', letter};
+    io_write(w, esc, 2);
+    *run = i + 1;
+}
+
 void tsv_write_escaped(io_writer *w, const char *s, size_t n) {
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        char letter = tsv_escape_letter[(unsigned char)s[i]];
-        if (!letter) continue;
-        io_write(w, s + run, i - run);
-        char esc[2] = {'\\', letter};
-        io_write(w, esc, 2);
-        run = i + 1;
+    size_t run = 0, i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time: only control characters, '\\' and '\'' can need an escape */
+    const __m128i ctl = _mm_set1_epi8(0x1F), bslash = _mm_set1_epi8('\\'), quote = _mm_set1_epi8('\'');
+    for (; n - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, bslash), _mm_cmpeq_epi8(x, quote)));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        while (m) {
+            tsv_escape_at(w, s, &run, i + (unsigned)__builtin_ctz(m));
+            m &= m - 1;
+        }
     }
+#endif
+    for (; i < n; i++) tsv_escape_at(w, s, &run, i);
     io_write(w, s + run, n - run);
 }
 

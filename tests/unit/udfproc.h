@@ -87,6 +87,8 @@ static inline int udfproc_spawn_argv(udfproc *p, const char *const *argv) {
     close(in[0]);
     close(out[1]);
     close(err[1]);
+    /* Non-blocking: a big write must never wait while the child waits for us to read. */
+    fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
     p->in = in[1];
     p->out = out[0];
     p->err = err[0];
@@ -135,6 +137,7 @@ static inline int udfproc_pump(udfproc *p, const void *data, size_t n, int close
             size_t chunk = n - off < 65536 ? n - off : 65536;
             ssize_t put = write(p->in, d + off, chunk);
             if (put < 0 && errno == EPIPE) break;
+            if (put < 0 && errno != EAGAIN && errno != EINTR) break;
             if (put > 0) off += (size_t)put;
             eof_in = off == n;
         }
@@ -193,6 +196,22 @@ static inline int udfproc_code(const udfproc_result *r) {
     if (r->status == UDFPROC_HUNG) return UDFPROC_HUNG;
     if (WIFSIGNALED(r->status)) return 128 + WTERMSIG(r->status);
     return WEXITSTATUS(r->status);
+}
+
+/* A field of /proc/<pid>/status in kB ("VmHWM", "VmRSS"); -1 if absent.
+ * VmHWM is the peak of the running program's own memory (ru_maxrss would
+ * also count the forked parent's pages before exec). */
+static inline long udfproc_status_kb(pid_t pid, const char *field) {
+    char path[64], line[256];
+    long kb = -1;
+    size_t n = strlen(field);
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    while (fgets(line, sizeof(line), f))
+        if (!strncmp(line, field, n) && line[n] == ':') kb = atol(line + n + 1);
+    fclose(f);
+    return kb;
 }
 
 /* Number of '\n'-terminated lines in a buffer (stderr line counts). */

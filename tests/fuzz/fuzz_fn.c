@@ -1,0 +1,110 @@
+/* fuzz_fn.c — libFuzzer target for one function's row decoder, built once
+ * per function (FUZZ_FN_NAME) together with that function's udf/fn_*.c.
+ *
+ * The function's source is compiled with main renamed to fuzz_fn_main and
+ * udf_run renamed to fuzz_fn_capture (tests/fuzz/CMakeLists.txt), so its own
+ * main() hands us the udf_function exactly as the binary would run it, with
+ * the command line the shipped XML uses.  Each input is one row: the whole
+ * input is the first argument; a two-argument function gets the text after
+ * the last newline as its second ("\N" is NULL for a Nullable argument).
+ * Arguments are exact-size heap copies (ASan sees any over-read); the row is
+ * answered in RowBinary and in TabSeparated, with the arena reused across
+ * inputs as the driver does, and must write exactly the declared number of
+ * fields. */
+#include "fuzz_common.h"
+
+#include "driver.h"
+#include "result.h"
+
+#ifndef FUZZ_FN_NAME
+#error "FUZZ_FN_NAME must name the function"
+#endif
+
+int fuzz_fn_main(int argc, char **argv);
+int fuzz_fn_capture(const udf_function *fn, int argc, char **argv);
+
+static udf_function fuzz_fn;
+static udf_signature fuzz_sig;
+static arena fuzz_arena;
+
+/* The options each function runs with in clickhouse-config/cdc_udf_functions.xml;
+ * payload_extract gets experiment_event's fields plus one of every other type. */
+static char *fuzz_argv_unwrap[] = {"debezium_unwrap", NULL};
+static char *fuzz_argv_get[] = {"payload_get", NULL};
+static char *fuzz_argv_valid[] = {"is_valid_after_assignment", NULL};
+static char *fuzz_argv_extract[] = {
+    "payload_extract", "--path", "after.payload",
+    "--field", "id:String", "--field", "experiment_id:UInt32", "--field", "user_id:String",
+    "--field", "variant_id:UInt32", "--field", "variant_key:String", "--field", "event_type:String",
+    "--field", "timestamp:DateTime64(6)", "--field", "assignment_at:Nullable(DateTime64(6))",
+    "--field", "properties:String", "--field", "session_id:String", "--field", "op:String=$.op",
+    "--field", "aggregate_id:String=$.after.aggregate_id",
+    "--field", "i8:Int8=properties.i8", "--field", "i64:Nullable(Int64)=properties.i64",
+    "--field", "u64:UInt64=$.source.lsn", "--field", "f32:Float32=properties.value",
+    "--field", "f64:Nullable(Float64)=properties.f", "--field", "b:Nullable(Bool)=properties.b",
+    "--field", "ms:DateTime64(3, 'UTC')=$.ts_ms", "--field", "deep:String=properties.a.0.b",
+    NULL,
+};
+
+int fuzz_fn_capture(const udf_function *fn, int argc, char **argv) {
+    char why[512] = "";
+    fuzz_fn = *fn;
+    if (fn->configure(fn->self, argc, argv, &fuzz_sig, why, sizeof(why)) < 0) fuzz_fail("configure: %s", why);
+    return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    char **args = !strcmp(FUZZ_FN_NAME, "debezium_unwrap") ? fuzz_argv_unwrap
+                : !strcmp(FUZZ_FN_NAME, "payload_get")     ? fuzz_argv_get
+                : !strcmp(FUZZ_FN_NAME, "payload_extract") ? fuzz_argv_extract
+                                                           : fuzz_argv_valid;
+    int n = 0;
+    static char *copies[sizeof(fuzz_argv_extract) / sizeof(fuzz_argv_extract[0])];
+    for (; args[n]; n++) copies[n] = strdup(args[n]);  /* configure may write into them, as into argv */
+    copies[n] = NULL;
+    fuzz_fn_main(n, copies);
+    if (!fuzz_fn.row) fuzz_fail("%s did not call udf_run", FUZZ_FN_NAME);
+    arena_init(&fuzz_arena);
+    return 0;
+}
+
+static void fuzz_answer(const udf_value *vals, fmt_kind fmt) {
+    static io_writer w;
+    static int ready;
+    res_writer res;
+    if (!ready) io_writer_init(&w, fuzz_devnull());
+    ready = 1;
+    res_init(&res, &w, fmt, fuzz_sig.tuple, fuzz_sig.results, fuzz_sig.nresults);
+    arena_reset(&fuzz_arena);
+    res_row_begin(&res);
+    fuzz_fn.row(fuzz_fn.self, vals, &res, &fuzz_arena);
+    int fields = res_row_end(&res);
+    if (fields != fuzz_sig.nresults) fuzz_fail("wrote %d fields, signature has %d", fields, fuzz_sig.nresults);
+}
+
+static void fuzz_set_arg(udf_value *v, const chtype *t, const uint8_t *p, size_t n) {
+    memset(v, 0, sizeof(*v));
+    v->is_null = t->nullable && n == 2 && p[0] == '\\' && p[1] == 'N';
+    v->s = fuzz_copy(p, n);
+    v->n = v->is_null ? 0 : n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static unsigned long inputs;
+    udf_value vals[UDF_MAX_ARGS];
+    size_t first = size;
+    if (fuzz_sig.nargs == 2) {
+        const uint8_t *nl = size ? memrchr(data, '\n', size) : NULL;
+        first = nl ? (size_t)(nl - data) : size;
+        size_t rest = first < size ? first + 1 : size;
+        fuzz_set_arg(&vals[1], &fuzz_sig.args[1], data + rest, size - rest);
+    }
+    fuzz_set_arg(&vals[0], &fuzz_sig.args[0], data, first);
+    fuzz_answer(vals, FMT_ROWBINARY);
+    fuzz_answer(vals, FMT_TSV);
+    if (++inputs % 1024 == 0 && fuzz_fn.block_end) fuzz_fn.block_end(fuzz_fn.self);
+    for (int i = 0; i < fuzz_sig.nargs; i++) free((void *)vals[i].s);
+    return 0;
+}

@@ -1,0 +1,235 @@
+/* test_framing.c — broken framing against the built binaries.
+ *
+ * What ClickHouse (or a broken pipe) can do to a UDF process's stdio:
+ * RowBinary cut at every byte, a chunk header announcing more rows than
+ * follow, stdin closed mid-row by a live writer, stdout closed by the
+ * reader (SIGPIPE), 0-row chunks, malformed headers, a TabSeparated pool
+ * row without its newline.  Each must end with exactly one stderr line
+ * naming the program and the documented exit status (65 framing, 74 I/O),
+ * within the hang guard of udfproc.h, and stdout must hold the complete
+ * answers of the complete rows before the fault — never a partial row. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "udfproc.h"
+
+static const char *const rb_chunked[] = {"--format", "RowBinary", "--chunked", NULL};
+
+/* payload_get rows and their RowBinary answers (Nullable(String)). */
+static const struct { const char *json, *path, *answer; size_t answer_n; } rows[] = {
+    {"{\"a\":\"x\"}", "a", "\x00\x01x", 3},
+    {"{\"b\":[1,22]}", "b.1", "\x00\x02" "22", 4},
+    {"{\"c\":null}", "c", "\x01", 1},
+};
+#define NROWS 3
+
+static void add_row(udfproc_buf *b, int i) {
+    udfproc_rb_string(b, rows[i].json, strlen(rows[i].json));
+    udfproc_rb_string(b, rows[i].path, strlen(rows[i].path));
+}
+
+static void assert_one_line(const udfproc_result *r, const char *prog, const char *text) {
+    char want[512];
+    snprintf(want, sizeof(want), "%s: %s\n", prog, text);
+    if (r->err.n != strlen(want) || memcmp(r->err.p, want, r->err.n))
+        fail_msg("stderr '%s', expected '%s'", r->err.p ? r->err.p : "", want);
+}
+
+static void assert_answers(const udfproc_result *r, int complete) {
+    udfproc_buf want = {0};
+    for (int i = 0; i < complete; i++) udfproc_append(&want, rows[i].answer, rows[i].answer_n);
+    if (r->out.n != want.n || (want.n && memcmp(r->out.p, want.p, want.n)))
+        fail_msg("stdout holds %zu bytes, expected the %d complete answer(s) (%zu bytes)", r->out.n, complete, want.n);
+    udfproc_buf_free(&want);
+}
+
+/* Every prefix of a valid 3-row chunk: the process answers the rows it got
+ * whole and then fails with one line — or, at a row boundary, reports the
+ * short chunk. */
+static void test_rowbinary_cut_at_every_byte(void **state) {
+    (void)state;
+    udfproc_buf in = {0};
+    size_t row_end[NROWS];
+    udfproc_text(&in, "3\n");
+    for (int i = 0; i < NROWS; i++) {
+        add_row(&in, i);
+        row_end[i] = in.n;
+    }
+    for (size_t cut = 0; cut <= in.n; cut++) {
+        udfproc_result r;
+        assert_int_equal(udfproc_run("payload_get", rb_chunked, in.p, cut, &r), 0);
+        int complete = 0;
+        while (complete < NROWS && row_end[complete] <= cut) complete++;
+        int at_boundary = cut == 2 || (complete > 0 && row_end[complete - 1] == cut);
+        if (cut == 0 || cut == in.n) {
+            assert_int_equal(udfproc_code(&r), 0);
+            assert_int_equal(r.err.n, 0);
+        } else if (cut < 2) {
+            assert_int_equal(udfproc_code(&r), 65);
+            assert_one_line(&r, "payload_get", "input ended inside a chunk header");
+        } else if (at_boundary) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "chunk header announced 3 rows but input ended after %d", complete);
+            assert_int_equal(udfproc_code(&r), 65);
+            assert_one_line(&r, "payload_get", msg);
+        } else {
+            assert_int_equal(udfproc_code(&r), 65);
+            assert_int_equal(udfproc_lines(&r.err), 1);
+            assert_non_null(strstr(r.err.p, "payload_get: truncated RowBinary row: input ended inside argument "));
+        }
+        assert_answers(&r, complete);
+        udfproc_result_free(&r);
+    }
+    udfproc_buf_free(&in);
+}
+
+static void test_header_announces_more_rows(void **state) {
+    (void)state;
+    udfproc_buf in = {0};
+    udfproc_text(&in, "5\n");
+    add_row(&in, 0);
+    add_row(&in, 1);
+    udfproc_result r;
+    assert_int_equal(udfproc_run("payload_get", rb_chunked, in.p, in.n, &r), 0);
+    assert_int_equal(udfproc_code(&r), 65);
+    assert_one_line(&r, "payload_get", "chunk header announced 5 rows but input ended after 2");
+    assert_answers(&r, 2);
+    udfproc_result_free(&r);
+    udfproc_buf_free(&in);
+}
+
+/* A live writer: one whole chunk answered (the process is in its loop),
+ * then half a row and stdin closed. */
+static void test_stdin_closed_mid_row(void **state) {
+    (void)state;
+    udfproc p;
+    udfproc_result r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(udfproc_spawn(&p, "payload_get", rb_chunked), 0);
+    udfproc_buf in = {0};
+    udfproc_text(&in, "1\n");
+    add_row(&in, 0);
+    assert_int_equal(udfproc_pump(&p, in.p, in.n, 0, &r), 0);
+    while (r.out.n < rows[0].answer_n) {
+        char buf[16];
+        ssize_t got = read(p.out, buf, sizeof(buf));
+        assert_true(got > 0);
+        udfproc_append(&r.out, buf, (size_t)got);
+    }
+    in.n = 0;
+    udfproc_text(&in, "1\n");
+    add_row(&in, 1);
+    assert_int_equal(udfproc_pump(&p, in.p, in.n - 3, 1, &r), 0);  /* path "b.1" cut after its length */
+    udfproc_finish(&p, &r);
+    assert_int_equal(udfproc_code(&r), 65);
+    assert_one_line(&r, "payload_get", "truncated RowBinary row: input ended inside argument 2");
+    assert_answers(&r, 1);
+    udfproc_result_free(&r);
+    udfproc_buf_free(&in);
+}
+
+/* The reader went away: the next flush meets EPIPE (SIGPIPE is ignored),
+ * which is exit 74 with one line — in both execution modes. */
+static void stdout_closed(const char *const *args, const char *input, size_t n) {
+    udfproc p;
+    udfproc_result r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(udfproc_spawn(&p, "debezium_unwrap", args), 0);
+    udfproc_close(&p.out);
+    assert_int_equal(udfproc_pump(&p, input, n, 1, &r), 0);
+    udfproc_finish(&p, &r);
+    assert_int_equal(udfproc_code(&r), 74);
+    assert_one_line(&r, "debezium_unwrap", "stdout closed by the reader before all rows were written");
+    udfproc_result_free(&r);
+}
+
+static void test_stdout_closed_by_reader(void **state) {
+    (void)state;
+    const char *msg = "{\"op\":\"c\",\"after\":{\"id\":1}}";
+    udfproc_buf in = {0};
+    udfproc_text(&in, "1\n");
+    udfproc_rb_string(&in, msg, strlen(msg));
+    stdout_closed(rb_chunked, in.p, in.n);
+    const char *tsv[] = {NULL};
+    stdout_closed(tsv, "{}\n{}\n", 6);
+    udfproc_buf_free(&in);
+}
+
+static void test_zero_row_chunks(void **state) {
+    (void)state;
+    udfproc_result r;
+    assert_int_equal(udfproc_run("payload_get", rb_chunked, "0\n", 2, &r), 0);
+    assert_int_equal(udfproc_code(&r), 0);
+    assert_int_equal(r.out.n, 0);
+    assert_int_equal(r.err.n, 0);
+    udfproc_result_free(&r);
+
+    udfproc_buf in = {0};
+    udfproc_text(&in, "0\n1\n");
+    add_row(&in, 0);
+    udfproc_text(&in, "0\n0\n2\n");
+    add_row(&in, 1);
+    add_row(&in, 2);
+    udfproc_text(&in, "0\n");
+    assert_int_equal(udfproc_run("payload_get", rb_chunked, in.p, in.n, &r), 0);
+    assert_int_equal(udfproc_code(&r), 0);
+    assert_int_equal(r.err.n, 0);
+    assert_answers(&r, 3);
+    udfproc_result_free(&r);
+    udfproc_buf_free(&in);
+}
+
+static void test_malformed_chunk_headers(void **state) {
+    (void)state;
+    static const char *const bad[] = {"x\n", "\n", "-1\n", "1 \n", "12345678901234567890\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        udfproc_result r;
+        assert_int_equal(udfproc_run("payload_get", rb_chunked, bad[i], strlen(bad[i]), &r), 0);
+        assert_int_equal(udfproc_code(&r), 65);
+        assert_one_line(&r, "payload_get", "bad chunk header: expected a row count and a newline");
+        assert_int_equal(r.out.n, 0);
+        udfproc_result_free(&r);
+    }
+}
+
+/* In pool mode a TabSeparated row always ends with '\n': without it the
+ * row was cut, and is not answered from the fragment. */
+static void test_tsv_pool_row_without_newline(void **state) {
+    (void)state;
+    const char *args[] = {"--chunked", NULL};
+    udfproc_result r;
+    const char *in = "2\n{\"a\":\"x\"}\ta\n{\"b\":[1,22]}\tb.";
+    assert_int_equal(udfproc_run("payload_get", args, in, strlen(in), &r), 0);
+    assert_int_equal(udfproc_code(&r), 65);
+    assert_one_line(&r, "payload_get", "truncated TabSeparated row: input ended before its newline");
+    assert_int_equal(r.out.n, 2);
+    assert_memory_equal(r.out.p, "x\n", 2);
+    udfproc_result_free(&r);
+
+    const char *plain = "{\"a\":\"x\"}\ta";   /* executable mode: a hand-typed last line is a row */
+    assert_int_equal(udfproc_run("payload_get", NULL, plain, strlen(plain), &r), 0);
+    assert_int_equal(udfproc_code(&r), 0);
+    assert_int_equal(r.out.n, 2);
+    assert_memory_equal(r.out.p, "x\n", 2);
+    udfproc_result_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rowbinary_cut_at_every_byte),
+        cmocka_unit_test(test_header_announces_more_rows),
+        cmocka_unit_test(test_stdin_closed_mid_row),
+        cmocka_unit_test(test_stdout_closed_by_reader),
+        cmocka_unit_test(test_zero_row_chunks),
+        cmocka_unit_test(test_malformed_chunk_headers),
+        cmocka_unit_test(test_tsv_pool_row_without_newline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
