@@ -293,9 +293,18 @@ static int pe_find_base(const pe_config *c, json_value *event, arena *a, json_va
     if (strcmp(c->path, "@row") != 0) return pe_locate(event, c->path, strlen(c->path), a, base, err, cap);
     json_error je = {0, 0};
     char op;
-    if (dbz_row_object(event, base, &op, &je) == 0) return 0;
-    snprintf(err, cap, "invalid JSON: %s", je.msg ? je.msg : "malformed");
-    return -1;
+    if (dbz_row_object(event, base, &op, &je) < 0) {
+        snprintf(err, cap, "invalid JSON: %s", je.msg ? je.msg : "malformed");
+        return -1;
+    }
+    /* A row change must carry its image (a delete under REPLICA IDENTITY
+     * NOTHING has none): reported, as debezium_unwrap does. */
+    if (base->type != JSON_OBJECT && op && strchr("crud", op)) {
+        snprintf(err, cap, "op '%c' event without a \"%s\" object", op, op == 'd' ? "before" : "after");
+        base->type = JSON_NONE;
+        return -1;
+    }
+    return 0;
 }
 
 /* op 'd' or 't': a change event that carries no after image. */
