@@ -15,6 +15,9 @@
  *              goto state machine and an explicit stack of expected closing
  *              brackets (one byte per level) — no recursion, so a hostile
  *              100000-deep document costs a bounded stack and an error.
+ *   picker     json_skip_pick: the same state machine, recording on the way
+ *              the members a tree of names asks for (json_finish_pick), so
+ *              one validating pass also does the lookups.
  *   iterators  produce one member/element at a time, lazily.
  *   decoding   escapes -> UTF-8, exact integers, strtod for doubles.
  *   lookup     dot paths, including descent into JSON held in a string.

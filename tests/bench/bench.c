@@ -504,6 +504,9 @@ static void watch_scan(void) {
         if (ppid != self) continue;
         char comm[32];
         snprintf(comm, sizeof(comm), "%.*s", (int)(close - open - 1), open + 1);
+        /* A child caught between the engine's vfork and its exec still
+         * shares the engine's memory and carries its thread's name. */
+        if (!strncmp(comm, "Query", 5) || !strncmp(comm, "SendToShell", 11)) continue;
         int pid = atoi(e->d_name);
         snprintf(path, sizeof(path), "/proc/%d/status", pid);
         long hwm = 0;
@@ -1071,6 +1074,15 @@ static void write_results(void) {
             itest_buf_printf(&b, "| (c) ≥ 1.5× (b), outbox, max_threads=%d | %.2f× | %s |\n", mt, vb, yes(vb >= 1.5));
             itest_buf_printf(&b, "| (c) ≥ 4× (a), outbox, max_threads=%d | %.2f× | %s |\n", mt, va, yes(va >= 4));
             ok_targets &= vb >= 1.5 && va >= 4;
+        }
+        /* On a shared machine wall clock depends on what else runs; CPU
+         * seconds (engine + UDF processes) per row do much less. */
+        for (int t = 0; t < NMT; t++) {
+            const measure *a = &M[1][0][t], *bb = &M[2][0][t], *c = &M[3][0][t];
+            double ca = a->cpu_engine + a->cpu_udf, cb = bb->cpu_engine + bb->cpu_udf, cc = c->cpu_engine + c->cpu_udf;
+            itest_buf_printf(&b, "| (for reference) CPU seconds of (b) / of (c), and of (a) / of (c), max_threads=%d | "
+                                 "%.2f× and %.2f× | |\n",
+                             t == MT_ONE ? 1 : default_threads, cb / cc, ca / cc);
         }
     }
     if (!opt.skip_standalone) {
