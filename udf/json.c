@@ -11,13 +11,13 @@
  *              return the byte after it.  Strings are the hot path; they look
  *              at 16 bytes (SSE2) or 8 bytes (SWAR) per step for the few bytes
  *              that need attention: '"', '\\', < 0x20 and >= 0x80.
- *   skipper    json_skip_container: validates a whole object/array with a
- *              goto state machine and an explicit stack of expected closing
+ *   walker     json_walk: validates a whole object/array with a goto
+ *              state machine and an explicit stack of expected closing
  *              brackets (one byte per level) — no recursion, so a hostile
  *              100000-deep document costs a bounded stack and an error.
- *   picker     json_skip_pick: the same state machine, recording on the way
- *              the members a tree of names asks for (json_finish_pick), so
- *              one validating pass also does the lookups.
+ *              Given a tree of member names it also picks them up on the
+ *              way (json_finish_pick), so one validating pass also does the
+ *              lookups; json_skip_container is the walk without a tree.
  *   iterators  produce one member/element at a time, lazily.
  *   decoding   escapes -> UTF-8, exact integers, strtod for doubles.
  *   lookup     dot paths, including descent into JSON held in a string.
@@ -189,54 +189,86 @@ static inline uint64_t json_swar_zero(uint64_t x) {
 }
 #endif
 
-/* The wide part of a string scan: skip bytes that need no attention, 16 or
- * 8 at a time, and return the first one that does ('"', '\\', a control
- * character, or the lead byte of non-ASCII UTF-8) — or the place where fewer
- * than a word's worth of bytes remain.
+/* The wide part of a string scan: skip bytes that need no attention and
+ * return the first one that does ('"', '\\', a control character, or the
+ * lead byte of non-ASCII UTF-8) — or the place where too few bytes remain
+ * for a wide step.  *closed is set, and the byte after the quote returned,
+ * when the wide step found the closing quote itself.
  *
- * With SSE2 the masks are exact, so more is settled without leaving the
- * block: a closing quote ends the string (*closed is set and the byte after
- * it returned), and \" or \\ — nearly every escape in JSON held inside a
- * string — is passed over by clearing both bits.  The SWAR masks are exact
- * only in their lowest flag, so that loop stops at the first hit. */
-static inline const char *json_string_wide(const char *p, const char *lim, int *escaped,
-                                           int *closed) {
+ * With SSE2, two speeds.  Plain text goes 16 bytes a step: most strings
+ * are keys and short values that one step settles.  From the first
+ * backslash on, the string goes 64 bytes at a time as bit masks, and escapes are settled inside the block without a branch per
+ * escape: JSON held in a string (the outbox payload) has a \" every ten
+ * bytes or so, which a byte-at-a-time or escape-at-a-time loop pays for in
+ * mispredicted branches.  A backslash escapes the next byte, so the escaped
+ * bytes are the backslash mask shifted by one (plus one carried from the
+ * previous block); a quote there is not the end.  Runs of backslashes
+ * (\\ inside the text) and escapes other than \" are rare and go to the
+ * scalar loop, which checks them one by one.  The SWAR fallback stops at
+ * the first byte that needs attention. */
 #if defined(__SSE2__)
+/* The 16-bit mask of bytes of x equal to c. */
+static inline unsigned json_eq16(__m128i x, __m128i c) {
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c));
+}
+
+/* Bytes below 0x20 or above 0x7F: a signed compare finds both at once. */
+static inline unsigned json_odd16(__m128i x, __m128i space) {
+    return (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(space, x));
+}
+
+/* The 64-byte loop; p is not an escaped byte.  Returns as described above. */
+static inline const char *json_string_blocks(const char *p, const char *lim, int *escaped, int *closed) {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i bslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(' ');
+    uint64_t carry = 0;                  /* 1: p[0] is escaped by the block before */
+    while (lim - p >= 64) {
+        uint64_t q = 0, bs = 0, odd = 0;
+        for (int k = 0; k < 4; k++) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+            q |= (uint64_t)json_eq16(x, quote) << (16 * k);
+            bs |= (uint64_t)json_eq16(x, bslash) << (16 * k);
+            odd |= (uint64_t)json_odd16(x, space) << (16 * k);
+        }
+        if (bs & (bs << 1 | carry)) break;       /* a run of backslashes */
+        uint64_t esc = bs << 1 | carry;          /* the escaped bytes */
+        uint64_t stop = (q & ~esc) | odd | (esc & ~q);
+        if (esc) *escaped = 1;
+        if (stop) {
+            unsigned i = (unsigned)__builtin_ctzll(stop);
+            if (q >> i & ~esc >> i & 1) {
+                *closed = 1;
+                return p + i + 1;
+            }
+            /* an escape the scalar loop must check: hand it the backslash */
+            return esc >> i & 1 ? p + i - 1 : p + i;
+        }
+        carry = bs >> 63;
+        p += 64;
+    }
+    return carry ? p - 1 : p;                    /* a trailing backslash is the scalar loop's */
+}
+#endif
+
+static inline const char *json_string_wide(const char *p, const char *lim, int *escaped,
+                                           int *closed) {
+#if defined(__SSE2__)
     while (lim - p >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        unsigned qm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
-        unsigned bm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
-        /* signed compare: bytes >= 0x80 are negative, so one test finds
-         * both control characters and the start of non-ASCII UTF-8 */
-        unsigned cm = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(space, x));
-        /* JSON held in a string: \" every few bytes.  When every backslash
-         * of the block escapes a quote inside the block, the block is
-         * settled at once: those quotes are not the end. */
-        if (bm && !(bm & 0x8000) && ((bm << 1) & ~qm) == 0) {
-            *escaped = 1;
-            qm &= ~(bm << 1);
-            bm = 0;
+        unsigned q = json_eq16(x, _mm_set1_epi8('"'));
+        unsigned m = q | json_eq16(x, _mm_set1_epi8('\\')) | json_odd16(x, _mm_set1_epi8(' '));
+        if (!m) {
+            p += 16;
+            continue;
         }
-        unsigned m = qm | bm | cm;
-        while (m) {
-            unsigned bit = m & -m;
-            if (qm & bit) {
-                *closed = 1;
-                return p + __builtin_ctz(bit) + 1;
-            }
-            /* bit << 1 leaves the 16-bit masks for the block's last byte,
-             * which then goes the slow way */
-            if ((bm & bit) && ((qm | bm) & bit << 1)) {
-                *escaped = 1;
-                m &= ~(bit | bit << 1);
-                continue;
-            }
-            return p + __builtin_ctz(bit);
+        unsigned i = (unsigned)__builtin_ctz(m);
+        if (q >> i & 1) {
+            *closed = 1;
+            return p + i + 1;
         }
-        p += 16;
+        if (p[i] != '\\') return p + i;
+        return json_string_blocks(p + i, lim, escaped, closed);   /* escapes ahead */
     }
 #elif defined(JSON_LE)
     while (lim - p >= 8) {
@@ -388,94 +420,6 @@ static const char *json_value_msg(const char *p, const char *floor) {
 
 /* ------------------------------------------------------------- containers */
 
-/* Validate the container whose opening bracket is at p and which sits at
- * nesting depth `depth`; return the byte after its closing bracket.
- *
- * A state machine over four labels (open, key, value, after) with an explicit
- * stack holding the closing bracket each open level expects.  `level` counts
- * the containers open in this walk, so the innermost one is at depth
- * depth + level - 1 and a new one would be at depth + level. */
-static const char *json_skip_container(const char *p, const char *lim, int depth,
-                                       json_error *err) {
-    char closer[JSON_MAX_DEPTH];
-    const char *floor = p;
-    const char *msg;
-    int level = 0;
-    int escaped;
-    json_type lit;
-
-open:                                   /* *p is '{' or '[' */
-    if (depth + level >= JSON_MAX_DEPTH) {
-        msg = "nesting too deep";
-        goto fail;
-    }
-    closer[level++] = (char)(*p == '{' ? '}' : ']');
-    p = json_ws(p + 1, lim);
-    if (p == lim) goto eof;
-    if (*p == closer[level - 1]) goto close;
-    if (closer[level - 1] == ']') goto value;
-
-key:                                    /* object member: "key" : value */
-    if (*p != '"') {
-        msg = *p == '}' ? "trailing comma" : "expected a string key";
-        goto fail;
-    }
-    p = json_scan_string(p, lim, &escaped, err);
-    if (!p) return NULL;
-    p = json_ws(p, lim);
-    if (p == lim) goto eof;
-    if (*p != ':') {
-        msg = "expected ':'";
-        goto fail;
-    }
-    p = json_ws(p + 1, lim);
-    if (p == lim) goto eof;
-
-value:                                  /* p < lim, at the first byte of a value */
-    switch (*p) {
-    case '"':
-        p = json_scan_string(p, lim, &escaped, err);
-        break;
-    case '{': case '[':
-        goto open;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-        p = json_scan_number(p, lim, err);
-        break;
-    case 't': case 'f': case 'n':
-        p = json_scan_literal(p, lim, &lit, err);
-        break;
-    default:
-        msg = json_value_msg(p, floor);
-        goto fail;
-    }
-    if (!p) return NULL;
-
-after:                                  /* a value just ended */
-    p = json_ws(p, lim);
-    if (p == lim) goto eof;
-    if (*p == ',') {
-        p = json_ws(p + 1, lim);
-        if (p == lim) goto eof;
-        if (closer[level - 1] == '}') goto key;
-        goto value;
-    }
-    if (*p == closer[level - 1]) goto close;
-    msg = closer[level - 1] == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
-    goto fail;
-
-close:                                  /* *p is the innermost closing bracket */
-    p++;
-    if (--level == 0) return p;
-    goto after;
-
-eof:
-    msg = "unexpected end of input";
-fail:
-    json_fail(err, msg, p);
-    return NULL;
-}
-
 /* A name's signature: its length and first seven bytes (as one integer). */
 static inline uint64_t json_pick_sig(const char *k, size_t len, const char *lim) {
     uint64_t w = 0;
@@ -549,13 +493,26 @@ static inline int json_pick_match(const json_pick_tree *t, int n, const char *k,
     return -1;
 }
 
-/* json_skip_container with picking (see json.h): the same state machine,
- * plus, for the first JSON_PICK_DEPTH levels, the tree node whose children
- * the current object's keys are matched against (-1: nothing to pick
- * there) and the node the value being read belongs to. */
-static const char *json_skip_pick(const char *p, const char *lim, int depth, const json_pick_tree *t, int root,
-                                  json_pick *picks, int *others, json_error *err) {
-    const json_pick_node *nodes = t->nodes;
+/* The one validating walk over a container: the container whose opening
+ * bracket is at p, at nesting depth `depth`; returns the byte after its
+ * closing bracket.
+ *
+ * A state machine over four labels (open, key, value, after) with an explicit
+ * stack holding the closing bracket each open level expects.  `level` counts
+ * the containers open in this walk, so the innermost one is at depth
+ * depth + level - 1 and a new one would be at depth + level.
+ *
+ * With a tree `t` it also picks (json_finish_pick): for the first
+ * JSON_PICK_DEPTH levels it keeps the tree node whose children the current
+ * object's keys are matched against (-1: nothing to pick there) and the node
+ * the value being read belongs to.  Without one (t == NULL) it only
+ * validates.  It is always inlined into its two callers below, so the
+ * constant NULL removes the picking from the plain skip at compile time:
+ * one walker in the source, no cost for the common skip. */
+static inline __attribute__((always_inline)) const char *
+json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, int root, json_pick *picks,
+          int *others, json_error *err) {
+    const json_pick_node *nodes = t ? t->nodes : NULL;
     char closer[JSON_MAX_DEPTH];
     int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys */
     int level_pick[JSON_PICK_DEPTH];     /* node this level's container is the value of */
@@ -568,7 +525,7 @@ static const char *json_skip_pick(const char *p, const char *lim, int depth, con
     json_type lit;
     const char *vstart;
 
-    if (others) *others = 0;
+    if (t && others) *others = 0;
     pick = -2;                           /* the walked container itself: node `root` */
 
 open:                                   /* *p is '{' or '[' */
@@ -576,7 +533,7 @@ open:                                   /* *p is '{' or '[' */
         msg = "nesting too deep";
         goto fail;
     }
-    if (level < JSON_PICK_DEPTH) {
+    if (t && level < JSON_PICK_DEPTH) {
         int n = pick == -2 ? root : pick;
         level_pick[level] = pick == -2 ? -1 : pick;
         level_start[level] = p;
@@ -602,11 +559,11 @@ key:                                    /* object member: "key" : value */
         p = json_scan_string(p, lim, &escaped, err);
         if (!p) return NULL;
         pick = -1;
-        if (level <= JSON_PICK_DEPTH && level_node[level - 1] >= 0) {
+        if (t && level <= JSON_PICK_DEPTH && level_node[level - 1] >= 0) {
             pick = json_pick_match(t, level_node[level - 1], kstart + 1, p - 1, lim, escaped);
             if (pick >= 0 && picks[pick].count++) pick = -1;      /* only the first occurrence */
             if (pick < 0 && level == 1 && others) ++*others;
-        } else if (level == 1 && others) {
+        } else if (t && level == 1 && others) {
             ++*others;
         }
     }
@@ -642,7 +599,7 @@ value:                                  /* p < lim, at the first byte of a value
         goto fail;
     }
     if (!p) return NULL;
-    if (pick >= 0) {
+    if (t && pick >= 0) {
         json_value *pv = &picks[pick].val;
         pv->type = lit;
         pv->start = vstart;
@@ -668,7 +625,7 @@ after:                                  /* a value just ended */
 
 close:                                  /* *p is the innermost closing bracket */
     p++;
-    if (--level < JSON_PICK_DEPTH && level_pick[level] >= 0) {
+    if (--level < JSON_PICK_DEPTH && t && level_pick[level] >= 0) {
         json_value *pv = &picks[level_pick[level]].val;
         pv->type = closer[level] == '}' ? JSON_OBJECT : JSON_ARRAY;
         pv->start = level_start[level];
@@ -685,6 +642,17 @@ eof:
 fail:
     json_fail(err, msg, p);
     return NULL;
+}
+
+/* Validate a container (see json_walk). */
+static const char *json_skip_container(const char *p, const char *lim, int depth, json_error *err) {
+    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, err);
+}
+
+/* Validate a container and pick the members tree `t` names below node `root`. */
+static const char *json_skip_pick(const char *p, const char *lim, int depth, const json_pick_tree *t, int root,
+                                  json_pick *picks, int *others, json_error *err) {
+    return json_walk(p, lim, depth, t, root, picks, others, err);
 }
 
 /* Produce the value starting at p (p < lim, not whitespace) at `depth`:
