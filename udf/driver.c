@@ -16,6 +16,7 @@
 typedef struct udf_options {
     fmt_kind fmt;
     int chunked;
+    const char *return_name;        /* Native: the answer column's name */
     int help, version, signature;
     int no_sandbox;
     const char *sandbox_selftest;   /* hidden test hook, see sandbox.h */
@@ -62,7 +63,8 @@ static void udf_close_inherited_fds(void) {
 static void udf_usage(const udf_function *fn, const udf_signature *sig, FILE *out) {
     char rt[4096];
     udf_signature_return_type(sig, rt, sizeof(rt));
-    fprintf(out, "%s — %s\n\nusage: %s [--format TabSeparated|RowBinary] [--chunked] [options]\n\n", fn->name, fn->summary, fn->name);
+    fprintf(out, "%s — %s\n\nusage: %s [--format TabSeparated|RowBinary|Native] [--chunked] [options]\n\n", fn->name,
+            fn->summary, fn->name);
     fprintf(out, "SQL signature:\n  %s(", fn->name);
     for (int i = 0; i < sig->nargs; i++) {
         char t[96];
@@ -72,9 +74,13 @@ static void udf_usage(const udf_function *fn, const udf_signature *sig, FILE *ou
     fprintf(out, ") -> %s\n\n", rt);
     fprintf(out,
             "common options:\n"
-            "  --format F     TabSeparated (default) or RowBinary: must match <format> in the XML\n"
+            "  --format F     TabSeparated (default), RowBinary or Native: must match <format> in the XML\n"
             "  --chunked      executable_pool with <send_chunk_header>1</send_chunk_header>:\n"
             "                 each chunk starts with \"N\\n\" and is answered with exactly N rows\n"
+            "  --return-name N\n"
+            "                 Native: the answer's column name, which must equal <return_name> in\n"
+            "                 the XML (default result): ClickHouse answers defaults for a column\n"
+            "                 it does not find by that name, without an error\n"
             "  --signature    print the return type the function's XML must declare\n"
             "  --no-sandbox   do not confine the process with seccomp after start-up\n"
             "                 (kernels without seccomp, valgrind); see README \"Guarantees\"\n"
@@ -89,12 +95,15 @@ static int udf_parse_common(int *argc, char **argv, udf_options *o) {
     o->fmt = FMT_TSV;
     o->chunked = o->help = o->version = o->signature = o->no_sandbox = 0;
     o->sandbox_selftest = NULL;
+    o->return_name = "result";
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
         const char *fmt = NULL;
         if (!strcmp(a, "--format") && i + 1 < *argc) fmt = argv[++i];
         else if (!strncmp(a, "--format=", 9)) fmt = a + 9;
         else if (!strcmp(a, "--chunked") || !strcmp(a, "--send-chunk-header")) o->chunked = 1;
+        else if (!strcmp(a, "--return-name") && i + 1 < *argc) o->return_name = argv[++i];
+        else if (!strncmp(a, "--return-name=", 14)) o->return_name = a + 14;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) o->help = 1;
         else if (!strcmp(a, "--version")) o->version = 1;
         else if (!strcmp(a, "--signature")) o->signature = 1;
@@ -104,7 +113,7 @@ static int udf_parse_common(int *argc, char **argv, udf_options *o) {
         if (fmt) {
             int f = fmt_from_name(fmt);
             if (f < 0) {
-                fprintf(stderr, "%s: unknown format '%s' (TabSeparated or RowBinary)\n", argv[0], fmt);
+                fprintf(stderr, "%s: unknown format '%s' (TabSeparated, RowBinary or Native)\n", argv[0], fmt);
                 return -1;
             }
             o->fmt = (fmt_kind)f;
@@ -125,16 +134,25 @@ typedef struct udf_loop {
     udf_value vals[UDF_MAX_ARGS];
 } udf_loop;
 
+/* Before a framing error ends the process: the rows answered so far go
+ * out whole (Native's buffered ones as a block), never a partial row. */
+static void udf_answer_whole_rows(udf_loop *l) {
+    res_block_end(&l->res);
+    io_flush(&l->out);
+}
+
 /* 1 = answered a row, 0 = input ended before it; framing errors exit. */
 static int udf_one_row(udf_loop *l) {
     int rc = in_read_row(&l->in, l->vals);
     if (rc == 0) return 0;
     if (rc < 0) {
-        io_flush(&l->out);
+        udf_answer_whole_rows(l);
         fatal_exit(EXIT_FRAMING, "%s", l->in.error);
     }
     arena_reset(&l->scratch);
-    res_row_begin(&l->res);
+    size_t input_bytes = 0;
+    for (int i = 0; i < l->sig->nargs; i++) input_bytes += l->vals[i].n;
+    res_row_begin_sized(&l->res, input_bytes);
     l->fn->row(l->fn->self, l->vals, &l->res, &l->scratch);
     int fields = res_row_end(&l->res);
     if (fields != l->sig->nresults)
@@ -144,6 +162,7 @@ static int udf_one_row(udf_loop *l) {
 
 static void udf_block_end(udf_loop *l) {
     if (l->fn->block_end) l->fn->block_end(l->fn->self);
+    res_block_end(&l->res);
     io_flush(&l->out);
 }
 
@@ -158,7 +177,7 @@ static void udf_loop_chunks(udf_loop *l) {
     while ((rc = in_read_chunk_header(&l->in, &rows)) > 0) {
         for (uint64_t i = 0; i < rows; i++) {
             if (!udf_one_row(l)) {
-                io_flush(&l->out);
+                udf_answer_whole_rows(l);
                 fatal_exit(EXIT_FRAMING, "chunk header announced %llu rows but input ended after %llu",
                            (unsigned long long)rows, (unsigned long long)i);
             }
@@ -206,11 +225,15 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     l.in.need_newline = o.chunked;
     io_writer_init(&l.out, 1);
     res_init(&l.res, &l.out, o.fmt, sig.tuple, sig.results, sig.nresults);
+    char return_type[4096];
+    udf_signature_return_type(&sig, return_type, sizeof(return_type));
+    res_native_column(&l.res, o.return_name, return_type);
     arena_init(&l.scratch);
     sandbox_enter(!o.no_sandbox, o.sandbox_selftest);
     if (o.chunked) udf_loop_chunks(&l);
     else udf_loop_rows(&l);
     arena_free(&l.scratch);
+    res_free(&l.res);
     io_writer_free(&l.out);
     in_free(&l.in);
     return 0;

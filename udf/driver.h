@@ -1,8 +1,9 @@
 /* driver.h — the one loop every function runs.
  *
  * A function is a type signature plus a row callback.  The driver owns
- * everything else: the command line common to all functions (--format,
- * --chunked, --help, --version, --signature, --no-sandbox), the process
+ * everything else: the command line common to all functions (--format
+ * TabSeparated|RowBinary|Native, --chunked, --return-name, --help,
+ * --version, --signature, --no-sandbox), the process
  * set-up (closing inherited descriptors, pipe sizes, then the seccomp
  * sandbox of sandbox.h), the two execution modes — `executable`
  * (rows until end of input) and `executable_pool` with send_chunk_header

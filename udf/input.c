@@ -1,5 +1,6 @@
-/* input.c — decodes argument rows from TabSeparated or RowBinary (see input.h). */
+/* input.c — decodes argument rows from TabSeparated, RowBinary or Native (see input.h). */
 #include "input.h"
+#include "native.h"
 #include "rowbinary.h"
 #include "timestamp.h"
 #include "tsv.h"
@@ -14,10 +15,15 @@ void in_init(in_reader *in, int fd, fmt_kind fmt, const chtype *types, int ntype
     in->ntypes = ntypes;
     in->need_newline = 0;
     in->error = NULL;
+    memset(&in->native, 0, sizeof(in->native));
+    in->native.chunk_left = UINT64_MAX;
 }
 
 void in_free(in_reader *in) {
     io_reader_free(&in->io);
+    buf_free(&in->native.held);
+    buf_free(&in->native.cells);
+    buf_free(&in->native.nulls);
 }
 
 static int in_fail(in_reader *in, const char *why) {
@@ -120,8 +126,157 @@ static int in_rb_row(in_reader *in, udf_value *vals) {
     return 1;
 }
 
+/* ------------------------------------------------------------- Native */
+
+/* Where one value of a held (earlier) column is. */
+typedef struct in_cell {
+    size_t off, n;        /* String: bytes at held.p + off */
+    int64_t ticks;        /* fixed-width: the value */
+    int is_null;
+} in_cell;
+
+/* Held memory beyond this is given back after the block that needed it. */
+#define IN_NATIVE_KEEP (1u << 20)
+/* Null maps are read in pieces of this size. */
+#define IN_NATIVE_PIECE (64u * 1024)
+
+static int in_native_cut(in_reader *in, int col, const char *name, uint64_t row, const char *where) {
+    snprintf(in->error_buf, sizeof(in->error_buf),
+             "truncated Native block: input ended inside column %d ('%s')%s at row %llu of %llu", col + 1, name, where,
+             (unsigned long long)row + 1, (unsigned long long)in->native.rows);
+    return in_fail(in, in->error_buf);
+}
+
+/* n bytes appended to dst as they arrive (a row count claiming billions
+ * costs memory only as the bytes come).  0 = done, -1 = input ended first. */
+static int in_native_bytes(io_reader *r, buf *dst, uint64_t n) {
+    while (n) {
+        size_t want = n < IN_NATIVE_PIECE ? (size_t)n : IN_NATIVE_PIECE;
+        io_mark(r);
+        size_t have = io_need(r, want);
+        if (have == 0) return -1;
+        if (have > want) have = want;
+        buf_put(dst, r->buf + r->pos, have);
+        r->pos += have;
+        n -= have;
+    }
+    return 0;
+}
+
+/* A fixed-width little-endian value, sign-extended for signed kinds. */
+static int64_t in_le(const unsigned char *b, int width, int is_signed) {
+    uint64_t u = 0;
+    for (int i = width - 1; i >= 0; i--) u = u << 8 | b[i];
+    if (is_signed && width < 8 && (u >> (8 * width - 1)) & 1) u |= ~(uint64_t)0 << (8 * width);
+    return (int64_t)u;
+}
+
+/* One value of a Native column at the read position: a String's bytes stay
+ * at *off from the mark; a fixed-width value goes to *ticks.  1, or -1 cut. */
+static int in_native_value(io_reader *r, const chtype *t, size_t *off, size_t *n, int64_t *ticks) {
+    int width = chtype_width(t->kind);
+    io_mark(r);
+    if (width == 0) return rb_read_string(r, off, n) > 0 ? 1 : -1;
+    unsigned char b[8];
+    if (rb_read_fixed(r, b, (size_t)width) <= 0) return -1;
+    *ticks = in_le(b, width, chtype_is_signed(t->kind) || t->kind == CT_DATETIME64);
+    *n = 0;
+    return 1;
+}
+
+/* An earlier column, held whole for the block (see input.h). */
+static int in_native_hold(in_reader *in, int col, const char *name) {
+    io_reader *r = &in->io;
+    in_native *nat = &in->native;
+    const chtype *t = &in->types[col];
+    size_t map = nat->nulls.len;   /* this column's null map, read into nulls after nothing else */
+    if (t->nullable && in_native_bytes(r, &nat->nulls, nat->rows) < 0) return in_native_cut(in, col, name, 0, "'s null map");
+    for (uint64_t row = 0; row < nat->rows; row++) {
+        in_cell c = {0, 0, 0, 0};
+        size_t off;
+        if (in_native_value(r, t, &off, &c.n, &c.ticks) < 0) return in_native_cut(in, col, name, row, "");
+        c.is_null = t->nullable && nat->nulls.p[map + row];
+        if (chtype_width(t->kind) == 0) {
+            c.off = nat->held.len;
+            buf_put(&nat->held, io_at(r, off), c.n);
+        }
+        buf_put(&nat->cells, &c, sizeof(c));
+    }
+    nat->nulls.len = map;
+    return 1;
+}
+
+/* The next block's header, its earlier columns held, and the last column's
+ * header and null map.  1 = ready (maybe 0 rows), 0 = clean end, -1. */
+static int in_native_block(in_reader *in) {
+    in_native *nat = &in->native;
+    uint64_t ncols, nrows;
+    const char *why;
+    int rc = native_read_block_start(&in->io, &ncols, &nrows, &why);
+    if (rc <= 0) return rc < 0 ? in_fail(in, why) : 0;
+    if (ncols != (uint64_t)in->ntypes) {
+        snprintf(in->error_buf, sizeof(in->error_buf), "Native block has %llu column(s), expected %d (the function's arguments)",
+                 (unsigned long long)ncols, in->ntypes);
+        return in_fail(in, in->error_buf);
+    }
+    if (nrows > nat->chunk_left) {
+        snprintf(in->error_buf, sizeof(in->error_buf), "Native block of %llu rows exceeds the %llu row(s) its chunk header announced",
+                 (unsigned long long)nrows, (unsigned long long)nat->chunk_left);
+        return in_fail(in, in->error_buf);
+    }
+    nat->rows = nrows;
+    nat->row = 0;
+    buf_clear(&nat->held, IN_NATIVE_KEEP);
+    buf_clear(&nat->cells, IN_NATIVE_KEEP);
+    buf_clear(&nat->nulls, IN_NATIVE_KEEP);
+    for (int col = 0; col < in->ntypes; col++) {
+        char name[sizeof(nat->last_name)];
+        if (native_read_column_header(&in->io, col, &in->types[col], name, sizeof(name), in->error_buf,
+                                      sizeof(in->error_buf)) < 0)
+            return in_fail(in, in->error_buf);
+        if (col + 1 < in->ntypes) {
+            if (in_native_hold(in, col, name) < 0) return -1;
+        } else {
+            memcpy(nat->last_name, name, sizeof(name));
+            if (in->types[col].nullable && in_native_bytes(&in->io, &nat->nulls, nrows) < 0)
+                return in_native_cut(in, col, name, 0, "'s null map");
+        }
+    }
+    return 1;
+}
+
+/* A row: the held columns' values, then the last column's value read now. */
+static int in_native_row(in_reader *in, udf_value *vals) {
+    in_native *nat = &in->native;
+    while (nat->row == nat->rows) {
+        int rc = in_native_block(in);
+        if (rc <= 0) return rc;
+    }
+    int last = in->ntypes - 1;
+    const in_cell *cells = (const in_cell *)nat->cells.p;
+    for (int col = 0; col < last; col++) {
+        const in_cell *c = &cells[(uint64_t)col * nat->rows + nat->row];
+        vals[col] = (udf_value){c->is_null, nat->held.p ? nat->held.p + c->off : "", c->n, c->ticks};
+    }
+    size_t off = 0;
+    udf_value *v = &vals[last];
+    v->ticks = 0;
+    if (in_native_value(&in->io, &in->types[last], &off, &v->n, &v->ticks) < 0)
+        return in_native_cut(in, last, nat->last_name, nat->row, "");
+    v->s = v->n ? io_at(&in->io, off) : "";
+    v->is_null = in->types[last].nullable && nat->nulls.p[nat->row];
+    nat->row++;
+    if (nat->chunk_left != UINT64_MAX) nat->chunk_left--;
+    return 1;
+}
+
 int in_read_row(in_reader *in, udf_value *vals) {
-    return in->fmt == FMT_TSV ? in_tsv_row(in, vals) : in_rb_row(in, vals);
+    switch (in->fmt) {
+    case FMT_TSV: return in_tsv_row(in, vals);
+    case FMT_ROWBINARY: return in_rb_row(in, vals);
+    case FMT_NATIVE: return in_native_row(in, vals);
+    }
+    return in_fail(in, "unknown format");
 }
 
 int in_read_chunk_header(in_reader *in, uint64_t *rows) {
@@ -141,5 +296,6 @@ int in_read_chunk_header(in_reader *in, uint64_t *rows) {
     }
     r->pos += (size_t)nl + 1;
     *rows = n;
+    if (in->fmt == FMT_NATIVE) in->native.chunk_left = n;
     return 1;
 }

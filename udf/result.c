@@ -1,46 +1,172 @@
-/* result.c — encodes result rows in TabSeparated or RowBinary (see result.h). */
+/* result.c — encodes result rows in TabSeparated, RowBinary or Native (see result.h). */
 #include "result.h"
+#include "fatal.h"
+#include "native.h"
 #include "rowbinary.h"
 #include "tsv.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* Native column buffers holding more than this in all are given back after a block. */
+#define RES_NATIVE_KEEP (2u * RES_NATIVE_BYTES)
+
+/* "T" or "Tuple(T1, T2, …)" of the declared types: the Native column's type
+ * when the driver did not name it (ClickHouse casts an unnamed Tuple by position). */
+static char *res_default_type(const res_writer *r) {
+    size_t cap = 8 + (size_t)r->ntypes * 96, len = 0;
+    char *s = malloc(cap);
+    if (!s) fatal_exit(EXIT_NOMEM, "out of memory");
+    if (r->tuple) len += (size_t)snprintf(s, cap, "Tuple(");
+    for (int i = 0; i < r->ntypes; i++) {
+        if (i) len += (size_t)snprintf(s + len, cap - len, ", ");
+        len += chtype_format(&r->types[i], s + len, cap - len);
+    }
+    if (r->tuple) snprintf(s + len, cap - len, ")");
+    return s;
+}
+
 void res_init(res_writer *r, io_writer *w, fmt_kind fmt, int tuple, const chtype *types, int ntypes) {
+    memset(r, 0, sizeof(*r));
     r->w = w;
     r->fmt = fmt;
     r->tuple = tuple;
     r->types = types;
     r->ntypes = ntypes;
-    r->field = 0;
+    if (fmt != FMT_NATIVE) return;
+    r->cols = calloc((size_t)ntypes, sizeof(res_column));
+    if (!r->cols) fatal_exit(EXIT_NOMEM, "out of memory");
+    r->default_type = res_default_type(r);
+    r->name = "result";
+    r->type_name = r->default_type;
 }
 
-void res_row_begin(res_writer *r) {
+void res_native_column(res_writer *r, const char *name, const char *type_name) {
+    if (name) r->name = name;
+    if (type_name) r->type_name = type_name;
+}
+
+void res_free(res_writer *r) {
+    for (int i = 0; r->cols && i < r->ntypes; i++) {
+        buf_free(&r->cols[i].data);
+        buf_free(&r->cols[i].nulls);
+    }
+    free(r->cols);
+    free(r->default_type);
+    r->cols = NULL;
+    r->default_type = NULL;
+}
+
+/* ------------------------------------------------------------- Native */
+
+/* The buffered rows as one block: header, then each column (null map first). */
+static void res_native_emit(res_writer *r) {
+    if (!r->rows) return;
+    native_write_block_start(r->w, 1, r->rows);
+    native_write_column_header(r->w, r->name, r->type_name);
+    size_t held = 0;
+    for (int i = 0; i < r->ntypes; i++) {
+        res_column *c = &r->cols[i];
+        if (r->types[i].nullable) io_write(r->w, c->nulls.p, c->nulls.len);
+        io_write(r->w, c->data.p, c->data.len);
+        c->data.len = c->nulls.len = 0;
+        held += c->data.cap + c->nulls.cap;
+    }
+    for (int i = 0; held > RES_NATIVE_KEEP && i < r->ntypes; i++) {
+        buf_clear(&r->cols[i].data, 0);
+        buf_clear(&r->cols[i].nulls, 0);
+    }
+    r->rows = 0;
+    r->bytes = 0;
+}
+
+/* Bytes of the current field: to its column, or straight out for a row
+ * written through. */
+static void res_nat_put(res_writer *r, const void *p, size_t n) {
+    if (r->direct) {
+        io_write(r->w, p, n);
+        return;
+    }
+    buf_put(&r->cols[r->cur].data, p, n);
+    r->bytes += n;
+}
+
+static void res_nat_le(res_writer *r, uint64_t v, int width) {
+    unsigned char b[8];
+    for (int i = 0; i < width; i++) b[i] = (unsigned char)(v >> (8 * i));
+    res_nat_put(r, b, (size_t)width);
+}
+
+static void res_nat_string(res_writer *r, const char *s, size_t n) {
+    unsigned char len[10];
+    size_t k = 0;
+    uint64_t v = n;
+    do {
+        len[k] = v & 0x7f;
+        v >>= 7;
+        len[k++] |= v ? 0x80 : 0;
+    } while (v);
+    res_nat_put(r, len, k);
+    res_nat_put(r, s, n);
+}
+
+/* A Nullable field's null-map byte. */
+static void res_nat_null_flag(res_writer *r, char flag) {
+    if (r->direct) {
+        io_putc(r->w, flag);
+        return;
+    }
+    buf_putc(&r->cols[r->cur].nulls, flag);
+    r->bytes++;
+}
+
+/* --------------------------------------------------------------- rows */
+
+void res_row_begin_sized(res_writer *r, size_t input_bytes) {
     r->field = 0;
     if (r->fmt == FMT_TSV && r->tuple) io_putc(r->w, '(');
+    if (r->fmt == FMT_NATIVE && input_bytes >= RES_NATIVE_BYTES) {
+        res_native_emit(r);
+        native_write_block_start(r->w, 1, 1);
+        native_write_column_header(r->w, r->name, r->type_name);
+        r->direct = 1;
+    }
 }
 
 int res_row_end(res_writer *r) {
     if (r->fmt == FMT_TSV) {
         if (r->tuple) io_putc(r->w, ')');
         io_putc(r->w, '\n');
+    } else if (r->fmt == FMT_NATIVE) {
+        if (r->direct) {
+            r->direct = 0;
+        } else if (++r->rows >= RES_NATIVE_ROWS || r->bytes >= RES_NATIVE_BYTES) {
+            res_native_emit(r);
+        }
     }
     return r->field;
 }
 
-/* Starts a non-NULL field: the separator in text, the "not NULL" flag in binary. */
+void res_block_end(res_writer *r) {
+    if (r->fmt == FMT_NATIVE) res_native_emit(r);
+}
+
+/* Starts a non-NULL field: the separator in text, the "not NULL" flag in
+ * binary (RowBinary's flag byte, Native's null-map byte). */
 static const chtype *res_open(res_writer *r) {
-    const chtype *t = &r->types[r->field < r->ntypes ? r->field : r->ntypes - 1];
+    r->cur = r->field < r->ntypes ? r->field : r->ntypes - 1;
+    const chtype *t = &r->types[r->cur];
     if (r->fmt == FMT_TSV) {
         if (r->tuple && r->field) io_putc(r->w, ',');
     } else if (t->nullable) {
-        io_putc(r->w, 0);
+        if (r->fmt == FMT_NATIVE) res_nat_null_flag(r, 0);
+        else io_putc(r->w, 0);
     }
     r->field++;
     return t;
 }
-
 
 /* Decimal text of v into the end of buf[24]; returns the first digit (or '-'). */
 static char *res_u64_text(uint64_t v, char *end) {
@@ -62,6 +188,7 @@ static void res_write_i64_text(io_writer *w, int64_t v) {
 void res_string(res_writer *r, const char *s, size_t n) {
     res_open(r);
     if (r->fmt == FMT_ROWBINARY) rb_write_string(r->w, s, n);
+    else if (r->fmt == FMT_NATIVE) res_nat_string(r, s, n);
     else if (r->tuple) tsv_write_quoted(r->w, s, n);
     else tsv_write_escaped(r->w, s, n);
 }
@@ -72,6 +199,10 @@ void res_int(res_writer *r, int64_t v) {
         rb_write_le(r->w, (uint64_t)v, chtype_width(t->kind));
         return;
     }
+    if (r->fmt == FMT_NATIVE) {
+        res_nat_le(r, (uint64_t)v, chtype_width(t->kind));
+        return;
+    }
     res_write_i64_text(r->w, v);
 }
 
@@ -79,6 +210,10 @@ void res_uint(res_writer *r, uint64_t v) {
     const chtype *t = res_open(r);
     if (r->fmt == FMT_ROWBINARY) {
         rb_write_le(r->w, v, chtype_width(t->kind));
+        return;
+    }
+    if (r->fmt == FMT_NATIVE) {
+        res_nat_le(r, v, chtype_width(t->kind));
         return;
     }
     char buf[24];
@@ -96,7 +231,7 @@ void res_bool(res_writer *r, int v) {
 
 void res_float(res_writer *r, double v) {
     const chtype *t = res_open(r);
-    if (r->fmt == FMT_ROWBINARY) {
+    if (r->fmt != FMT_TSV) {
         uint64_t bits;
         if (t->kind == CT_FLOAT32) {
             float f = (float)v;
@@ -106,7 +241,8 @@ void res_float(res_writer *r, double v) {
         } else {
             memcpy(&bits, &v, 8);
         }
-        rb_write_le(r->w, bits, chtype_width(t->kind));
+        if (r->fmt == FMT_NATIVE) res_nat_le(r, bits, chtype_width(t->kind));
+        else rb_write_le(r->w, bits, chtype_width(t->kind));
         return;
     }
     char buf[40];
@@ -125,11 +261,24 @@ void res_datetime64(res_writer *r, int64_t ticks) {
         rb_write_le(r->w, (uint64_t)ticks, 8);
         return;
     }
+    if (r->fmt == FMT_NATIVE) {
+        res_nat_le(r, (uint64_t)ticks, 8);
+        return;
+    }
     res_write_i64_text(r->w, ticks);
 }
 
+/* Native's NULL: the null-map byte, then the nested type's default value
+ * (the column has a value in every row). */
+static void res_nat_null(res_writer *r, const chtype *t) {
+    res_nat_null_flag(r, 1);
+    if (t->kind == CT_STRING) res_nat_string(r, "", 0);
+    else res_nat_le(r, 0, chtype_width(t->kind));
+}
+
 void res_null(res_writer *r) {
-    const chtype *t = &r->types[r->field < r->ntypes ? r->field : r->ntypes - 1];
+    r->cur = r->field < r->ntypes ? r->field : r->ntypes - 1;
+    const chtype *t = &r->types[r->cur];
     if (!t->nullable) {
         switch (t->kind) {
         case CT_STRING: res_string(r, "", 0); return;
@@ -143,6 +292,8 @@ void res_null(res_writer *r) {
     }
     if (r->fmt == FMT_ROWBINARY) {
         io_putc(r->w, 1);
+    } else if (r->fmt == FMT_NATIVE) {
+        res_nat_null(r, t);
     } else {
         if (r->tuple && r->field) io_putc(r->w, ',');
         if (r->tuple) io_write(r->w, "NULL", 4);

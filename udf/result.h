@@ -5,16 +5,38 @@
  * below; the writer knows each field's declared type, so it adds the
  * Nullable flag byte (RowBinary), quotes Tuple elements (TabSeparated) and
  * narrows integers to the declared width by itself.  The driver checks that
- * every row has exactly the declared number of fields. */
+ * every row has exactly the declared number of fields.
+ *
+ * Native is columnar, so there the writer appends each field to its
+ * column's buffer (a null map beside it for Nullable) and emits the rows
+ * as one Native block — one column named as the XML's <return_name>, of the
+ * declared return type — when the driver ends a block (res_block_end) or
+ * when RES_NATIVE_ROWS rows or RES_NATIVE_BYTES bytes are buffered,
+ * whichever comes first.  ClickHouse reads blocks until it has a chunk's
+ * rows, so a chunk may be answered in several blocks; buffering stays near
+ * 1 MB whatever the block size.  A row whose input alone reaches
+ * RES_NATIVE_BYTES is a block of its own, written through as it is
+ * produced (with one row, column order is row order): a 64 MB message costs
+ * what it costs in RowBinary, not its answer held in memory once more. */
 #ifndef CDC_RESULT_H
 #define CDC_RESULT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "chtype.h"
 #include "format.h"
 #include "io.h"
+
+#define RES_NATIVE_ROWS 8192
+#define RES_NATIVE_BYTES (1u << 20)
+
+/* Native: one column of the block being built. */
+typedef struct res_column {
+    buf data;             /* the values, in Native's bulk encoding */
+    buf nulls;            /* Nullable: the null map, one byte per row */
+} res_column;
 
 typedef struct res_writer {
     io_writer *w;
@@ -23,12 +45,31 @@ typedef struct res_writer {
     const chtype *types;
     int ntypes;
     int field;            /* fields written in the current row */
+    int cur;              /* index of the type of the field being written */
+    /* Native */
+    const char *name, *type_name;   /* the answer column's name and type (res_native_column) */
+    res_column *cols;     /* ntypes columns */
+    uint64_t rows;        /* rows buffered */
+    size_t bytes;         /* bytes buffered */
+    int direct;           /* the current row is a block of its own, written through */
+    char *default_type;   /* the type name used when res_native_column gave none */
 } res_writer;
 
 void res_init(res_writer *r, io_writer *w, fmt_kind fmt, int tuple, const chtype *types, int ntypes);
-void res_row_begin(res_writer *r);
+/* Native: the answer column's name (<return_name>) and type name (the
+ * declared return type, e.g. "Tuple(a UInt32, b String)"); both must
+ * outlive the writer.  Defaults: "result", and the single type's name. */
+void res_native_column(res_writer *r, const char *name, const char *type_name);
+void res_free(res_writer *r);
+/* Starts a row; input_bytes (the size of the row's arguments) lets Native
+ * write a huge row through (see above); 0 when unknown. */
+void res_row_begin_sized(res_writer *r, size_t input_bytes);
+static inline void res_row_begin(res_writer *r) { res_row_begin_sized(r, 0); }
 /* Ends the row; returns the number of fields written (driver checks it). */
 int res_row_end(res_writer *r);
+/* The driver's block (chunk) ends: Native emits the rows it holds.  The
+ * caller flushes the io_writer. */
+void res_block_end(res_writer *r);
 
 void res_null(res_writer *r);                       /* NULL for Nullable, else the type's default */
 void res_string(res_writer *r, const char *s, size_t n);

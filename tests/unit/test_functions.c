@@ -444,7 +444,7 @@ static void test_bad_command_line(void **state) {
         const char *const bogus[] = {binaries[b], "--bogus", NULL};
         usage_error(bogus, "unknown option '--bogus'");
         const char *const fmt[] = {binaries[b], "--format", "CSV", NULL};
-        usage_error(fmt, "unknown format 'CSV' (TabSeparated or RowBinary)");
+        usage_error(fmt, "unknown format 'CSV' (TabSeparated, RowBinary or Native)");
         const char *const fmt2[] = {binaries[b], "--format=JSONEachRow", "--chunked", NULL};
         usage_error(fmt2, "unknown format 'JSONEachRow'");
     }
