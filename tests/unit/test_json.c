@@ -1017,6 +1017,96 @@ static void test_prefixes_and_mutations(void **state) {
     print_message("%d mutations agreed\n", agree);
 }
 
+/* Strings built from tokens whose verdict and decoded bytes are known, at
+ * every alignment: the 16- and 64-byte string scans (escapes settled inside
+ * a block, a backslash carried across blocks, runs of backslashes) and the
+ * shuffle-based unescaping must give exactly what a byte-at-a-time reading
+ * of the tokens gives, in a string alone and inside an object. */
+typedef struct str_token {
+    const char *raw;     /* bytes inside the quotes */
+    const char *dec;     /* decoded bytes, NULL when the token is invalid */
+} str_token;
+
+static const str_token str_tokens[] = {
+    {"a", "a"}, {"bcdefghij", "bcdefghij"}, {"0123456789abcdef0123", "0123456789abcdef0123"}, {" ", " "},
+    {"\\\"", "\""}, {"\\\"", "\""}, {"\\\"", "\""}, {"\\\\", "\\"}, {"\\/", "/"}, {"\\n", "\n"},
+    {"\\t", "\t"}, {"\\u0041", "A"}, {"\\u00e9", "\xc3\xa9"}, {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"},
+    {"\xc3\xa9", "\xc3\xa9"}, {"{", "{"}, {":", ":"}, {",", ","}, {"\\\\\\\"", "\\\""}, {"/", "/"},
+    /* invalid */
+    {"\x01", NULL}, {"\xff", NULL}, {"\\x", NULL}, {"\\u12zz", NULL}, {"\\ud83dX", NULL}, {"\"", NULL},
+    {"\xc3", NULL},
+};
+#define STR_VALID_TOKENS 20
+/* The tokens of JSON held in a string (\" and \/ escapes only), for the
+ * strings that take the unescaping fast path from start to end. */
+static const unsigned str_payload_tokens[] = {0, 1, 2, 3, 4, 5, 6, 8, 14, 15, 16, 17, 19};
+
+static void test_string_tokens_random(void **state) {
+    (void)state;
+    unsigned seed = 12345;
+    char raw[4096], dec[4096], doc[4200];
+    arena a;
+    arena_init(&a);
+    for (int iter = 0; iter < 30000; iter++) {
+        size_t rn = 0, dn = 0;
+        int valid = 1;
+        int ntok = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 160;
+        int bad_at = (iter % 8 == 0) ? (int)((seed >> 8) % (unsigned)(ntok + 1)) : -1;
+        for (int t = 0; t <= ntok; t++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned pick = (seed >> 16) % STR_VALID_TOKENS;
+            if (iter % 2 && (seed >> 8) % 64)   /* mostly payload-like, now and then another escape */
+                pick = str_payload_tokens[(seed >> 16) % (sizeof str_payload_tokens / sizeof *str_payload_tokens)];
+            if (t == bad_at) pick = STR_VALID_TOKENS + (seed >> 20) % (sizeof str_tokens / sizeof *str_tokens - STR_VALID_TOKENS);
+            const str_token *tk = &str_tokens[pick];
+            size_t l = strlen(tk->raw);
+            if (rn + l >= 3000) break;
+            memcpy(raw + rn, tk->raw, l);
+            rn += l;
+            if (!tk->dec) {
+                valid = 0;
+                continue;
+            }
+            memcpy(dec + dn, tk->dec, strlen(tk->dec));
+            dn += strlen(tk->dec);
+        }
+        /* "\xc3" then a token starting with a continuation byte cannot
+         * occur: no valid token starts with one, so the verdict stands. */
+        size_t pad = (size_t)iter % 67;
+        for (int shape = 0; shape < 2; shape++) {
+            size_t n = 0;
+            memset(doc, ' ', pad);
+            n = pad;
+            if (shape) n += (size_t)sprintf(doc + n, "{\"k\":");
+            doc[n++] = '"';
+            memcpy(doc + n, raw, rn);
+            n += rn;
+            doc[n++] = '"';
+            if (shape) n += (size_t)sprintf(doc + n, ",\"z\":1}");
+            char *p = exact_copy(doc, n);
+            json_error err;
+            int r = json_validate(p, n, &err);
+            if (r != (valid ? 0 : -1))
+                fail_msg("iteration %d shape %d: validate %d, expected %s (%zu raw bytes)", iter, shape, r,
+                         valid ? "valid" : "invalid", rn);
+            if (valid) {
+                json_value root, v;
+                assert_int_equal(json_open(p, n, &root, &err), 0);
+                if (shape) assert_int_equal(json_find(&root, "k", 1, &v, &err), JSON_FOUND);
+                else v = root;
+                const char *s;
+                size_t len;
+                arena_reset(&a);
+                assert_int_equal(json_string(&v, &a, &s, &len, &err), 0);
+                if (len != dn || memcmp(s, dec, dn) != 0)
+                    fail_msg("iteration %d shape %d: decoded %zu bytes, expected %zu", iter, shape, len, dn);
+            }
+            free(p);
+        }
+    }
+    arena_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suite_y),
@@ -1046,6 +1136,7 @@ int main(void) {
         cmocka_unit_test(test_key_equals),
         cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_prefixes_and_mutations),
+        cmocka_unit_test(test_string_tokens_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
