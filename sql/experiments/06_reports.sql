@@ -3,7 +3,17 @@
 -- Per experiment and variant.  users = users with a valid exposure, click or
 -- conversion; conversion_rate = users who converted / users; lift = relative
 -- change of the conversion rate against the variant keyed 'control';
--- z_score and p_value = two-proportion z-test (pooled) against the control.
+-- z_score and p_value = two-proportion z-test (pooled) against the control;
+-- significant = p_value < 0.05.
+--
+-- lift, z_score, p_value and significant are Nullable, never NaN or inf:
+--   - all four are NULL on the control's own row;
+--   - lift is NULL when the control has no conversion (or the experiment has
+--     no variant keyed 'control'): a change relative to 0 is undefined.  A
+--     variant without conversions against a converting control has lift -1;
+--   - z_score, p_value and significant are NULL when proportionsZTest gives
+--     no finite answer (it gives NaN): when either arm has no conversion,
+--     when every user of both arms converted, or when there is no control.
 CREATE VIEW IF NOT EXISTS experiment_performance AS
 WITH per_variant AS
 (
@@ -16,7 +26,10 @@ WITH per_variant AS
            arraySum(maxMapMerge(revenue).2) AS revenue
     FROM experiment_hourly_stats
     GROUP BY experiment_id, variant_id, variant_key
-)
+),
+proportionsZTest(v.converters, c.converters, v.users, c.users, 0.95, 'pooled') AS ztest,
+v.variant_key != 'control' AND isFinite(tupleElement(ztest, 'z_statistic'))
+    AND isFinite(tupleElement(ztest, 'p_value')) AS has_ztest
 SELECT v.experiment_id AS experiment_id,
        v.variant_id AS variant_id,
        v.variant_key AS variant_key,
@@ -27,13 +40,11 @@ SELECT v.experiment_id AS experiment_id,
        round(v.converters / v.users, 4) AS conversion_rate,
        round(v.revenue, 2) AS revenue,
        round(v.revenue / v.users, 4) AS revenue_per_user,
-       if(v.variant_key = 'control', NULL,
+       if(v.variant_key = 'control' OR c.converters = 0, NULL,
           round((v.converters / v.users) / (c.converters / c.users) - 1, 4)) AS lift,
-       if(v.variant_key = 'control', NULL,
-          round(tupleElement(proportionsZTest(v.converters, c.converters, v.users, c.users, 0.95, 'pooled'), 'z_statistic'), 4)) AS z_score,
-       if(v.variant_key = 'control', NULL,
-          round(tupleElement(proportionsZTest(v.converters, c.converters, v.users, c.users, 0.95, 'pooled'), 'p_value'), 4)) AS p_value,
-       if(v.variant_key = 'control', NULL, p_value < 0.05) AS significant
+       if(has_ztest, round(tupleElement(ztest, 'z_statistic'), 4), NULL) AS z_score,
+       if(has_ztest, round(tupleElement(ztest, 'p_value'), 4), NULL) AS p_value,
+       if(has_ztest, p_value < 0.05, NULL) AS significant
 FROM per_variant AS v
 LEFT JOIN (SELECT * FROM per_variant WHERE variant_key = 'control') AS c ON v.experiment_id = c.experiment_id
 ORDER BY experiment_id, variant_id;

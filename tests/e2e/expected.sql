@@ -106,9 +106,10 @@ GROUP BY experiment_id, variant_id, variant_key;
 
 -- experiment_performance (sql/experiments/06_reports.sql).  Ratios are exact (not
 -- rounded): the test checks that ClickHouse's rounded value is a rounding of them.
--- Mirrors ClickHouse's arithmetic where it is not plain mathematics: a missing control joins as zeros
--- (x / (0 / 0) = NaN), x / 0 = Infinity, and proportionsZTest returns NaN when either
--- side has no success.  The two-proportion z-test (pooled) is computed here.
+-- NULL where the report defines no value: lift without a control or when the control
+-- has no conversion; z_score, p_value and significant when either side has no
+-- conversion, the pooled rate is 1, or there is no control (where proportionsZTest
+-- returns NaN).  The two-proportion z-test (pooled) is computed here.
 CREATE VIEW e2e.expected_experiment_performance AS
 WITH j AS (
     SELECT v.*, c.users AS c_users, c.converters AS c_converters
@@ -130,16 +131,13 @@ SELECT experiment_id, variant_id, variant_key, users, exposures, clicks, convers
        converters::numeric / users AS conversion_rate,
        revenue,
        revenue / users AS revenue_per_user,
-       CASE WHEN variant_key = 'control' THEN NULL
-            WHEN c_users IS NULL THEN 'NaN'
-            WHEN c_converters = 0 THEN CASE WHEN converters = 0 THEN 'NaN' ELSE 'Infinity' END
+       CASE WHEN variant_key = 'control' OR c_users IS NULL OR c_converters = 0 THEN NULL
             ELSE ((converters::numeric / users) / (c_converters::numeric / c_users) - 1)::text END AS lift,
-       CASE WHEN variant_key = 'control' THEN NULL
-            WHEN zs IS NULL THEN 'NaN' ELSE zs::text END AS z_score,
-       CASE WHEN variant_key = 'control' THEN NULL
-            WHEN zs IS NULL THEN 'NaN' ELSE (2 * e2e.norm_sf(abs(zs)))::text END AS p_value,
-       CASE WHEN variant_key = 'control' THEN NULL
-            WHEN zs IS NULL THEN 0 ELSE (round((2 * e2e.norm_sf(abs(zs)))::numeric, 4) < 0.05)::int END AS significant
+       CASE WHEN variant_key = 'control' OR zs IS NULL THEN NULL ELSE zs::text END AS z_score,
+       CASE WHEN variant_key = 'control' OR zs IS NULL THEN NULL
+            ELSE (2 * e2e.norm_sf(abs(zs)))::text END AS p_value,
+       CASE WHEN variant_key = 'control' OR zs IS NULL THEN NULL
+            ELSE (round((2 * e2e.norm_sf(abs(zs)))::numeric, 4) < 0.05)::int END AS significant
 FROM zz;
 
 -- user_journey_analysis: the funnel assignment -> exposure -> click -> conversion, each

@@ -216,6 +216,98 @@ static void test_real_fixtures(void **state) {
     itest_exec(s, "USE exp_main");
 }
 
+/* ------------------------------------------------ undefined statistics */
+
+/* One arm of a hand-made experiment: `users` users with one exposure each,
+ * the first `converters` of them also with a conversion worth 10.00. */
+typedef struct exp_arm {
+    uint32_t experiment_id, variant_id;
+    const char *key;
+    unsigned users, converters;
+} exp_arm;
+
+static void exp_arm_messages(const exp_arm *a, itest_rows *rows) {
+    static uint64_t lsn = 90000000;
+    itest_buf msg = {0};
+    for (unsigned u = 0; u < a->users; u++) {
+        for (int conversion = 0; conversion <= (u < a->converters); conversion++) {
+            itest_outbox o;
+            memset(&o, 0, sizeof(o));
+            o.op = 'c';
+            o.lsn = ++lsn;
+            o.tx_id = lsn / 8;
+            o.source_ts_ms = o.ts_ms = 1714557600000;
+            o.aggregate_id = a->variant_id * 1000 + u;
+            o.experiment_id = a->experiment_id;
+            o.variant_id = a->variant_id;
+            snprintf(o.id, sizeof(o.id), "%u-%u-%d", a->variant_id, u, conversion);
+            snprintf(o.user_id, sizeof(o.user_id), "user-%u-%u", a->experiment_id, u);
+            snprintf(o.variant_key, sizeof(o.variant_key), "%s", a->key);
+            snprintf(o.event_type, sizeof(o.event_type), "%s", conversion ? "conversion" : "exposure");
+            snprintf(o.timestamp, sizeof(o.timestamp), "2024-05-01T10:%02u:%02u.000Z", u / 60, u % 60);
+            snprintf(o.properties, sizeof(o.properties), "{\"page\":\"/\",\"device\":\"web\",\"value\":%s}",
+                     conversion ? "10.00" : "0");
+            itest_buf_clear(&msg);
+            itest_outbox_write(NULL, &o, &msg);
+            itest_rows_add(rows, msg.p, msg.n);
+        }
+    }
+    itest_buf_free(&msg);
+}
+
+/* Arms where the z-test or the lift is not defined: a variant without
+ * conversions, a control without conversions, both without, no control at
+ * all, every user converted in both arms.  The report says NULL there (in
+ * Nullable columns), never nan or inf, and every other number stays right. */
+static void test_report_undefined_statistics(void **state) {
+    chs_session *s = *state;
+    static const exp_arm arms[] = {
+        {901, 9011, "control", 40, 8},  {901, 9012, "treatment", 40, 0},    /* variant without conversions */
+        {902, 9021, "control", 30, 0},  {902, 9022, "treatment", 30, 6},    /* control without conversions */
+        {903, 9031, "control", 20, 0},  {903, 9032, "treatment", 20, 0},    /* neither converts */
+        {904, 9041, "blue", 10, 3},                                         /* no control */
+        {905, 9051, "control", 50, 10}, {905, 9052, "treatment", 50, 20},   /* defined: a normal test */
+        {906, 9061, "control", 5, 5},   {906, 9062, "treatment", 5, 5},     /* everyone converts */
+    };
+    pipeline_apply(s, "experiments", "exp_undefined");
+    itest_rows rows = {0};
+    for (size_t i = 0; i < sizeof(arms) / sizeof(arms[0]); i++) exp_arm_messages(&arms[i], &rows);
+    itest_insert_strings(s, "raw_events_kafka", "message", &rows);
+    itest_rows_free(&rows);
+    itest_assert_scalar(s, 0, "SELECT count() FROM events_dead_letters");
+    itest_assert_query(s,
+        "901\t9011\tcontrol\t40\t40\t0\t8\t0.2\t80\t2\t\\N\t\\N\t\\N\t\\N\n"
+        "901\t9012\ttreatment\t40\t40\t0\t0\t0\t0\t0\t-1\t\\N\t\\N\t\\N\n"
+        "902\t9021\tcontrol\t30\t30\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
+        "902\t9022\ttreatment\t30\t30\t0\t6\t0.2\t60\t2\t\\N\t\\N\t\\N\t\\N\n"
+        "903\t9031\tcontrol\t20\t20\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
+        "903\t9032\ttreatment\t20\t20\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
+        "904\t9041\tblue\t10\t10\t0\t3\t0.3\t30\t3\t\\N\t\\N\t\\N\t\\N\n"
+        "905\t9051\tcontrol\t50\t50\t0\t10\t0.2\t100\t2\t\\N\t\\N\t\\N\t\\N\n"
+        "906\t9061\tcontrol\t5\t5\t0\t5\t1\t50\t10\t\\N\t\\N\t\\N\t\\N\n"
+        "906\t9062\ttreatment\t5\t5\t0\t5\t1\t50\t10\t0\t\\N\t\\N\t\\N\n",
+        "SELECT * FROM experiment_performance WHERE variant_id != 9052");
+    /* the defined test next to them is still computed */
+    double z, p;
+    gen_exp_ztest(20, 50, 10, 50, &z, &p);
+    itest_table *t = itest_query_table(s, "SELECT conversion_rate, lift, z_score, p_value, significant "
+                                          "FROM experiment_performance WHERE variant_id = 9052");
+    assert_int_equal(t->nrows, 1);
+    pipeline_assert_near(exp_num(t, 0, 0), 0.4, EXP_ROUNDED, "conversion_rate");
+    pipeline_assert_near(exp_num(t, 0, 1), 1.0, EXP_ROUNDED, "lift");
+    pipeline_assert_near(exp_num(t, 0, 2), z, EXP_ROUNDED, "z_score");
+    pipeline_assert_near(exp_num(t, 0, 3), p, EXP_ROUNDED, "p_value");
+    assert_int_equal(exp_int(t, 0, 4), p < 0.05);
+    itest_table_free(t);
+    /* no nan or inf anywhere, and the columns say they may be NULL */
+    itest_assert_scalar(s, 0, "SELECT count() FROM experiment_performance WHERE NOT (isFinite(conversion_rate) "
+                              "AND isFinite(revenue_per_user) AND isFinite(ifNull(lift, 0)) "
+                              "AND isFinite(ifNull(z_score, 0)) AND isFinite(ifNull(p_value, 0)))");
+    itest_assert_query(s, "Nullable(Float64)\tNullable(Float64)\tNullable(Float64)\tNullable(UInt8)\n",
+                       "SELECT toTypeName(lift), toTypeName(z_score), toTypeName(p_value), toTypeName(significant) "
+                       "FROM experiment_performance LIMIT 1");
+}
+
 static int exp_setup(void **state) {
     *state = itest_open();
     return *state ? 0 : -1;
@@ -236,6 +328,7 @@ int main(void) {
         cmocka_unit_test(test_dead_letters),
         cmocka_unit_test(test_redelivery_changes_nothing),
         cmocka_unit_test(test_real_fixtures),
+        cmocka_unit_test(test_report_undefined_statistics),
     };
     return cmocka_run_group_tests(tests, exp_setup, exp_teardown);
 }
