@@ -30,8 +30,10 @@ SELECT message,
        e.properties AS properties,
        e.session_id AS session_id,
        e.aggregate_id AS assignment_id,
-       multiIf(event_op = 'd', '',
-               e.error != '', e.error,
+       -- e.error first: a message the function could not decode keeps its
+       -- reason and reaches the dead letters, whatever its op says.
+       multiIf(e.error != '', e.error,
+               event_op = 'd', '',
                -- a tombstone: empty, null, or a schema envelope with a null payload
                event_op = '' AND length(message) < 4096
                    AND match(message, '^\\s*(null)?\\s*$|"payload"\\s*:\\s*null\\s*}\\s*$'), '',

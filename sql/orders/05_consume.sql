@@ -9,8 +9,10 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS orders_kafka_mv TO orders_changes AS
 WITH orders_change(message) AS c
 SELECT message, c.op AS op, ifNull(c.id, 0) AS id, c.order_date AS order_date, c.purchaser AS purchaser,
        c.quantity AS quantity, c.product_id AS product_id, c.version AS version, c.source_ts_ms AS source_ts_ms,
-       multiIf(c.op = 't', 'truncate: not applied to orders_final',
-               c.error != '', c.error,
+       -- c.error first: a message the function could not decode keeps its
+       -- reason in the dead letters, whatever its op says.
+       multiIf(c.error != '', c.error,
+               c.op = 't', 'truncate: not applied to orders_final',
                -- a tombstone: empty, null, or a schema envelope with a null payload
                c.op = '' AND length(message) < 4096
                    AND match(message, '^\\s*(null)?\\s*$|"payload"\\s*:\\s*null\\s*}\\s*$'), '',

@@ -234,6 +234,30 @@ static void test_real_fixtures(void **state) {
     itest_exec(s, "USE ad_main");
 }
 
+/* A message the function flags with an error goes to the dead letters with
+ * that error, whatever its op: neither the truncate reason nor the delete
+ * routing hides it.  A plain truncate keeps its own reason. */
+static void test_decode_error_wins_over_op(void **state) {
+    chs_session *s = *state;
+    pipeline_apply(s, "adtech", "ad_errors");
+    static const char msg[] =
+        "{\"before\":%s,\"after\":null,\"source\":{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\","
+        "\"name\":\"adtech\",\"ts_ms\":1714557600000,\"snapshot\":\"false\",\"db\":\"adtech\",\"schema\":\"public\","
+        "\"table\":\"clicks\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}";
+    itest_rows rows = {0};
+    itest_rows_addf(&rows, msg, "null", "18446744073709551616", 't');   /* LSN out of range */
+    itest_rows_addf(&rows, msg, "{\"id\":5}", "-3", 'd');               /* LSN negative */
+    itest_rows_addf(&rows, msg, "null", "34500000", 't');               /* a plain truncate */
+    itest_insert_strings(s, "adtech_kafka", "message", &rows);
+    itest_rows_free(&rows);
+    itest_assert_query(s,
+        "source.lsn is not an integer in the UInt64 range (taken as 0)\tt\n"
+        "source.lsn is not an integer in the UInt64 range (taken as 0)\td\n"
+        "truncate of clicks: not applied\tt\n",
+        "SELECT error, extract(message, '\"op\":\"(.)\"') FROM adtech_dead_letters FINAL ORDER BY error, message");   /* "before":null sorts first */
+    itest_assert_scalar(s, 0, "SELECT count() FROM fact_deletes");
+}
+
 static int ad_setup(void **state) {
     *state = itest_open();
     return *state ? 0 : -1;
@@ -256,6 +280,7 @@ int main(void) {
         cmocka_unit_test(test_dead_letters),
         cmocka_unit_test(test_redelivery_changes_nothing),
         cmocka_unit_test(test_real_fixtures),
+        cmocka_unit_test(test_decode_error_wins_over_op),
     };
     return cmocka_run_group_tests(tests, ad_setup, ad_teardown);
 }

@@ -101,6 +101,30 @@ static void test_redelivery_changes_nothing(void **state) {
     pipeline_assert_dead_letters(s, "orders_dead_letters", &ord_gen.msgs);
 }
 
+/* A message the function flags with an error goes to the dead letters with
+ * that error, whatever its op: a truncate whose LSN cannot be read says so,
+ * not only "truncate: not applied"; a plain truncate keeps that reason. */
+static void test_decode_error_wins_over_op(void **state) {
+    chs_session *s = *state;
+    pipeline_apply(s, "orders", "ord_errors");
+    static const char msg[] =
+        "{\"before\":%s,\"after\":null,\"source\":{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\","
+        "\"name\":\"dbserver1\",\"ts_ms\":1714557600000,\"snapshot\":\"false\",\"db\":\"postgres\",\"schema\":\"inventory\","
+        "\"table\":\"orders\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}";
+    itest_rows rows = {0};
+    itest_rows_addf(&rows, msg, "null", "18446744073709551616", 't');                 /* LSN out of range */
+    itest_rows_addf(&rows, msg, "null", "34500000", 't');                             /* a plain truncate */
+    itest_rows_addf(&rows, msg, "{\"id\":10001,\"quantity\":\"lots\"}", "34500001", 'd');  /* a value of the wrong type */
+    itest_insert_strings(s, "orders_kafka", "message", &rows);
+    itest_rows_free(&rows);
+    itest_assert_query(s,
+        "field \\'quantity\\': \\'lots\\' is not an integer (for Int32)\td\n"
+        "field \\'version\\': \\'18446744073709551616\\' is out of range for UInt64\tt\n"
+        "truncate: not applied to orders_final\tt\n",
+        "SELECT error, extract(message, '\"op\":\"(.)\"') FROM orders_dead_letters FINAL ORDER BY error");
+    itest_assert_scalar(s, 0, "SELECT count() FROM orders_final");
+}
+
 static int ord_setup(void **state) {
     *state = itest_open();
     return *state ? 0 : -1;
@@ -118,6 +142,7 @@ int main(void) {
         cmocka_unit_test(test_deleted_orders_are_gone),
         cmocka_unit_test(test_dead_letters_and_monitoring),
         cmocka_unit_test(test_redelivery_changes_nothing),
+        cmocka_unit_test(test_decode_error_wins_over_op),
     };
     return cmocka_run_group_tests(tests, ord_setup, ord_teardown);
 }
