@@ -75,9 +75,12 @@ static inline int json_is_ws(unsigned char c) {
 }
 
 /* Compact JSON (what Debezium emits) has no whitespace at all, so the first
- * test answers almost every call; the loop serves pretty-printed input. */
+ * test answers almost every call.  The second answers text written with
+ * one space after ',' and around ':' — PostgreSQL's jsonb output, i.e. the
+ * outbox payloads; the loop serves pretty-printed input. */
 static inline const char *json_ws(const char *p, const char *lim) {
     if (p < lim && (unsigned char)*p > ' ') return p;
+    if (lim - p >= 2 && *p == ' ' && (unsigned char)p[1] > ' ') return p + 1;
     while (p < lim && json_is_ws((unsigned char)*p)) p++;
     return p;
 }
@@ -440,6 +443,14 @@ static inline uint64_t json_pick_sig(const char *k, size_t len, const char *lim)
     return w << 8 | (len > 255 ? 255 : len);
 }
 
+/* The bytes of two names of length len after the seven the signature
+ * holds.  Member names are short, so a loop beats a call to memcmp. */
+static inline int json_same_tail(const char *a, const char *b, size_t len) {
+    for (size_t i = 7; i < len; i++, a++, b++)
+        if (*a != *b) return 0;
+    return 1;
+}
+
 static inline unsigned json_pick_hash(int parent, uint64_t sig) {
     uint64_t h = (sig ^ (uint64_t)(unsigned)parent * 0xD6E8FEB86659FD93ULL) * 0x9E3779B97F4A7C15ULL;
     return (unsigned)(h >> 40) & (2 * JSON_PICK_MAX_NODES - 1);
@@ -490,7 +501,7 @@ static inline int json_pick_match(const json_pick_tree *t, int n, const char *k,
         int ch = s % JSON_PICK_MAX_NODES;
         const json_pick_node *nd = &t->nodes[ch];
         if (s / JSON_PICK_MAX_NODES == n && nd->sig == sig && nd->key_len == len &&
-            (len <= 7 || memcmp(nd->key + 7, k + 7, len - 7) == 0))
+            json_same_tail(nd->key + 7, k + 7, len))
             return ch;
     }
     return -1;
