@@ -140,10 +140,15 @@ typedef struct in_cell {
 /* Null maps are read in pieces of this size. */
 #define IN_NATIVE_PIECE (64u * 1024)
 
-static int in_native_cut(in_reader *in, int col, const char *name, uint64_t row, const char *where) {
-    snprintf(in->error_buf, sizeof(in->error_buf),
-             "truncated Native block: input ended inside column %d ('%s')%s at row %llu of %llu", col + 1, name, where,
-             (unsigned long long)row + 1, (unsigned long long)in->native.rows);
+/* row < 0: in the column's null map. */
+static int in_native_cut(in_reader *in, int col, const char *name, int64_t row) {
+    if (row < 0)
+        snprintf(in->error_buf, sizeof(in->error_buf),
+                 "truncated Native block: input ended inside the null map of column %d ('%s')", col + 1, name);
+    else
+        snprintf(in->error_buf, sizeof(in->error_buf),
+                 "truncated Native block: input ended inside column %d ('%s') at row %llu of %llu", col + 1, name,
+                 (unsigned long long)row + 1, (unsigned long long)in->native.rows);
     return in_fail(in, in->error_buf);
 }
 
@@ -190,16 +195,23 @@ static int in_native_hold(in_reader *in, int col, const char *name) {
     in_native *nat = &in->native;
     const chtype *t = &in->types[col];
     size_t map = nat->nulls.len;   /* this column's null map, read into nulls after nothing else */
-    if (t->nullable && in_native_bytes(r, &nat->nulls, nat->rows) < 0) return in_native_cut(in, col, name, 0, "'s null map");
+    if (t->nullable && in_native_bytes(r, &nat->nulls, nat->rows) < 0) return in_native_cut(in, col, name, -1);
     for (uint64_t row = 0; row < nat->rows; row++) {
-        in_cell c = {0, 0, 0, 0};
-        size_t off;
-        if (in_native_value(r, t, &off, &c.n, &c.ticks) < 0) return in_native_cut(in, col, name, row, "");
-        c.is_null = t->nullable && nat->nulls.p[map + row];
+        in_cell c = {nat->held.len, 0, 0, 0};
+        int ok;
         if (chtype_width(t->kind) == 0) {
-            c.off = nat->held.len;
-            buf_put(&nat->held, io_at(r, off), c.n);
+            /* Straight into held, piece by piece: the read buffer does not
+             * grow for a held value (a 64 MB one costs 64 MB, not twice). */
+            uint64_t len;
+            io_mark(r);
+            ok = rb_read_uleb128(r, &len) > 0 && in_native_bytes(r, &nat->held, len) == 0;
+            c.n = nat->held.len - c.off;
+        } else {
+            size_t off;
+            ok = in_native_value(r, t, &off, &c.n, &c.ticks) > 0;
         }
+        if (!ok) return in_native_cut(in, col, name, (int64_t)row);
+        c.is_null = t->nullable && nat->nulls.p[map + row];
         buf_put(&nat->cells, &c, sizeof(c));
     }
     nat->nulls.len = map;
@@ -220,7 +232,7 @@ static int in_native_block(in_reader *in) {
         return in_fail(in, in->error_buf);
     }
     if (nrows > nat->chunk_left) {
-        snprintf(in->error_buf, sizeof(in->error_buf), "Native block of %llu rows exceeds the %llu row(s) its chunk header announced",
+        snprintf(in->error_buf, sizeof(in->error_buf), "Native block of %llu rows, but its chunk header announced only %llu more",
                  (unsigned long long)nrows, (unsigned long long)nat->chunk_left);
         return in_fail(in, in->error_buf);
     }
@@ -239,7 +251,7 @@ static int in_native_block(in_reader *in) {
         } else {
             memcpy(nat->last_name, name, sizeof(name));
             if (in->types[col].nullable && in_native_bytes(&in->io, &nat->nulls, nrows) < 0)
-                return in_native_cut(in, col, name, 0, "'s null map");
+                return in_native_cut(in, col, name, -1);
         }
     }
     return 1;
@@ -262,7 +274,7 @@ static int in_native_row(in_reader *in, udf_value *vals) {
     udf_value *v = &vals[last];
     v->ticks = 0;
     if (in_native_value(&in->io, &in->types[last], &off, &v->n, &v->ticks) < 0)
-        return in_native_cut(in, last, nat->last_name, nat->row, "");
+        return in_native_cut(in, last, nat->last_name, (int64_t)nat->row);
     v->s = v->n ? io_at(&in->io, off) : "";
     v->is_null = in->types[last].nullable && nat->nulls.p[nat->row];
     nat->row++;

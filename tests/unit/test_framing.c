@@ -7,7 +7,9 @@
  * row without its newline.  Each must end with exactly one stderr line
  * naming the program and the documented exit status (65 framing, 74 I/O),
  * within the hang guard of udfproc.h, and stdout must hold the complete
- * answers of the complete rows before the fault — never a partial row. */
+ * answers of the complete rows before the fault — never a partial row.
+ * The same for Native: a block cut at every byte, blocks that do not add
+ * up to their chunk header, the wrong column count or type. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nativefmt.h"
 #include "udfproc.h"
 
 static const char *const rb_chunked[] = {"--format", "RowBinary", "--chunked", NULL};
@@ -221,6 +224,125 @@ static void test_tsv_pool_row_without_newline(void **state) {
     udfproc_result_free(&r);
 }
 
+/* ------------------------------------------------------------- Native */
+
+static const char *const native_chunked[] = {"--format", "Native", "--chunked", NULL};
+
+/* "3\n" and one Native block of the 3 payload_get rows; row_end[i]: the
+ * offset just after row i's `path`, the streamed column. */
+static void native_input(udfproc_buf *in, size_t *row_end, int nrows, const char *head) {
+    udfproc_text(in, head);
+    udfproc_leb128(in, 2);
+    udfproc_leb128(in, (uint64_t)nrows);
+    udfproc_rb_string(in, "json", 4);
+    udfproc_rb_string(in, "String", 6);
+    for (int i = 0; i < nrows; i++) udfproc_rb_string(in, rows[i % NROWS].json, strlen(rows[i % NROWS].json));
+    udfproc_rb_string(in, "path", 4);
+    udfproc_rb_string(in, "String", 6);
+    for (int i = 0; i < nrows; i++) {
+        udfproc_rb_string(in, rows[i % NROWS].path, strlen(rows[i % NROWS].path));
+        if (row_end) row_end[i] = in->n;
+    }
+}
+
+/* stdout holds the complete rows' answers as Native blocks. */
+static void assert_native_answers(const udfproc_result *r, int complete) {
+    chtype t;
+    const char *why = "";
+    assert_int_equal(chtype_parse("Nullable(String)", 16, &t, &why), 0);
+    udfproc_buf back = {0}, want = {0};
+    ntv_blocks info;
+    if (ntv_answer_to_rowbinary(r->out.p, r->out.n, &t, 1, &back, &info, &why) < 0) fail_msg("stdout: %s", why);
+    for (int i = 0; i < complete; i++) udfproc_append(&want, rows[i].answer, rows[i].answer_n);
+    if (back.n != want.n || (want.n && memcmp(back.p, want.p, want.n)))
+        fail_msg("stdout holds %llu rows, expected the %d complete answer(s)", (unsigned long long)info.total, complete);
+    assert_true(info.total == (uint64_t)complete);
+    udfproc_buf_free(&back);
+    udfproc_buf_free(&want);
+}
+
+static void test_native_cut_at_every_byte(void **state) {
+    (void)state;
+    udfproc_buf in = {0};
+    size_t row_end[NROWS];
+    native_input(&in, row_end, NROWS, "3\n");
+    for (size_t cut = 0; cut <= in.n; cut++) {
+        udfproc_result r;
+        assert_int_equal(udfproc_run("payload_get", native_chunked, in.p, cut, &r), 0);
+        int complete = 0;
+        while (complete < NROWS && row_end[complete] <= cut) complete++;
+        if (cut == 0 || cut == in.n) {
+            assert_int_equal(udfproc_code(&r), 0);
+            assert_int_equal(r.err.n, 0);
+        } else if (cut < 2) {
+            assert_int_equal(udfproc_code(&r), 65);
+            assert_one_line(&r, "payload_get", "input ended inside a chunk header");
+        } else if (cut == 2) {
+            assert_int_equal(udfproc_code(&r), 65);
+            assert_one_line(&r, "payload_get", "chunk header announced 3 rows but input ended after 0");
+        } else {
+            if (udfproc_code(&r) != 65) print_error("cut %zu: exit %d, stderr %s\n", cut, udfproc_code(&r), r.err.p);
+            assert_int_equal(udfproc_code(&r), 65);
+            assert_int_equal(udfproc_lines(&r.err), 1);
+            assert_non_null(strstr(r.err.p, "payload_get: truncated Native block: input ended inside "));
+        }
+        assert_native_answers(&r, complete);
+        udfproc_result_free(&r);
+    }
+    udfproc_buf_free(&in);
+}
+
+static void native_fails(const udfproc_buf *in, const char *msg, int complete) {
+    udfproc_result r;
+    assert_int_equal(udfproc_run("payload_get", native_chunked, in->p, in->n, &r), 0);
+    assert_int_equal(udfproc_code(&r), 65);
+    assert_one_line(&r, "payload_get", msg);
+    assert_native_answers(&r, complete);
+    udfproc_result_free(&r);
+}
+
+/* The chunk header and the blocks must agree on the row count. */
+static void test_native_rows_against_chunk_header(void **state) {
+    (void)state;
+    udfproc_buf in = {0};
+    native_input(&in, NULL, 2, "5\n");
+    native_fails(&in, "chunk header announced 5 rows but input ended after 2", 2);
+    in.n = 0;
+    native_input(&in, NULL, 3, "2\n");
+    native_fails(&in, "Native block of 3 rows, but its chunk header announced only 2 more", 0);
+    /* a chunk in two blocks is fine; the next chunk header must follow */
+    in.n = 0;
+    native_input(&in, NULL, 1, "3\n");
+    native_input(&in, NULL, 2, "");
+    native_input(&in, NULL, 3, "3\n");
+    udfproc_result r;
+    assert_int_equal(udfproc_run("payload_get", native_chunked, in.p, in.n, &r), 0);
+    assert_int_equal(udfproc_code(&r), 0);
+    assert_int_equal(r.err.n, 0);
+    udfproc_result_free(&r);
+    udfproc_buf_free(&in);
+}
+
+static void test_native_wrong_columns(void **state) {
+    (void)state;
+    udfproc_buf in = {0};
+    udfproc_text(&in, "1\n");
+    udfproc_leb128(&in, 1);
+    udfproc_leb128(&in, 1);
+    udfproc_rb_string(&in, "json", 4);
+    udfproc_rb_string(&in, "String", 6);
+    udfproc_rb_string(&in, "{}", 2);
+    native_fails(&in, "Native block has 1 column(s), expected 2 (the function's arguments)", 0);
+    in.n = 0;
+    udfproc_text(&in, "1\n");
+    udfproc_leb128(&in, 2);
+    udfproc_leb128(&in, 1);
+    udfproc_rb_string(&in, "json", 4);
+    udfproc_rb_string(&in, "Nullable(String)", 16);
+    native_fails(&in, "Native column 1 ('json') has type 'Nullable(String)', expected 'String'", 0);
+    udfproc_buf_free(&in);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rowbinary_cut_at_every_byte),
@@ -230,6 +352,9 @@ int main(void) {
         cmocka_unit_test(test_zero_row_chunks),
         cmocka_unit_test(test_malformed_chunk_headers),
         cmocka_unit_test(test_tsv_pool_row_without_newline),
+        cmocka_unit_test(test_native_cut_at_every_byte),
+        cmocka_unit_test(test_native_rows_against_chunk_header),
+        cmocka_unit_test(test_native_wrong_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

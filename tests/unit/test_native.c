@@ -1,0 +1,1045 @@
+/* test_native.c — unit tests of the Native format: the block and column
+ * headers (native.c), Native argument rows (input.c), Native answer blocks
+ * (result.c), and the four function binaries answering in Native exactly
+ * what they answer in RowBinary.
+ *
+ * Expected bytes are either written out by hand or produced by the tests'
+ * own codec (nativefmt.h), which turns RowBinary rows into Native blocks and
+ * back; our RowBinary reader and writer are tested in test_formats.c.
+ * Readers run over a pipe fed by a child in odd-sized pieces, so values
+ * straddle reads the way a ClickHouse block does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "chtype.h"
+#include "input.h"
+#include "io.h"
+#include "native.h"
+#include "nativefmt.h"
+#include "result.h"
+#include "udfproc.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static chtype type_of(const char *s) {
+    chtype t;
+    const char *why = NULL;
+    if (chtype_parse(s, strlen(s), &t, &why) < 0) print_error("type '%s': %s\n", s, why);
+    assert_int_equal(chtype_parse(s, strlen(s), &t, &why), 0);
+    return t;
+}
+
+/* The read end of a pipe a child fills with [p, p+n) in `piece`-byte writes. */
+typedef struct feeder { int fd; pid_t pid; } feeder;
+
+static feeder feed(const void *p, size_t n, size_t piece) {
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        const char *c = p;
+        for (size_t off = 0; off < n;) {
+            ssize_t w = write(fds[1], c + off, n - off < piece ? n - off : piece);
+            if (w <= 0) break;
+            off += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    return (feeder){fds[0], pid};
+}
+
+static void feed_done(feeder *f) {
+    close(f->fd);
+    waitpid(f->pid, NULL, 0);
+}
+
+/* A Native input reader over bytes, with the argument types given by name. */
+typedef struct reader_case {
+    feeder f;
+    chtype types[UDF_MAX_ARGS];
+    in_reader in;
+    udf_value v[UDF_MAX_ARGS];
+} reader_case;
+
+static void reader_open(reader_case *c, const void *bytes, size_t n, const char *const *types, int ntypes) {
+    for (int i = 0; i < ntypes; i++) c->types[i] = type_of(types[i]);
+    c->f = feed(bytes, n, 4093);
+    in_init(&c->in, c->f.fd, FMT_NATIVE, c->types, ntypes);
+    memset(c->v, 0, sizeof(c->v));
+}
+
+static void reader_close(reader_case *c) {
+    in_free(&c->in);
+    feed_done(&c->f);
+}
+
+static void val_is(const udf_value *v, const char *want, size_t n) {
+    assert_false(v->is_null);
+    assert_int_equal(v->n, n);
+    assert_memory_equal(v->s, want, n);
+}
+#define VAL_IS(v, lit) val_is((v), (lit), sizeof(lit) - 1)
+
+/* Native bytes for blocks of the RowBinary rows in rb (nativefmt.h):
+ * blocks[i] rows each, columns named a1, a2, … */
+static void native_of(udfproc_buf *out, const chtype *types, int ntypes, const udfproc_buf *rb, const uint64_t *blocks,
+                      size_t nblocks) {
+    static const char *const names[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"};
+    ntv_cursor c = {(const unsigned char *)rb->p, (const unsigned char *)rb->p + rb->n, 1};
+    for (size_t b = 0; b < nblocks; b++) assert_int_equal(ntv_block_from_rowbinary(out, types, names, ntypes, &c, blocks[b]), 0);
+    assert_true(c.p == c.end);
+}
+
+/* An io_writer over a temp file and what was written (for result tests). */
+typedef struct capture {
+    FILE *f;
+    io_writer w;
+    char *data;
+    size_t len;
+} capture;
+
+static void cap_init(capture *c) {
+    c->f = tmpfile();
+    assert_non_null(c->f);
+    io_writer_init(&c->w, fileno(c->f));
+    c->data = NULL;
+    c->len = 0;
+}
+
+/* Flushes and reads back everything written so far (the file keeps it). */
+static void cap_take(capture *c) {
+    io_flush(&c->w);
+    long end = lseek(fileno(c->f), 0, SEEK_END);
+    assert_true(end >= 0);
+    free(c->data);
+    c->data = malloc((size_t)end + 1);
+    assert_non_null(c->data);
+    assert_int_equal(pread(fileno(c->f), c->data, (size_t)end, 0), end);
+    c->len = (size_t)end;
+}
+
+static void cap_free(capture *c) {
+    io_writer_free(&c->w);
+    fclose(c->f);
+    free(c->data);
+}
+
+static void bytes_are(const void *got, size_t n, const void *want, size_t wn) {
+    if (n != wn || memcmp(got, want, n) != 0) {
+        print_error("got %zu bytes:", n);
+        for (size_t i = 0; i < n && i < 400; i++) print_error(" %02x", ((const unsigned char *)got)[i]);
+        print_error("\nwanted %zu bytes:", wn);
+        for (size_t i = 0; i < wn && i < 400; i++) print_error(" %02x", ((const unsigned char *)want)[i]);
+        print_error("\n");
+    }
+    assert_int_equal(n, wn);
+    assert_memory_equal(got, want, n);
+}
+#define BYTES_ARE(got, n, lit) bytes_are((got), (n), (lit), sizeof(lit) - 1)
+
+/* ============================================================ 1. headers */
+
+static void test_header_bytes(void **state) {
+    (void)state;
+    capture c;
+    cap_init(&c);
+    native_write_block_start(&c.w, 1, 300);
+    native_write_column_header(&c.w, "result", "Tuple(a UInt32, b String)");
+    cap_take(&c);
+    BYTES_ARE(c.data, c.len, "\x01\xac\x02\x06result\x19Tuple(a UInt32, b String)");
+    cap_free(&c);
+}
+
+/* What a header reader makes of bytes (a pipe, one byte per write). */
+static int read_header(const char *bytes, size_t n, const char *type, uint64_t *ncols, uint64_t *nrows, char *err,
+                       size_t errcap, char *name, size_t namecap) {
+    feeder f = feed(bytes, n, 1);
+    io_reader r;
+    io_reader_init(&r, f.fd);
+    const char *why = "";
+    int rc = native_read_block_start(&r, ncols, nrows, &why);
+    snprintf(err, errcap, "%s", why);
+    if (rc > 0) {
+        chtype want = type_of(type);
+        rc = native_read_column_header(&r, 0, &want, name, namecap, err, errcap);
+    }
+    io_reader_free(&r);
+    feed_done(&f);
+    return rc;
+}
+
+static void test_header_reading(void **state) {
+    (void)state;
+    uint64_t nc = 0, nr = 0;
+    char err[320], name[48];
+    static const char ok[] = "\x02\xff\xff\x03\x07message\x1eNullable(DateTime64(6, 'UTC'))";
+    assert_int_equal(read_header(ok, sizeof(ok) - 1, "Nullable(DateTime64(6))", &nc, &nr, err, sizeof(err), name, sizeof(name)), 1);
+    assert_true(nc == 2 && nr == 65535);
+    assert_string_equal(name, "message");
+    /* nothing at all: a clean end */
+    assert_int_equal(read_header("", 0, "String", &nc, &nr, err, sizeof(err), name, sizeof(name)), 0);
+    /* cut in the block start */
+    static const char *const cuts_start[] = {"\x01", "\x01\x80"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(read_header(cuts_start[i], strlen(cuts_start[i]), "String", &nc, &nr, err, sizeof(err), name, sizeof(name)), -1);
+        assert_string_equal(err, "truncated Native block: input ended inside the block header");
+    }
+    /* cut anywhere in the column header */
+    static const char col[] = "\x01\x02\x07message\x06String";
+    for (size_t cut = 2; cut < sizeof(col) - 1; cut++) {
+        assert_int_equal(read_header(col, cut, "String", &nc, &nr, err, sizeof(err), name, sizeof(name)), -1);
+        assert_string_equal(err, "truncated Native block: input ended inside the header of column 1");
+    }
+    assert_int_equal(read_header(col, sizeof(col) - 1, "String", &nc, &nr, err, sizeof(err), name, sizeof(name)), 1);
+    /* the wrong type, named with what was expected */
+    assert_int_equal(read_header(col, sizeof(col) - 1, "Nullable(String)", &nc, &nr, err, sizeof(err), name, sizeof(name)), -1);
+    assert_string_equal(err, "Native column 1 ('message') has type 'String', expected 'Nullable(String)'");
+    /* a name longer than any column's, claimed: refused before it arrives */
+    static const char longname[] = "\x01\x02\xff\xff\x03";
+    assert_int_equal(read_header(longname, sizeof(longname) - 1, "String", &nc, &nr, err, sizeof(err), name, sizeof(name)), -1);
+    assert_string_equal(err, "bad Native block: column 1's name or type name is longer than 4096 bytes");
+}
+
+static void test_type_matching(void **state) {
+    (void)state;
+    static const struct { const char *want, *got; int match; } cases[] = {
+        {"String", "String", 1},
+        {"String", "Nullable(String)", 0},
+        {"Nullable(String)", "String", 0},
+        {"String", "LowCardinality(String)", 0},
+        {"String", "FixedString(3)", 0},
+        {"DateTime64(6, 'UTC')", "DateTime64(6)", 1},          /* the zone does not change the ticks */
+        {"DateTime64(6, 'UTC')", "DateTime64(6, 'Asia/Tokyo')", 1},
+        {"DateTime64(6, 'UTC')", "DateTime64(3, 'UTC')", 0},   /* the precision does */
+        {"Nullable(DateTime64(6, 'UTC'))", "Nullable(DateTime64(6, 'UTC'))", 1},
+        {"UInt8", "Bool", 0},
+        {"Int64", "Int64", 1},
+        {"Int64", "UInt64", 0},
+        {"String", "", 0},
+        {"String", "String ", 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        chtype want = type_of(cases[i].want);
+        if (native_type_matches(&want, cases[i].got, strlen(cases[i].got)) != cases[i].match)
+            fail_msg("%s vs '%s': expected %d", cases[i].want, cases[i].got, cases[i].match);
+    }
+}
+
+/* ============================================================== 2. input */
+
+static const char *const types4[] = {"String", "Nullable(String)", "DateTime64(6, 'UTC')", "Nullable(DateTime64(6, 'UTC'))"};
+
+/* Row r of a 4-argument table: every kind, NULLs, empty strings, NUL bytes, negative ticks. */
+static void row4(udfproc_buf *rb, int r) {
+    char s[32];
+    int n = snprintf(s, sizeof(s), "row-%d", r);
+    udfproc_rb_string(rb, r % 5 == 0 ? "" : s, r % 5 == 0 ? 0 : (size_t)n);
+    if (r % 3 == 0) {
+        udfproc_append(rb, "\x01", 1);
+    } else {
+        udfproc_append(rb, "\x00", 1);
+        udfproc_rb_string(rb, "a\0b", r % 2 ? 3 : 0);
+    }
+    int64_t t = (int64_t)r * 1000003 - 5;
+    for (int i = 0; i < 8; i++) udfproc_append(rb, &(char){(char)((uint64_t)t >> (8 * i))}, 1);
+    if (r % 4 == 1) {
+        udfproc_append(rb, "\x01", 1);
+    } else {
+        udfproc_append(rb, "\x00", 1);
+        for (int i = 0; i < 8; i++) udfproc_append(rb, &(char){(char)((uint64_t)-t >> (8 * i))}, 1);
+    }
+}
+
+static void row4_is(const udf_value *v, int r) {
+    char s[32];
+    int n = snprintf(s, sizeof(s), "row-%d", r);
+    val_is(&v[0], r % 5 == 0 ? "" : s, r % 5 == 0 ? 0 : (size_t)n);
+    assert_int_equal(v[1].is_null, r % 3 == 0);
+    if (r % 3) val_is(&v[1], "a\0b", r % 2 ? 3 : 0);
+    int64_t t = (int64_t)r * 1000003 - 5;
+    assert_false(v[2].is_null);
+    assert_int_equal(v[2].ticks, t);
+    assert_int_equal(v[3].is_null, r % 4 == 1);
+    if (r % 4 != 1) assert_int_equal(v[3].ticks, -t);
+}
+
+/* Blocks of 7, 0 and 13 rows, then the end: every value of every kind, the
+ * earlier columns held and the last streamed. */
+static void test_input_every_argument_kind(void **state) {
+    (void)state;
+    chtype t[4];
+    for (int i = 0; i < 4; i++) t[i] = type_of(types4[i]);
+    udfproc_buf rb = {0}, in = {0};
+    for (int r = 0; r < 20; r++) row4(&rb, r);
+    native_of(&in, t, 4, &rb, (const uint64_t[]){7, 0, 13}, 3);
+    reader_case c;
+    reader_open(&c, in.p, in.n, types4, 4);
+    for (int r = 0; r < 20; r++) {
+        assert_int_equal(in_read_row(&c.in, c.v), 1);
+        row4_is(c.v, r);
+    }
+    assert_int_equal(in_read_row(&c.in, c.v), 0);
+    assert_int_equal(in_read_row(&c.in, c.v), 0);
+    reader_close(&c);
+    udfproc_buf_free(&rb);
+    udfproc_buf_free(&in);
+}
+
+/* One argument column is streamed: a block of eight 4 MB messages goes
+ * through a read buffer that holds about one of them, never the block. */
+static void test_input_one_column_streams(void **state) {
+    (void)state;
+    const size_t big = 4u << 20;
+    static const char *const one[] = {"String"};
+    chtype t = type_of("String");
+    char *blob = malloc(big);
+    assert_non_null(blob);
+    for (size_t i = 0; i < big; i++) blob[i] = (char)('a' + i % 26);
+    udfproc_buf rb = {0}, in = {0};
+    for (int r = 0; r < 8; r++) udfproc_rb_string(&rb, blob, big - (size_t)r);
+    native_of(&in, &t, 1, &rb, (const uint64_t[]){8}, 1);
+    reader_case c;
+    reader_open(&c, in.p, in.n, one, 1);
+    size_t peak = 0;
+    for (int r = 0; r < 8; r++) {
+        assert_int_equal(in_read_row(&c.in, c.v), 1);
+        val_is(&c.v[0], blob, big - (size_t)r);
+        if (c.in.io.cap > peak) peak = c.in.io.cap;
+    }
+    assert_int_equal(in_read_row(&c.in, c.v), 0);
+    print_message("8 x 4 MB in one Native block: read buffer peaked at %zu bytes\n", peak);
+    assert_true(peak <= 2 * big + (1u << 20));        /* one value (doubling), not eight */
+    assert_int_equal(c.in.native.held.cap, 0);        /* nothing held */
+    reader_close(&c);
+    udfproc_buf_free(&rb);
+    udfproc_buf_free(&in);
+    free(blob);
+}
+
+/* Two columns: the first is held for the block, in its own buffer; the
+ * read buffer does not grow for it. */
+static void test_input_earlier_column_held(void **state) {
+    (void)state;
+    const size_t big = 3u << 20;
+    static const char *const two[] = {"String", "Nullable(String)"};
+    chtype t[2] = {type_of(two[0]), type_of(two[1])};
+    char *blob = malloc(big);
+    assert_non_null(blob);
+    for (size_t i = 0; i < big; i++) blob[i] = (char)('A' + i % 26);
+    udfproc_buf rb = {0}, in = {0};
+    for (int r = 0; r < 4; r++) {
+        udfproc_rb_string(&rb, blob, big - (size_t)r);
+        udfproc_append(&rb, r == 2 ? "\x01" : "\x00", 1);
+        if (r != 2) udfproc_rb_string(&rb, "tail", 4);
+    }
+    native_of(&in, t, 2, &rb, (const uint64_t[]){4}, 1);
+    reader_case c;
+    reader_open(&c, in.p, in.n, two, 2);
+    for (int r = 0; r < 4; r++) {
+        assert_int_equal(in_read_row(&c.in, c.v), 1);
+        val_is(&c.v[0], blob, big - (size_t)r);
+        assert_int_equal(c.v[1].is_null, r == 2);
+        if (r != 2) VAL_IS(&c.v[1], "tail");
+        assert_true(c.in.io.cap < (1u << 20));        /* the 12 MB are in held, not in the read buffer */
+    }
+    assert_true(c.in.native.held.len == 4 * big - 6);
+    assert_int_equal(in_read_row(&c.in, c.v), 0);
+    reader_close(&c);
+    udfproc_buf_free(&rb);
+    udfproc_buf_free(&in);
+    free(blob);
+}
+
+/* Every proper prefix of two blocks (3 and 2 rows) of the 4 kinds: the rows
+ * before the cut come out, then a clean end at a block boundary or one
+ * framing error saying where the input ended. */
+static void test_input_truncated_everywhere(void **state) {
+    (void)state;
+    chtype t[4];
+    for (int i = 0; i < 4; i++) t[i] = type_of(types4[i]);
+    udfproc_buf rb = {0}, in = {0};
+    for (int r = 0; r < 5; r++) row4(&rb, r + 1);
+    native_of(&in, t, 4, &rb, (const uint64_t[]){3, 2}, 2);
+    /* the first block's end: the end of the byte stream holding its 3 rows */
+    udfproc_buf first = {0};
+    ntv_cursor cur = {(const unsigned char *)rb.p, (const unsigned char *)rb.p + rb.n, 1};
+    static const char *const names[] = {"a1", "a2", "a3", "a4"};
+    assert_int_equal(ntv_block_from_rowbinary(&first, t, names, 4, &cur, 3), 0);
+    for (size_t cut = 0; cut <= in.n; cut++) {
+        reader_case c;
+        reader_open(&c, in.p, cut, types4, 4);
+        int rows = 0, rc;
+        while ((rc = in_read_row(&c.in, c.v)) == 1) row4_is(c.v, ++rows);
+        if (cut == 0 || cut == first.n || cut == in.n) {
+            if (rc != 0) print_error("cut %zu: rc %d (%s)\n", cut, rc, c.in.error);
+            assert_int_equal(rc, 0);
+            assert_int_equal(rows, cut == 0 ? 0 : cut == first.n ? 3 : 5);
+        } else {
+            if (rc != -1) print_error("cut %zu: rc %d after %d rows\n", cut, rc, rows);
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(c.in.error, "truncated Native block: input ended inside "));
+            /* a block's rows come out as its last column streams */
+            if (cut < first.n) assert_true(rows < 3);
+            else assert_true(rows >= 3 && rows < 5);
+        }
+        reader_close(&c);
+    }
+    /* two exact messages */
+    reader_case c;
+    reader_open(&c, in.p, 3, types4, 4);     /* ncolumns, nrows, then one byte of a1's name length */
+    assert_int_equal(in_read_row(&c.in, c.v), -1);
+    assert_string_equal(c.in.error, "truncated Native block: input ended inside the header of column 1");
+    reader_close(&c);
+    reader_open(&c, in.p, first.n - 1, types4, 4);
+    assert_int_equal(in_read_row(&c.in, c.v), 1);
+    assert_int_equal(in_read_row(&c.in, c.v), 1);
+    assert_int_equal(in_read_row(&c.in, c.v), -1);
+    assert_string_equal(c.in.error, "truncated Native block: input ended inside column 4 ('a4') at row 3 of 3");
+    reader_close(&c);
+    udfproc_buf_free(&rb);
+    udfproc_buf_free(&in);
+    udfproc_buf_free(&first);
+}
+
+static void input_fails(const udfproc_buf *in, const char *const *types, int ntypes, const char *error) {
+    reader_case c;
+    reader_open(&c, in->p, in->n, types, ntypes);
+    int rc = in_read_row(&c.in, c.v);
+    if (rc != -1) print_error("rc %d\n", rc);
+    assert_int_equal(rc, -1);
+    assert_string_equal(c.in.error, error);
+    reader_close(&c);
+}
+
+static void test_input_framing_errors(void **state) {
+    (void)state;
+    static const char *const one[] = {"String"};
+    static const char *const two[] = {"String", "String"};
+    udfproc_buf in = {0};
+    /* two columns where one is declared */
+    udfproc_text(&in, "\x02\x01\x01" "a\x06String\x01x\x01" "b\x06String\x01y");
+    input_fails(&in, one, 1, "Native block has 2 column(s), expected 1 (the function's arguments)");
+    input_fails(&in, types4, 4, "Native block has 2 column(s), expected 4 (the function's arguments)");
+    in.n = 0;
+    /* the second column's type is not the declared one */
+    udfproc_text(&in, "\x02\x01\x04json\x06String\x01x\x04path\x05Int32");
+    input_fails(&in, two, 2, "Native column 2 ('path') has type 'Int32', expected 'String'");
+    in.n = 0;
+    /* a held column cut in its null map */
+    static const char cut_map[] = "\x02\x05\x01" "a\x10Nullable(String)\x00\x00";
+    udfproc_append(&in, cut_map, sizeof(cut_map) - 1);
+    static const char *const nstr2[] = {"Nullable(String)", "String"};
+    input_fails(&in, nstr2, 2, "truncated Native block: input ended inside the null map of column 1 ('a')");
+    udfproc_buf_free(&in);
+}
+
+/* Chunk headers and blocks: a chunk in two blocks, a chunk of one block,
+ * and a block larger than its chunk. */
+static void test_input_chunks(void **state) {
+    (void)state;
+    static const char *const one[] = {"String"};
+    chtype t = type_of("String");
+    udfproc_buf rb = {0}, in = {0};
+    for (int r = 0; r < 6; r++) udfproc_rb_string(&rb, "abcdef", (size_t)r);
+    udfproc_text(&in, "4\n");
+    ntv_cursor c6 = {(const unsigned char *)rb.p, (const unsigned char *)rb.p + rb.n, 1};
+    static const char *const names[] = {"message"};
+    assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 1), 0);
+    assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
+    udfproc_text(&in, "2\n");
+    assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 2), 0);
+    reader_case c;
+    reader_open(&c, in.p, in.n, one, 1);
+    uint64_t rows;
+    int r = 0;
+    for (int chunk = 0; chunk < 2; chunk++) {
+        assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
+        assert_true(rows == (chunk ? 2u : 4u));
+        for (uint64_t i = 0; i < rows; i++, r++) {
+            assert_int_equal(in_read_row(&c.in, c.v), 1);
+            val_is(&c.v[0], "abcdef", (size_t)r);
+        }
+    }
+    assert_int_equal(in_read_chunk_header(&c.in, &rows), 0);
+    reader_close(&c);
+
+    /* "2\n" then a block of 3 rows: the block does not fit its chunk */
+    in.n = 0;
+    c6.p = (const unsigned char *)rb.p;
+    udfproc_text(&in, "2\n");
+    assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
+    reader_open(&c, in.p, in.n, one, 1);
+    assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
+    assert_int_equal(in_read_row(&c.in, c.v), -1);
+    assert_string_equal(c.in.error, "Native block of 3 rows, but its chunk header announced only 2 more");
+    reader_close(&c);
+
+    /* "4\n" then blocks of 2 and 3 rows: the second has one row too many */
+    in.n = 0;
+    c6.p = (const unsigned char *)rb.p;
+    udfproc_text(&in, "4\n");
+    assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 2), 0);
+    assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
+    reader_open(&c, in.p, in.n, one, 1);
+    assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
+    assert_int_equal(in_read_row(&c.in, c.v), 1);
+    assert_int_equal(in_read_row(&c.in, c.v), 1);
+    assert_int_equal(in_read_row(&c.in, c.v), -1);
+    assert_string_equal(c.in.error, "Native block of 3 rows, but its chunk header announced only 2 more");
+    reader_close(&c);
+    udfproc_buf_free(&rb);
+    udfproc_buf_free(&in);
+}
+
+/* ============================================================= 3. result */
+
+static const char *const all_types[] = {
+    "String", "Nullable(String)", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+    "Float32", "Float64", "Bool", "DateTime64(6)", "Nullable(DateTime64(3, 'UTC'))", "Nullable(Int32)",
+    "Nullable(UInt64)", "Nullable(Float64)", "Nullable(Bool)", "Nullable(Int8)", "Nullable(Float32)"};
+#define NALL ((int)(sizeof(all_types) / sizeof(all_types[0])))
+
+typedef struct writer_case {
+    capture cap;
+    chtype types[NALL];
+    res_writer res;
+} writer_case;
+
+static void writer_open(writer_case *c, fmt_kind fmt, int tuple, const char *const *types, int ntypes) {
+    cap_init(&c->cap);
+    for (int i = 0; i < ntypes; i++) c->types[i] = type_of(types[i]);
+    res_init(&c->res, &c->cap.w, fmt, tuple, c->types, ntypes);
+}
+
+static void writer_close(writer_case *c) {
+    res_free(&c->res);
+    cap_free(&c->cap);
+}
+
+/* A Tuple of two rows by hand: nulls maps first, then each element's
+ * column; NULL rows hold the nested default. */
+static void test_result_block_bytes(void **state) {
+    (void)state;
+    static const char *const types[] = {"UInt32", "Nullable(String)", "Nullable(Int16)", "Bool"};
+    writer_case c;
+    writer_open(&c, FMT_NATIVE, 1, types, 4);
+    res_native_column(&c.res, "result", "Tuple(a UInt32, b Nullable(String), c Nullable(Int16), d Bool)");
+    res_writer *r = &c.res;
+    res_row_begin(r);
+    res_uint(r, 1);
+    res_string(r, "xy", 2);
+    res_null(r);
+    res_bool(r, 1);
+    assert_int_equal(res_row_end(r), 4);
+    res_row_begin(r);
+    res_uint(r, 0x01020304);
+    res_null(r);
+    res_int(r, -2);
+    res_null(r);       /* non-nullable Bool: its default */
+    assert_int_equal(res_row_end(r), 4);
+    cap_take(&c.cap);
+    assert_int_equal(c.cap.len, 0);   /* nothing before the block ends */
+    res_block_end(r);
+    res_block_end(r);                 /* nothing held: no empty block */
+    cap_take(&c.cap);
+    BYTES_ARE(c.cap.data, c.cap.len,
+              "\x01\x02\x06result\x3eTuple(a UInt32, b Nullable(String), c Nullable(Int16), d Bool)"
+              "\x01\x00\x00\x00" "\x04\x03\x02\x01"        /* a */
+              "\x00\x01" "\x02xy" "\x00"                   /* b: null map, then "xy", "" */
+              "\x01\x00" "\x00\x00" "\xfe\xff"             /* c: null map, then 0, -2 */
+              "\x01\x00");                                 /* d */
+    writer_close(&c);
+
+    /* a single (non-Tuple) result, with the default name and type name */
+    static const char *const one[] = {"Nullable(String)"};
+    writer_open(&c, FMT_NATIVE, 0, one, 1);
+    res_row_begin(&c.res);
+    res_null(&c.res);
+    res_row_end(&c.res);
+    res_row_begin(&c.res);
+    res_string(&c.res, "hi", 2);
+    res_row_end(&c.res);
+    res_block_end(&c.res);
+    cap_take(&c.cap);
+    BYTES_ARE(c.cap.data, c.cap.len, "\x01\x02\x06result\x10Nullable(String)" "\x01\x00" "\x00\x02hi");
+    writer_close(&c);
+}
+
+/* Row r's value of type t, written by the typed call a row decoder would use. */
+static void write_value(res_writer *r, const chtype *t, uint64_t x) {
+    if (t->nullable && x % 4 == 0) {
+        res_null(r);
+        return;
+    }
+    switch (t->kind) {
+    case CT_STRING: {
+        char s[64];
+        int n = snprintf(s, sizeof(s), "v%llu\t\n\\'%s", (unsigned long long)x, x % 3 ? "é" : "");
+        res_string(r, s, x % 7 == 0 ? 0 : (size_t)n);
+        return;
+    }
+    case CT_FLOAT32: case CT_FLOAT64: res_float(r, x % 5 == 0 ? -INFINITY : (double)(int64_t)x / 3.0); return;
+    case CT_BOOL: res_bool(r, (int)(x & 1)); return;
+    case CT_DATETIME64: res_datetime64(r, (int64_t)x - (int64_t)(x >> 1) * 3); return;
+    default:
+        if (chtype_is_signed(t->kind)) res_int(r, (int64_t)(x * 0x9E3779B97F4A7C15ULL));
+        else res_uint(r, x * 0x9E3779B97F4A7C15ULL);
+    }
+}
+
+/* Writes `rows` rows of all_types[0..ntypes) in fmt (ending with the
+ * driver's block end) and returns the bytes. */
+static void write_rows(udfproc_buf *out, fmt_kind fmt, int tuple, int ntypes, int rows, size_t first_input_bytes) {
+    writer_case c;
+    writer_open(&c, fmt, tuple, all_types, ntypes);
+    for (int row = 0; row < rows; row++) {
+        res_row_begin_sized(&c.res, row == 0 ? first_input_bytes : 100);
+        for (int i = 0; i < ntypes; i++) write_value(&c.res, &c.types[i], (uint64_t)row * 31 + (uint64_t)i);
+        assert_int_equal(res_row_end(&c.res), ntypes);
+    }
+    res_block_end(&c.res);
+    cap_take(&c.cap);
+    udfproc_append(out, c.cap.data, c.cap.len);
+    writer_close(&c);
+}
+
+/* Native, turned back into rows by the tests' codec, is the RowBinary
+ * answer byte for byte: every type, Nullable with NULLs, Tuple and scalar,
+ * and several blocks (20,000 rows: 8192 + 8192 + 3616). */
+static void test_result_round_trip_every_type(void **state) {
+    (void)state;
+    chtype t[NALL];
+    for (int i = 0; i < NALL; i++) t[i] = type_of(all_types[i]);
+    for (int tuple = 0; tuple < 2; tuple++) {
+        int ntypes = tuple ? NALL : 1;
+        for (int single = 0; single < (tuple ? 1 : NALL); single++) {
+            const chtype *types = tuple ? t : &t[single];
+            udfproc_buf rb = {0}, nat = {0}, back = {0};
+            /* a scalar result of each type: write_rows writes all_types[0..1), so shift the table */
+            if (tuple) {
+                write_rows(&rb, FMT_ROWBINARY, 1, ntypes, 20000, 0);
+                write_rows(&nat, FMT_NATIVE, 1, ntypes, 20000, 0);
+            } else {
+                writer_case c;
+                for (int f = 0; f < 2; f++) {
+                    writer_open(&c, f ? FMT_NATIVE : FMT_ROWBINARY, 0, &all_types[single], 1);
+                    for (int row = 0; row < 300; row++) {
+                        res_row_begin(&c.res);
+                        write_value(&c.res, &c.types[0], (uint64_t)row);
+                        res_row_end(&c.res);
+                    }
+                    res_block_end(&c.res);
+                    cap_take(&c.cap);
+                    udfproc_append(f ? &nat : &rb, c.cap.data, c.cap.len);
+                    writer_close(&c);
+                }
+            }
+            ntv_blocks info;
+            const char *why = "";
+            if (ntv_answer_to_rowbinary(nat.p, nat.n, types, ntypes, &back, &info, &why) < 0) fail_msg("%s", why);
+            bytes_are(back.p, back.n, rb.p, rb.n);
+            assert_string_equal(info.name, "result");
+            char want_type[96];
+            chtype_format(types, want_type, sizeof(want_type));
+            if (tuple) {
+                assert_int_equal(info.count, 3);
+                assert_true(info.rows[0] == 8192 && info.rows[1] == 8192 && info.rows[2] == 3616);
+                assert_true(strncmp(info.type, "Tuple(String, Nullable(String), Int8, ", 38) == 0);
+            } else {
+                assert_int_equal(info.count, 1);
+                assert_true(info.total == 300);
+                assert_string_equal(info.type, want_type);
+            }
+            udfproc_buf_free(&rb);
+            udfproc_buf_free(&nat);
+            udfproc_buf_free(&back);
+        }
+    }
+}
+
+/* The byte limit: 100 kB strings make a block every 11 rows (10 rows are
+ * 1,000,030 bytes, under 1 MiB; the 11th crosses it), well before 8192. */
+static void test_result_flush_at_byte_limit(void **state) {
+    (void)state;
+    static const char *const one[] = {"String"};
+    const size_t big = 100000;
+    char *s = malloc(big);
+    assert_non_null(s);
+    memset(s, 'q', big);
+    writer_case c;
+    writer_open(&c, FMT_NATIVE, 0, one, 1);
+    size_t peak = 0;
+    for (int row = 0; row < 50; row++) {
+        res_row_begin_sized(&c.res, 200);
+        res_string(&c.res, s, big);
+        res_row_end(&c.res);
+        if (c.res.cols[0].data.cap > peak) peak = c.res.cols[0].data.cap;
+        if (row == 10) {
+            cap_take(&c.cap);
+            assert_true(c.cap.len > 11 * big);    /* the first block is out before the chunk ends */
+        }
+    }
+    res_block_end(&c.res);
+    cap_take(&c.cap);
+    chtype t = type_of("String");
+    udfproc_buf back = {0};
+    ntv_blocks info;
+    const char *why = "";
+    if (ntv_answer_to_rowbinary(c.cap.data, c.cap.len, &t, 1, &back, &info, &why) < 0) fail_msg("%s", why);
+    assert_int_equal(info.count, 5);
+    for (size_t b = 0; b < 4; b++) assert_true(info.rows[b] == 11);
+    assert_true(info.rows[4] == 6);
+    assert_true(peak <= 2 * RES_NATIVE_BYTES);
+    writer_close(&c);
+    udfproc_buf_free(&back);
+    free(s);
+}
+
+/* A row whose input reaches the byte limit is a block of its own, written
+ * through: the rows before it go out first, its 5 MB answer never enters a
+ * column buffer, and the rows after it start a new block. */
+static void test_result_large_row_written_through(void **state) {
+    (void)state;
+    static const char *const types[] = {"String", "Nullable(DateTime64(6))", "String"};
+    const size_t big = 5u << 20;
+    char *s = malloc(big);
+    assert_non_null(s);
+    memset(s, 'z', big);
+    udfproc_buf nat = {0}, rb = {0}, back = {0};
+    for (int f = 0; f < 2; f++) {
+        writer_case c;
+        writer_open(&c, f ? FMT_NATIVE : FMT_ROWBINARY, 1, types, 3);
+        for (int row = 0; row < 5; row++) {
+            int huge = row == 2;
+            res_row_begin_sized(&c.res, huge ? big : 10);
+            res_string(&c.res, s, huge ? big : 3);
+            if (row % 2) res_null(&c.res);
+            else res_datetime64(&c.res, row);
+            res_string(&c.res, s, huge ? big : 1);
+            res_row_end(&c.res);
+            if (f) {
+                assert_true(c.res.cols[0].data.cap < (1u << 20));
+                assert_true(c.res.cols[2].data.cap < (1u << 20));
+            }
+        }
+        res_block_end(&c.res);
+        cap_take(&c.cap);
+        udfproc_append(f ? &nat : &rb, c.cap.data, c.cap.len);
+        writer_close(&c);
+    }
+    chtype t[3] = {type_of(types[0]), type_of(types[1]), type_of(types[2])};
+    ntv_blocks info;
+    const char *why = "";
+    if (ntv_answer_to_rowbinary(nat.p, nat.n, t, 3, &back, &info, &why) < 0) fail_msg("%s", why);
+    bytes_are(back.p, back.n, rb.p, rb.n);
+    assert_int_equal(info.count, 3);
+    assert_true(info.rows[0] == 2 && info.rows[1] == 1 && info.rows[2] == 2);
+    udfproc_buf_free(&nat);
+    udfproc_buf_free(&rb);
+    udfproc_buf_free(&back);
+    free(s);
+}
+
+/* ============================================================ 4. binaries */
+
+/* Runs `name args` on input; returns stdout (the caller frees); exit 0 and
+ * an empty stderr are asserted unless allow_stderr. */
+static udfproc_buf run_ok(const char *name, const char *const *args, const udfproc_buf *in, int allow_stderr) {
+    udfproc_result r;
+    assert_int_equal(udfproc_run(name, args, in->p, in->n, &r), 0);
+    if (udfproc_code(&r) != 0 || (!allow_stderr && r.err.n))
+        fail_msg("%s: exit %d, stderr %s", name, udfproc_code(&r), r.err.p ? r.err.p : "");
+    udfproc_buf out = r.out;
+    udfproc_buf_free(&r.err);
+    return out;
+}
+
+/* The binary's declared return types (from --signature), parsed. */
+static int signature_types(const char *name, const char *const *args, chtype *t, int max, char *sig, size_t sigcap) {
+    const char *argv[40];
+    int n = 0;
+    for (; args[n]; n++) argv[n] = args[n];
+    argv[n++] = "--signature";
+    argv[n] = NULL;
+    udfproc_buf none = {0};
+    udfproc_buf out = run_ok(name, argv, &none, 0);
+    assert_true(out.n > 0 && out.p[out.n - 1] == '\n');
+    out.p[--out.n] = 0;
+    snprintf(sig, sigcap, "%s", out.p);
+    int count = 0;
+    if (strncmp(out.p, "Tuple(", 6) == 0) {
+        /* "Tuple(name Type, name Type(…, …), …)": split on ", " at depth 1 */
+        char *p = out.p + 6, *end = out.p + out.n - 1;
+        while (p < end && count < max) {
+            char *sp = strchr(p, ' ');
+            assert_non_null(sp);
+            char *q = sp + 1;
+            int depth = 0;
+            while (q < end && !(depth == 0 && *q == ',')) depth += (*q == '(') - (*q == ')'), q++;
+            t[count++] = type_of((*q = 0, sp + 1));
+            p = q + 2;
+        }
+    } else {
+        t[count++] = type_of(out.p);
+    }
+    udfproc_buf_free(&out);
+    return count;
+}
+
+/* One function over RowBinary rows of its arguments: RowBinary (pool mode,
+ * chunks of `chunk` rows) against Native in pool mode (same chunks, one
+ * block each) and in executable mode (blocks of 3000 rows until the end).
+ * The Native answers, turned back into rows, equal the RowBinary answer;
+ * pool-mode blocks never straddle a chunk. */
+static void same_as_rowbinary(const char *name, const char *const *fn_args, const char *const *arg_types, int nargs,
+                              const udfproc_buf *rows_rb, uint64_t nrows, uint64_t chunk) {
+    chtype at[UDF_MAX_ARGS], rt[64];
+    for (int i = 0; i < nargs; i++) at[i] = type_of(arg_types[i]);
+    char sig[4096];
+    int nres = signature_types(name, fn_args, rt, 64, sig, sizeof(sig));
+    const char *argv[48];
+    int n = 0;
+    argv[n++] = "--format";
+    argv[n++] = "RowBinary";
+    argv[n++] = "--chunked";
+    for (int i = 0; fn_args[i]; i++) argv[n++] = fn_args[i];
+    argv[n] = NULL;
+
+    /* pool mode: the same chunks, RowBinary and Native */
+    udfproc_buf in_rb = {0}, in_nat = {0};
+    ntv_cursor cur = {(const unsigned char *)rows_rb->p, (const unsigned char *)rows_rb->p + rows_rb->n, 1};
+    static const char *const names[] = {"a1", "a2", "a3", "a4"};
+    for (uint64_t done = 0; done < nrows; done += chunk) {
+        uint64_t k = nrows - done < chunk ? nrows - done : chunk;
+        const unsigned char *from = cur.p;
+        char head[32];
+        snprintf(head, sizeof(head), "%llu\n", (unsigned long long)k);
+        udfproc_text(&in_rb, head);
+        udfproc_text(&in_nat, head);
+        assert_int_equal(ntv_block_from_rowbinary(&in_nat, at, names, nargs, &cur, k), 0);
+        udfproc_append(&in_rb, from, (size_t)(cur.p - from));
+    }
+    udfproc_buf want = run_ok(name, argv, &in_rb, 1);
+    argv[1] = "Native";
+    udfproc_buf got = run_ok(name, argv, &in_nat, 1);
+    udfproc_buf back = {0};
+    ntv_blocks info;
+    const char *why = "";
+    if (ntv_answer_to_rowbinary(got.p, got.n, rt, nres, &back, &info, &why) < 0) fail_msg("%s: %s", name, why);
+    bytes_are(back.p, back.n, want.p, want.n);
+    assert_true(info.total == nrows);
+    assert_string_equal(info.name, "result");
+    assert_string_equal(info.type, sig);
+    uint64_t sum = 0;
+    for (size_t b = 0; b < info.count && b < 4096; b++) {
+        assert_true(info.rows[b] > 0 && info.rows[b] <= RES_NATIVE_ROWS);
+        uint64_t before = sum % chunk;
+        sum += info.rows[b];
+        assert_true(before + info.rows[b] <= chunk);    /* inside one chunk */
+    }
+    print_message("%s: %llu rows in chunks of %llu -> %zu Native answer blocks, equal to RowBinary\n", name,
+                  (unsigned long long)nrows, (unsigned long long)chunk, info.count);
+    udfproc_buf_free(&got);
+    udfproc_buf_free(&back);
+
+    /* executable mode: Native blocks of 3000 rows until the end of input */
+    udfproc_buf exec_in = {0};
+    cur.p = (const unsigned char *)rows_rb->p;
+    for (uint64_t done = 0; done < nrows; done += 3000)
+        assert_int_equal(ntv_block_from_rowbinary(&exec_in, at, names, nargs, &cur, nrows - done < 3000 ? nrows - done : 3000), 0);
+    argv[2] = "--no-sandbox";    /* (any harmless flag in --chunked's place) */
+    got = run_ok(name, argv, &exec_in, 1);
+    if (ntv_answer_to_rowbinary(got.p, got.n, rt, nres, &back, &info, &why) < 0) fail_msg("%s: %s", name, why);
+    bytes_are(back.p, back.n, want.p, want.n);
+    udfproc_buf_free(&got);
+    udfproc_buf_free(&back);
+    udfproc_buf_free(&exec_in);
+    udfproc_buf_free(&want);
+    udfproc_buf_free(&in_rb);
+    udfproc_buf_free(&in_nat);
+}
+
+/* JSON literals every field of the every-type extraction takes in turn. */
+static const char *const literals[] = {
+    "0", "-1", "127", "-128", "255", "256", "65535", "-32769", "4294967295", "9223372036854775807",
+    "18446744073709551615", "-9223372036854775808", "1.5", "-2.25e10", "1e400", "\"17\"", "\"abc\"", "true",
+    "false", "null", "\"2024-04-01T08:00:30.123456Z\"", "1711958430", "\"1969-12-31 23:59:59.999\"", "{\"o\":1}",
+    "[1,2]", "\"caf\\u00e9\"", "\"\"", NULL /* missing */};
+#define NLIT (sizeof(literals) / sizeof(literals[0]))
+
+static void test_binary_payload_extract_every_type(void **state) {
+    (void)state;
+    static const char *const fields[] = {
+        "s:String", "ns:Nullable(String)", "i8:Int8", "i16:Int16", "i32:Int32", "i64:Int64", "u8:UInt8",
+        "u16:UInt16", "u32:UInt32", "u64:UInt64", "f32:Float32", "f64:Float64", "b:Bool", "dt:DateTime64(6)",
+        "ndt:Nullable(DateTime64(3))", "ni8:Nullable(Int8)", "ni64:Nullable(Int64)", "nu16:Nullable(UInt16)",
+        "nf32:Nullable(Float32)", "nf64:Nullable(Float64)", "nb:Nullable(Bool)"};
+    const size_t nf = sizeof(fields) / sizeof(fields[0]);
+    const char *args[2 * 21 + 3];
+    int n = 0;
+    args[n++] = "--path";
+    args[n++] = "p";
+    for (size_t i = 0; i < nf; i++) args[n++] = "--field", args[n++] = fields[i];
+    args[n] = NULL;
+    udfproc_buf rows = {0}, msg = {0};
+    uint64_t seed = 12345;
+    const uint64_t nrows = 20000;
+    for (uint64_t r = 0; r < nrows; r++) {
+        msg.n = 0;
+        udfproc_text(&msg, r % 97 == 0 ? "{\"p\":" : "{\"op\":\"c\",\"p\":{");
+        if (r % 97 == 0) udfproc_text(&msg, "7");         /* the path reaches a number: every field errs */
+        int first = 1;
+        for (size_t i = 0; r % 97 && i < nf; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *lit = literals[(seed >> 33) % NLIT];
+            if (!lit) continue;
+            char key[16];
+            snprintf(key, sizeof(key), "%.*s", (int)(strchr(fields[i], ':') - fields[i]), fields[i]);
+            char kv[128];
+            snprintf(kv, sizeof(kv), "%s\"%s\":%s", first ? "" : ",", key, lit);
+            udfproc_text(&msg, kv);
+            first = 0;
+        }
+        udfproc_text(&msg, r % 97 ? "}}" : "}");
+        udfproc_rb_string(&rows, msg.p, msg.n);
+    }
+    static const char *const one[] = {"String"};
+    same_as_rowbinary("payload_extract", args, one, 1, &rows, nrows, 20000);
+    same_as_rowbinary("payload_extract", args, one, 1, &rows, nrows, 777);
+    udfproc_buf_free(&rows);
+    udfproc_buf_free(&msg);
+}
+
+/* Every recorded Debezium message (tests/fixtures), each many times, plus
+ * junk, through debezium_unwrap and payload_get. */
+static void fixture_rows(udfproc_buf *rows, uint64_t *nrows, int with_path) {
+    static const char *const files[] = {"plain/dbzplain.public.outbox_events.jsonl", "plain/dbzplain.public.type_zoo.jsonl",
+                                        "with-schema/dbz.public.type_zoo.jsonl", "with-schema/dbz.public.outbox_events.jsonl",
+                                        "plain/dbzplain.transaction.jsonl", "plain/__debezium-heartbeat.dbzplain.jsonl"};
+    static const char *const paths[] = {"after.payload", "payload.after.id", "source.lsn", "nope", "", "after.payload.user_id"};
+    static const char *const junk[] = {"", "{", "not json", "[]", "{\"op\":\"c\",\"after\":{\"s\":\"\xff\"}}"};
+    *nrows = 0;
+    for (int rep = 0; rep < 40; rep++) {
+        for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+            char path[1024];
+            snprintf(path, sizeof(path), "%s/debezium/%s", FIXTURES_DIR, files[f]);
+            FILE *fp = fopen(path, "r");
+            assert_non_null(fp);
+            char *line = NULL;
+            size_t cap = 0;
+            ssize_t len;
+            while ((len = getline(&line, &cap, fp)) > 0) {
+                if (line[len - 1] == '\n') len--;
+                udfproc_rb_string(rows, line, (size_t)len);
+                if (with_path) udfproc_rb_string(rows, paths[*nrows % 6], strlen(paths[*nrows % 6]));
+                ++*nrows;
+            }
+            free(line);
+            fclose(fp);
+        }
+        const char *j = junk[rep % 5];
+        udfproc_rb_string(rows, j, strlen(j));
+        if (with_path) udfproc_rb_string(rows, "a", 1);
+        ++*nrows;
+    }
+}
+
+static void test_binary_unwrap_and_get(void **state) {
+    (void)state;
+    udfproc_buf rows = {0};
+    uint64_t nrows;
+    static const char *const none[] = {NULL};
+    static const char *const one[] = {"String"};
+    static const char *const two[] = {"String", "String"};
+    fixture_rows(&rows, &nrows, 0);
+    same_as_rowbinary("debezium_unwrap", none, one, 1, &rows, nrows, 1000);
+    same_as_rowbinary("debezium_unwrap", none, one, 1, &rows, nrows, 7);
+    udfproc_buf_free(&rows);
+    fixture_rows(&rows, &nrows, 1);
+    same_as_rowbinary("payload_get", none, two, 2, &rows, nrows, 1000);
+    same_as_rowbinary("payload_get", none, two, 2, &rows, nrows, 3);
+    udfproc_buf_free(&rows);
+}
+
+static void test_binary_is_valid_after_assignment(void **state) {
+    (void)state;
+    static const char *const ts[] = {"2024-04-01T08:00:30Z", "2024-04-01T08:00:00Z", "2024-04-01T10:00:00+02:00", "",
+                                     "garbage", "1711958400", "2024-04-01 08:00:00.5"};
+    udfproc_buf s = {0}, d = {0};
+    uint64_t nrows = 5000;
+    for (uint64_t r = 0; r < nrows; r++) {
+        for (int a = 0; a < 2; a++) {
+            uint64_t k = (r * 7 + (uint64_t)a * 3 + r / 7) % 9;
+            if (k >= 7) {
+                udfproc_append(&s, "\x01", 1);
+                udfproc_append(&d, "\x01", 1);
+                continue;
+            }
+            udfproc_append(&s, "\x00", 1);
+            udfproc_rb_string(&s, ts[k], strlen(ts[k]));
+            int64_t us = 1711958400000000LL + (int64_t)(k * 1000000) - (int64_t)(r % 3);
+            udfproc_append(&d, "\x00", 1);
+            for (int i = 0; i < 8; i++) udfproc_append(&d, &(char){(char)((uint64_t)us >> (8 * i))}, 1);
+        }
+    }
+    static const char *const none[] = {NULL};
+    static const char *const typed[] = {"--args", "DateTime64", NULL};
+    static const char *const nstr[] = {"Nullable(String)", "Nullable(String)"};
+    static const char *const ndt[] = {"Nullable(DateTime64(6, 'UTC'))", "Nullable(DateTime64(6, 'UTC'))"};
+    same_as_rowbinary("is_valid_after_assignment", none, nstr, 2, &s, nrows, 512);
+    same_as_rowbinary("is_valid_after_assignment", typed, ndt, 2, &d, nrows, 512);
+    udfproc_buf_free(&s);
+    udfproc_buf_free(&d);
+}
+
+/* --return-name renames the answer's column (ClickHouse finds it by the
+ * XML's <return_name>); the type name is the signature's. */
+static void test_binary_return_name(void **state) {
+    (void)state;
+    static const char *const args[] = {"--format", "Native", "--return-name", "is_valid", NULL};
+    udfproc_buf in = {0};
+    static const char block[] = "\x02\x01\x01" "a\x10Nullable(String)\x00\x01x\x01" "b\x10Nullable(String)\x01\x00";
+    udfproc_append(&in, block, sizeof(block) - 1);
+    udfproc_buf out = run_ok("is_valid_after_assignment", args, &in, 0);
+    BYTES_ARE(out.p, out.n, "\x01\x01\x08is_valid\x05UInt8\x01");
+    udfproc_buf_free(&out);
+    udfproc_buf_free(&in);
+}
+
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header_bytes),
+        cmocka_unit_test(test_header_reading),
+        cmocka_unit_test(test_type_matching),
+        cmocka_unit_test(test_input_every_argument_kind),
+        cmocka_unit_test(test_input_one_column_streams),
+        cmocka_unit_test(test_input_earlier_column_held),
+        cmocka_unit_test(test_input_truncated_everywhere),
+        cmocka_unit_test(test_input_framing_errors),
+        cmocka_unit_test(test_input_chunks),
+        cmocka_unit_test(test_result_block_bytes),
+        cmocka_unit_test(test_result_round_trip_every_type),
+        cmocka_unit_test(test_result_flush_at_byte_limit),
+        cmocka_unit_test(test_result_large_row_written_through),
+        cmocka_unit_test(test_binary_payload_extract_every_type),
+        cmocka_unit_test(test_binary_unwrap_and_get),
+        cmocka_unit_test(test_binary_is_valid_after_assignment),
+        cmocka_unit_test(test_binary_return_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
