@@ -29,7 +29,7 @@
 
 #include "itest.h"
 
-static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb"};
+static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
 #define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
 
 /* Each case: the message (len 0 = strlen, unless empty), debezium_unwrap's

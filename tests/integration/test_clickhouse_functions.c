@@ -1,15 +1,20 @@
 /* test_clickhouse_functions.c — every function, in ClickHouse, through real SQL.
  *
  * One embedded engine (libchdb) loads cdc_udf_functions.xml and the test-only
- * matrix_functions.xml, so each function exists in the four format x mode
+ * matrix_functions.xml, so each function exists in six format x mode
  * variants: NAME (executable_pool + RowBinary), NAME_tsv (executable +
- * TabSeparated), NAME_pool_tsv (executable_pool + TabSeparated) and
- * NAME_exec_rb (executable + RowBinary).  What the tests prove:
+ * TabSeparated), NAME_pool_tsv (executable_pool + TabSeparated),
+ * NAME_exec_rb (executable + RowBinary), NAME_pool_native (executable_pool
+ * + Native) and NAME_exec_native (executable + Native).  What the tests
+ * prove:
  *
- *   variants      the four variants give byte-identical results on the same
+ *   variants      the six variants give byte-identical results on the same
  *                 inputs, and those results are the expected values written
  *                 out here (op kinds, envelope, tombstones, MySQL versions,
  *                 JSON-in-string payloads, time zones, fractions, NULLs);
+ *                 every other variant's whole result equals RowBinary's row
+ *                 for row (compared as text, so NULLs count) on every table
+ *                 below: junk, damaged, differential and large blocks;
  *   large blocks  100k rows through each pool function in one query, cut
  *                 into many chunks: every row comes back, in order, right;
  *   mat. views    a Kafka-shaped Null table feeding a ReplacingMergeTree
@@ -43,7 +48,7 @@
 
 #include "itest.h"
 
-static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb"};
+static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
 #define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
 
 static const char *const FUNCTIONS[] = {"debezium_unwrap", "experiment_event", "payload_get",
@@ -60,6 +65,22 @@ static double now_s(void) {
  * must equal `expected`. */
 static void assert_all_variants(chs_session *s, const char *expected, const char *sql_fmt) {
     for (size_t v = 0; v < NVARIANTS; v++) itest_assert_query(s, expected, sql_fmt, VARIANTS[v]);
+}
+
+/* Every variant's whole result equals the RowBinary variant's (VARIANTS[0]),
+ * row for row: `call` has two %s, the function's name suffix and the
+ * argument list is fixed, e.g. "debezium_unwrap%s(message)".  Compared as
+ * text, so a NULL against a value (or a default) is a difference too. */
+static void assert_same_as_rowbinary(chs_session *s, const char *table, const char *call, const char *settings) {
+    for (size_t v = 1; v < NVARIANTS; v++) {
+        char ours[512], ref[512];
+        snprintf(ours, sizeof(ours), call, VARIANTS[v]);
+        snprintf(ref, sizeof(ref), call, VARIANTS[0]);
+        long long bad = itest_scalar(s, "SELECT countIf(toString(%s) != toString(%s)) FROM %s %s", ours, ref, table,
+                                     settings ? settings : "");
+        if (bad) print_error("%s: %lld rows differ from %s on %s\n", ours, bad, ref, table);
+        assert_int_equal(bad, 0);
+    }
 }
 
 /* Inserts (k, message) rows: k = 1, 2, … in order. */
@@ -148,10 +169,7 @@ static void test_unwrap_variants(void **state) {
                         "r.ts_ms, r.error != '' FROM (SELECT k, debezium_unwrap%s(message) AS r FROM unwrap_in) "
                         "ORDER BY k");
     /* The whole tuples agree too (no field left out above). */
-    itest_assert_scalar(s, 0,
-                        "SELECT countIf(debezium_unwrap(message) != debezium_unwrap_tsv(message) OR "
-                        "debezium_unwrap(message) != debezium_unwrap_pool_tsv(message) OR "
-                        "debezium_unwrap(message) != debezium_unwrap_exec_rb(message)) FROM unwrap_in");
+    assert_same_as_rowbinary(s, "unwrap_in", "debezium_unwrap%s(message)", NULL);
     itest_exec(s, "DROP TABLE unwrap_in");
 }
 
@@ -211,6 +229,7 @@ static void test_experiment_variants(void **state) {
                         "toString(e.timestamp, 'UTC'), toString(e.assignment_at, 'UTC'), e.properties, e.session_id, "
                         "e.op, e.aggregate_id, e.error != '' "
                         "FROM (SELECT k, experiment_event%s(message) AS e FROM experiment_in) ORDER BY k");
+    assert_same_as_rowbinary(s, "experiment_in", "experiment_event%s(message)", NULL);
     itest_exec(s, "DROP TABLE experiment_in");
 }
 
@@ -258,6 +277,7 @@ static void test_payload_get_variants(void **state) {
         "13\t\\N\n"
         "14\t\\N\n";
     assert_all_variants(s, expected, "SELECT k, payload_get%s(json, path) FROM pg_in ORDER BY k");
+    assert_same_as_rowbinary(s, "pg_in", "payload_get%s(json, path)", NULL);
     itest_exec(s, "DROP TABLE pg_in");
 }
 
@@ -286,6 +306,7 @@ static void test_is_valid_variants(void **state) {
                         "1\t1\n2\t0\n3\t1\n4\t0\n5\t1\n6\t1\n7\t1\n8\t1\n9\t0\n10\t0\n11\t0\n12\t1\n13\t0\n14\t1\n"
                         "15\t1\n16\t1\n",
                         "SELECT k, is_valid_after_assignment%s(e, a) FROM va_in ORDER BY k");
+    assert_same_as_rowbinary(s, "va_in", "is_valid_after_assignment%s(e, a)", NULL);
     itest_exec(s, "DROP TABLE va_in");
 
     itest_exec(s,
@@ -304,6 +325,7 @@ static void test_is_valid_variants(void **state) {
                "(9, '2299-12-31 23:59:59.999999', '1900-01-01 00:00:00')");
     assert_all_variants(s, "1\t1\n2\t0\n3\t1\n4\t1\n5\t0\n6\t1\n7\t0\n8\t1\n9\t1\n",
                         "SELECT k, is_valid_after_assignment_dt64%s(e, a) FROM va64_in ORDER BY k");
+    assert_same_as_rowbinary(s, "va64_in", "is_valid_after_assignment_dt64%s(e, a)", NULL);
     itest_exec(s, "DROP TABLE va64_in");
 }
 
@@ -385,6 +407,17 @@ static void test_large_blocks(void **state) {
                            "  FROM big) SETTINGS max_block_size = 8192",
                            sfx);
     }
+    /* Every variant equals RowBinary row for row, in blocks of 8192 and in
+     * the default (65,536-row) blocks, several Native answer blocks each. */
+    static const char *const big_calls[] = {
+        "debezium_unwrap%s(message)", "experiment_event%s(message)", "payload_get%s(message, 'after.payload.user_id')",
+        "is_valid_after_assignment%s(ts, ats)",
+        "is_valid_after_assignment_dt64%s(parseDateTime64BestEffort(ts, 6, 'UTC'), parseDateTime64BestEffortOrNull(ats, 6, 'UTC'))",
+    };
+    for (size_t c = 0; c < sizeof(big_calls) / sizeof(big_calls[0]); c++) {
+        assert_same_as_rowbinary(s, "big", big_calls[c], "SETTINGS max_block_size = 8192");
+        assert_same_as_rowbinary(s, "big", big_calls[c], NULL);
+    }
     /* Spot checks with the default block size (larger chunks). */
     itest_assert_query(s,
                        "99999\tc\t26799992\t{\"id\":\"99999\",\"aggregate_id\":\"345\",\"payload\":"
@@ -403,7 +436,8 @@ static void test_large_blocks(void **state) {
                        "SELECT k, e.id, e.experiment_id, toString(e.timestamp, 'UTC'), toString(e.assignment_at, 'UTC') "
                        "FROM (SELECT k, experiment_event(message) AS e FROM big) WHERE k IN (0, 12346, 50000) ORDER BY k");
     itest_exec(s, "DROP TABLE big");
-    printf("[ info     ] large blocks: %d rows x 5 functions x 2 pool variants in %.1f s\n", BIG_ROWS, now_s() - t0);
+    printf("[ info     ] large blocks: %d rows x 5 functions x 3 pool variants, all %zu variants vs RowBinary, in %.1f s\n",
+           BIG_ROWS, NVARIANTS, now_s() - t0);
 }
 
 /* ================================================== 3. materialized views */
@@ -648,7 +682,7 @@ static void test_differential(void **state) {
         long long bad_e = diff_run(s, fn, DIFF_EXPERIMENT, sizeof(DIFF_EXPERIMENT) / sizeof(DIFF_EXPERIMENT[0]), "e");
         snprintf(fn, sizeof(fn), "debezium_unwrap%s", VARIANTS[v]);
         long long bad_d = diff_run(s, fn, DIFF_UNWRAP, sizeof(DIFF_UNWRAP) / sizeof(DIFF_UNWRAP[0]), "d");
-        printf("[ info     ] differential%-10s %d rows (c %u, r %u, u %u, d %u; %u with envelope; %u null "
+        printf("[ info     ] differential%-14s %d rows (c %u, r %u, u %u, d %u; %u with envelope; %u null "
                "assignment_at): experiment_event %lld, debezium_unwrap %lld mismatching rows\n",
                VARIANTS[v], CORPUS_ROWS, ops['c'], ops['r'], ops['u'], ops['d'], envelopes, nulls, bad_e, bad_d);
         total_bad += bad_e + bad_d;
@@ -663,6 +697,10 @@ static void test_differential(void **state) {
     printf("[ info     ] differential payload_get: %lld mismatching rows; %.1f s\n", bad_get, now_s() - t0);
     assert_int_equal(total_bad, 0);
     assert_int_equal(bad_get, 0);
+    /* The other variants' whole tuples equal RowBinary's, row for row. */
+    assert_same_as_rowbinary(s, "corpus", "experiment_event%s(message)", NULL);
+    assert_same_as_rowbinary(s, "corpus", "debezium_unwrap%s(message)", NULL);
+    assert_same_as_rowbinary(s, "corpus", "payload_get%s(message, 'after.payload.assignment_at')", NULL);
     itest_exec(s, "DROP TABLE corpus");
 }
 
@@ -768,6 +806,11 @@ static void test_junk_rows(void **state) {
                        "not a Debezium change event: the message is a JSON array, not an object\n",
                        "SELECT DISTINCT debezium_unwrap(message).error AS e FROM junk WHERE e LIKE 'not a Debezium%%' "
                        "AND (e LIKE '%%record key%%' OR e LIKE '%%array%%') ORDER BY e");
+    /* Junk in every chunk: each variant's whole answers equal RowBinary's. */
+    static const char *const calls[] = {"debezium_unwrap%s(message)", "experiment_event%s(message)",
+                                        "payload_get%s(message, 'after.id')", "is_valid_after_assignment%s(message, message)"};
+    for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++)
+        assert_same_as_rowbinary(s, "junk", calls[c], "SETTINGS max_block_size = 16");
     itest_exec(s, "DROP TABLE junk");
 }
 
@@ -832,6 +875,8 @@ static void test_damaged_everywhere(void **state) {
                            "FROM damaged)",
                            VARIANTS[v], VARIANTS[v]);
     }
+    assert_same_as_rowbinary(s, "damaged", "debezium_unwrap%s(message)", NULL);
+    assert_same_as_rowbinary(s, "damaged", "experiment_event%s(message)", NULL);
     printf("[ info     ] damaged messages: %zu rows, every one an error for both decoders\n", k - expect_ok);
     itest_exec(s, "DROP TABLE damaged");
 }
