@@ -107,9 +107,10 @@ GROUP BY experiment_id, variant_id, variant_key;
 -- experiment_performance (sql/experiments/06_reports.sql).  Ratios are exact (not
 -- rounded): the test checks that ClickHouse's rounded value is a rounding of them.
 -- NULL where the report defines no value: lift without a control or when the control
--- has no conversion; z_score, p_value and significant when either side has no
--- conversion, the pooled rate is 1, or there is no control (where proportionsZTest
--- returns NaN).  The two-proportion z-test (pooled) is computed here.
+-- has no conversion; z_score, p_value and significant where the pooled two-proportion
+-- z-test is undefined: no control, or a pooled rate of 0 or 1 (se = 0).  A side
+-- without conversions next to one with conversions has a z-test (e.g. experiment 42:
+-- control 0/1, treatment 1/2).  The z-test (pooled) is computed here.
 CREATE VIEW e2e.expected_experiment_performance AS
 WITH j AS (
     SELECT v.*, c.users AS c_users, c.converters AS c_converters
@@ -117,7 +118,7 @@ WITH j AS (
     LEFT JOIN e2e.variant_totals AS c ON c.experiment_id = v.experiment_id AND c.variant_key = 'control'
 ), z AS (
     SELECT j.*,
-           CASE WHEN c_users IS NULL OR converters = 0 OR c_converters = 0 THEN NULL
+           CASE WHEN c_users IS NULL OR users = 0 OR c_users = 0 THEN NULL
                 ELSE (converters + c_converters)::float8 / (users + c_users) END AS pooled
     FROM j
 ), zz AS (

@@ -91,6 +91,27 @@ static void test_performance_report(void **state) {
     assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
     for (size_t r = 0; r < t->nrows; r++) exp_check_performance_row(t, r);
     itest_table_free(t);
+    /* For ordinary arms (both with conversions), the report's z-test is
+     * ClickHouse's proportionsZTest(…, 'pooled'), which it replaced, to the
+     * last reported digit. */
+    int compared = 0;
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        const gen_exp_variant *v = &exp_gen.variants[i], *c = exp_control(v);
+        compared += v != c && v->converters > 0 && c->converters > 0
+                    && v->converters + c->converters < v->users + c->users;
+    }
+    assert_true(compared > 0);
+    char want[32];
+    snprintf(want, sizeof(want), "0\t%d\n", compared);
+    itest_assert_query(s, want,
+        "WITH a AS (SELECT experiment_id, variant_id, variant_key, uniqExactMerge(users) AS n, "
+        "uniqExactMerge(converters) AS x FROM experiment_hourly_stats GROUP BY ALL), "
+        "z AS (SELECT v.variant_id AS variant_id, proportionsZTest(v.x, c.x, v.n, c.n, 0.95, 'pooled') AS t "
+        "FROM a AS v JOIN a AS c ON c.experiment_id = v.experiment_id AND c.variant_key = 'control' "
+        "WHERE v.variant_key != 'control' AND v.x > 0 AND c.x > 0 AND v.x + c.x < v.n + c.n) "
+        "SELECT countIf(NOT (abs(r.z_score - round(t.1, 4)) < 1e-9 AND abs(r.p_value - round(t.2, 4)) < 1e-9 "
+        "AND isFinite(t.1) AND isFinite(t.2))), count() "
+        "FROM experiment_performance AS r JOIN z USING (variant_id)");
 }
 
 static void test_journey_funnel(void **state) {
@@ -255,49 +276,99 @@ static void exp_arm_messages(const exp_arm *a, itest_rows *rows) {
     itest_buf_free(&msg);
 }
 
-/* Arms where the z-test or the lift is not defined: a variant without
- * conversions, a control without conversions, both without, no control at
- * all, every user converted in both arms.  The report says NULL there (in
- * Nullable columns), never nan or inf, and every other number stays right. */
+/* The pooled two-proportion z-test of x_t/n_t against x_c/n_c, computed
+ * independently of the SQL (rearranged: the numerator exact in integers,
+ *   z = (x_t n_c - x_c n_t) sqrt(N) / sqrt(X (N - X) n_t n_c),  X = x_t + x_c,
+ *   N = n_t + n_c, which is (p_t - p_c) / se with se of the pooled rate).
+ * 0 where the test is undefined (se = 0: X = 0 or X = N; or an empty arm). */
+static int exp_ref_ztest(uint64_t x_t, uint64_t n_t, uint64_t x_c, uint64_t n_c, double *z, double *p) {
+    uint64_t x = x_t + x_c, n = n_t + n_c;
+    if (n_t == 0 || n_c == 0 || x == 0 || x == n) return 0;
+    long double num = (long double)((int64_t)(x_t * n_c) - (int64_t)(x_c * n_t));
+    *z = (double)(num * sqrtl((long double)n) / sqrtl((long double)x * (long double)(n - x) * (long double)n_t * (long double)n_c));
+    *p = erfc(fabs(*z) / sqrt(2.0));
+    return 1;
+}
+
+/* Hand-made experiments, among them arms where the z-test or the lift is not
+ * defined: no control at all, nobody converted in either arm, every user of
+ * both arms converted.  The report says NULL there (in Nullable columns),
+ * never nan or inf.  An arm without conversions next to one with some is a
+ * defined test (only the lift against a control without conversions is not),
+ * and every number stays right. */
 static void test_report_undefined_statistics(void **state) {
     chs_session *s = *state;
     static const exp_arm arms[] = {
         {901, 9011, "control", 40, 8},  {901, 9012, "treatment", 40, 0},    /* variant without conversions */
         {902, 9021, "control", 30, 0},  {902, 9022, "treatment", 30, 6},    /* control without conversions */
-        {903, 9031, "control", 20, 0},  {903, 9032, "treatment", 20, 0},    /* neither converts */
-        {904, 9041, "blue", 10, 3},                                         /* no control */
-        {905, 9051, "control", 50, 10}, {905, 9052, "treatment", 50, 20},   /* defined: a normal test */
-        {906, 9061, "control", 5, 5},   {906, 9062, "treatment", 5, 5},     /* everyone converts */
+        {903, 9031, "control", 20, 0},  {903, 9032, "treatment", 20, 0},    /* neither converts: undefined */
+        {904, 9041, "blue", 10, 3},                                         /* no control: undefined */
+        {905, 9051, "control", 50, 10}, {905, 9052, "treatment", 50, 20},   /* a normal test */
+        {906, 9061, "control", 5, 5},   {906, 9062, "treatment", 5, 5},     /* everyone converts: undefined */
+        {907, 9071, "control", 957, 94}, {907, 9072, "treatment", 900, 0},  /* large arms, one without conversions */
+        {908, 9081, "control", 25, 0},  {908, 9082, "treatment", 25, 25},   /* p_pool = 0.5, |z| large, p ~ 1e-12 */
+        {909, 9091, "control", 30, 12}, {909, 9092, "treatment", 34, 34},   /* every variant user converts */
     };
+    const size_t narms = sizeof(arms) / sizeof(arms[0]);
     pipeline_apply(s, "experiments", "exp_undefined");
     itest_rows rows = {0};
-    for (size_t i = 0; i < sizeof(arms) / sizeof(arms[0]); i++) exp_arm_messages(&arms[i], &rows);
+    for (size_t i = 0; i < narms; i++) exp_arm_messages(&arms[i], &rows);
     itest_insert_strings(s, "raw_events_kafka", "message", &rows);
     itest_rows_free(&rows);
     itest_assert_scalar(s, 0, "SELECT count() FROM events_dead_letters");
     itest_assert_query(s,
         "901\t9011\tcontrol\t40\t40\t0\t8\t0.2\t80\t2\t\\N\t\\N\t\\N\t\\N\n"
-        "901\t9012\ttreatment\t40\t40\t0\t0\t0\t0\t0\t-1\t\\N\t\\N\t\\N\n"
+        "901\t9012\ttreatment\t40\t40\t0\t0\t0\t0\t0\t-1\t-2.9814\t0.0029\t1\n"
         "902\t9021\tcontrol\t30\t30\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
-        "902\t9022\ttreatment\t30\t30\t0\t6\t0.2\t60\t2\t\\N\t\\N\t\\N\t\\N\n"
+        "902\t9022\ttreatment\t30\t30\t0\t6\t0.2\t60\t2\t\\N\t2.582\t0.0098\t1\n"
         "903\t9031\tcontrol\t20\t20\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
         "903\t9032\ttreatment\t20\t20\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
         "904\t9041\tblue\t10\t10\t0\t3\t0.3\t30\t3\t\\N\t\\N\t\\N\t\\N\n"
         "905\t9051\tcontrol\t50\t50\t0\t10\t0.2\t100\t2\t\\N\t\\N\t\\N\t\\N\n"
+        "905\t9052\ttreatment\t50\t50\t0\t20\t0.4\t200\t4\t1\t2.1822\t0.0291\t1\n"
         "906\t9061\tcontrol\t5\t5\t0\t5\t1\t50\t10\t\\N\t\\N\t\\N\t\\N\n"
-        "906\t9062\ttreatment\t5\t5\t0\t5\t1\t50\t10\t0\t\\N\t\\N\t\\N\n",
-        "SELECT * FROM experiment_performance WHERE variant_id != 9052");
-    /* the defined test next to them is still computed */
-    double z, p;
-    gen_exp_ztest(20, 50, 10, 50, &z, &p);
-    itest_table *t = itest_query_table(s, "SELECT conversion_rate, lift, z_score, p_value, significant "
-                                          "FROM experiment_performance WHERE variant_id = 9052");
-    assert_int_equal(t->nrows, 1);
-    pipeline_assert_near(exp_num(t, 0, 0), 0.4, EXP_ROUNDED, "conversion_rate");
-    pipeline_assert_near(exp_num(t, 0, 1), 1.0, EXP_ROUNDED, "lift");
-    pipeline_assert_near(exp_num(t, 0, 2), z, EXP_ROUNDED, "z_score");
-    pipeline_assert_near(exp_num(t, 0, 3), p, EXP_ROUNDED, "p_value");
-    assert_int_equal(exp_int(t, 0, 4), p < 0.05);
+        "906\t9062\ttreatment\t5\t5\t0\t5\t1\t50\t10\t0\t\\N\t\\N\t\\N\n"
+        "907\t9071\tcontrol\t957\t957\t0\t94\t0.0982\t940\t0.9822\t\\N\t\\N\t\\N\t\\N\n"
+        "907\t9072\ttreatment\t900\t900\t0\t0\t0\t0\t0\t-1\t-9.6496\t0\t1\n"
+        "908\t9081\tcontrol\t25\t25\t0\t0\t0\t0\t0\t\\N\t\\N\t\\N\t\\N\n"
+        "908\t9082\ttreatment\t25\t25\t0\t25\t1\t250\t10\t\\N\t7.0711\t0\t1\n"
+        "909\t9091\tcontrol\t30\t30\t0\t12\t0.4\t120\t4\t\\N\t\\N\t\\N\t\\N\n"
+        "909\t9092\ttreatment\t34\t34\t0\t34\t1\t340\t10\t1.5\t5.3275\t0\t1\n",
+        "SELECT * FROM experiment_performance");
+    /* every variant's z-test against the independent computation above:
+     * NULL exactly where it is undefined, else z and p to the report's
+     * rounding and significant = (p_value as reported) < 0.05 */
+    itest_table *t = itest_query_table(s, "SELECT variant_id, isNull(z_score) + isNull(p_value) + isNull(significant), "
+                                          "z_score, p_value, significant FROM experiment_performance "
+                                          "WHERE variant_key != 'control' ORDER BY variant_id");
+    size_t defined = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const exp_arm *v = NULL, *c = NULL;
+        for (size_t i = 0; i < narms; i++) {
+            if (arms[i].variant_id == (uint32_t)exp_int(t, r, 0)) v = &arms[i];
+        }
+        assert_non_null(v);
+        for (size_t i = 0; i < narms; i++) {
+            if (arms[i].experiment_id == v->experiment_id && !strcmp(arms[i].key, "control")) c = &arms[i];
+        }
+        double z = 0, p = 0;
+        if (!c || !exp_ref_ztest(v->converters, v->users, c->converters, c->users, &z, &p)) {
+            assert_int_equal(exp_int(t, r, 1), 3);          /* all three NULL */
+            continue;
+        }
+        defined++;
+        assert_int_equal(exp_int(t, r, 1), 0);
+        pipeline_assert_near(exp_num(t, r, 2), z, EXP_ROUNDED, "z_score");
+        pipeline_assert_near(exp_num(t, r, 3), p, EXP_ROUNDED, "p_value");
+        assert_int_equal(exp_int(t, r, 4), round(p * 10000) / 10000 < 0.05);
+        /* the generator's own z-test agrees where defined */
+        double gz, gp;
+        gen_exp_ztest(v->converters, v->users, c->converters, c->users, &gz, &gp);
+        pipeline_assert_near(z, gz, 1e-9, "z (rearranged vs textbook)");
+        pipeline_assert_near(p, gp, 1e-12, "p (rearranged vs textbook)");
+    }
+    assert_int_equal(t->nrows, 9);
+    assert_int_equal(defined, 6);      /* 901, 902, 905, 907, 908, 909; not 903, 904, 906 */
     itest_table_free(t);
     /* no nan or inf anywhere, and the columns say they may be NULL */
     itest_assert_scalar(s, 0, "SELECT count() FROM experiment_performance WHERE NOT (isFinite(conversion_rate) "
