@@ -770,9 +770,9 @@ static udfproc_buf run_ok(const char *name, const char *const *args, const udfpr
 
 /* The binary's declared return types (from --signature), parsed. */
 static int signature_types(const char *name, const char *const *args, chtype *t, int max, char *sig, size_t sigcap) {
-    const char *argv[40];
+    const char *argv[64];
     int n = 0;
-    for (; args[n]; n++) argv[n] = args[n];
+    for (; args[n] && n < 62; n++) argv[n] = args[n];
     argv[n++] = "--signature";
     argv[n] = NULL;
     udfproc_buf none = {0};
