@@ -332,6 +332,15 @@ static void pe_row_slow(pe_config *c, const udf_value *args, res_writer *out, ar
     if (root.type == JSON_NULL || (env && event.type == JSON_NULL)) return pe_default_row(c, out, "");
     if (!env) event = root;
     if (pe_find_base(c, &event, a, &base, err, sizeof(err)) < 0) return pe_default_row(c, out, err);
+    /* --path naming the outbox payload string: decoded here once, not once
+     * per field (a 60 MB payload would otherwise be decoded ten times over,
+     * each copy kept until the row ends).  Non-JSON text stays a string, for
+     * the field lookups to report as they always have. */
+    if (base.type == JSON_STRING) {
+        json_value doc;
+        json_error de = {0, 0};
+        if (json_string_document(&base, a, &doc, &de) == JSON_FOUND) base = doc;
+    }
     /* No object where --path points (a record key, other JSON): say so
      * rather than answer a row of defaults that looks like an event.  A
      * Debezium delete or truncate has no after image by nature: no error. */

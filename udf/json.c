@@ -1251,6 +1251,15 @@ static int json_descend(json_value *cur, arena *a, const char *segment, json_err
     return json_open(s, n, cur, err) < 0 ? JSON_ERR : JSON_FOUND;
 }
 
+int json_string_document(const json_value *v, arena *a, json_value *doc, json_error *err) {
+    const char *s;
+    size_t n;
+    if (json_string(v, a, &s, &n, err) < 0) return JSON_ERR;
+    const char *first = json_ws(s, s + n);
+    if (first == s + n || (*first != '{' && *first != '[')) return JSON_MISSING;
+    return json_open(s, n, doc, err) < 0 ? JSON_ERR : JSON_FOUND;
+}
+
 /* Reason a value of type t cannot take a path step. */
 static const char *json_stuck_msg(json_type t) {
     switch (t) {

@@ -136,6 +136,13 @@ int json_find(json_value *obj, const char *name, size_t n, json_value *out, json
  * reached a number"), else it is NULL. */
 int json_lookup(json_value *root, const char *path, size_t n, arena *a, json_value *out, json_error *err);
 
+/* The document held in string `v` when its text opens an object or array
+ * (the outbox payload): decoded into `a` once and produced, lazily, in *doc
+ * — what json_lookup does at each step that goes on below such a string.
+ * JSON_FOUND, JSON_MISSING when the text is anything else (v is left for
+ * json_lookup to judge), JSON_ERR when v is not a usable string. */
+int json_string_document(const json_value *v, arena *a, json_value *doc, json_error *err);
+
 /* Picking members during one validating walk.  A caller describes the
  * member names it wants as a tree (nodes[0] is the container walked; a
  * node's children are the names looked up in the object that node's value
