@@ -8,9 +8,9 @@
  * input is the first argument; a two-argument function gets the text after
  * the last newline as its second ("\N" is NULL for a Nullable argument).
  * Arguments are exact-size heap copies (ASan sees any over-read); the row is
- * answered in RowBinary and in TabSeparated, with the arena reused across
- * inputs as the driver does, and must write exactly the declared number of
- * fields. */
+ * answered in RowBinary, in TabSeparated and in Native (one block per row),
+ * with the arena reused across inputs as the driver does, and must write
+ * exactly the declared number of fields. */
 #include "fuzz_common.h"
 
 #include "driver.h"
@@ -82,6 +82,9 @@ static void fuzz_answer(const udf_value *vals, fmt_kind fmt) {
     fuzz_fn.row(fuzz_fn.self, vals, &res, &fuzz_arena);
     int fields = res_row_end(&res);
     if (fields != fuzz_sig.nresults) fuzz_fail("wrote %d fields, signature has %d", fields, fuzz_sig.nresults);
+    res_block_end(&res);
+    res_free(&res);
+    w.len = 0;
 }
 
 static void fuzz_set_arg(udf_value *v, const chtype *t, const uint8_t *p, size_t n) {
@@ -104,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_set_arg(&vals[0], &fuzz_sig.args[0], data, first);
     fuzz_answer(vals, FMT_ROWBINARY);
     fuzz_answer(vals, FMT_TSV);
+    fuzz_answer(vals, FMT_NATIVE);
     if (++inputs % 1024 == 0 && fuzz_fn.block_end) fuzz_fn.block_end(fuzz_fn.self);
     for (int i = 0; i < fuzz_sig.nargs; i++) free((void *)vals[i].s);
     return 0;

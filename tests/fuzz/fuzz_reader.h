@@ -1,5 +1,6 @@
-/* fuzz_reader.h — the body of the two format-reader targets (fuzz_tsv.c,
- * fuzz_rowbinary.c), which define FUZZ_TSV (1 or 0) and include this.
+/* fuzz_reader.h — the body of the three format-reader targets (fuzz_tsv.c,
+ * fuzz_rowbinary.c, fuzz_native.c), which define FUZZ_TSV and FUZZ_NATIVE
+ * (1 or 0) and include this.
  *
  * Input: one control byte, then the bytes ClickHouse would write to the
  * process's stdin.  Control bits 0-1 pick the argument types (those of our
@@ -7,16 +8,21 @@
  * x2), bit 2 the executable_pool chunk headers.  Rows are read until the
  * input ends or the framing breaks, exactly as the driver does.  Checked
  * properties: every string value survives the format's own writer and
- * reader unchanged, and TabSeparated escaping never emits a raw tab or
- * newline (which would split or shift rows). */
+ * reader unchanged (Native: a one-row block written by result.c, read back
+ * by input.c, then a clean end), and TabSeparated escaping never emits a
+ * raw tab or newline (which would split or shift rows). */
 #include "fuzz_common.h"
 
 #include "input.h"
 #include "io.h"
+#include "result.h"
 #include "rowbinary.h"
 #include "tsv.h"
 
-#define FUZZ_FMT (FUZZ_TSV ? FMT_TSV : FMT_ROWBINARY)
+#ifndef FUZZ_NATIVE
+#define FUZZ_NATIVE 0
+#endif
+#define FUZZ_FMT (FUZZ_TSV ? FMT_TSV : FUZZ_NATIVE ? FMT_NATIVE : FMT_ROWBINARY)
 
 /* Readers and the writer live across inputs, as they live across rows and
  * chunks in a UDF process (and a fresh 512 KB buffer per input would make
@@ -31,6 +37,8 @@ static void fuzz_reader_on(in_reader *in, int *ready, int fd, fmt_kind fmt, cons
     in->types = types;
     in->ntypes = ntypes;
     in->error = NULL;
+    in->native.rows = in->native.row = 0;       /* no Native block under way */
+    in->native.chunk_left = UINT64_MAX;
 }
 
 static io_writer *fuzz_writer(void) {
@@ -74,6 +82,27 @@ static void fuzz_roundtrip(const char *s, size_t n) {
     w->len = 0;
     tsv_write_quoted(w, s, n);
     if (memchr(w->buf, '\t', w->len) || memchr(w->buf, '\n', w->len)) fuzz_fail("quoted text holds a tab or newline");
+    w->len = 0;
+}
+#elif FUZZ_NATIVE
+static void fuzz_roundtrip(const char *s, size_t n) {
+    static in_reader back;
+    static int ready;
+    io_writer *w = fuzz_writer();
+    if (n >= w->cap / 2) return;
+    res_writer res;
+    res_init(&res, w, FMT_NATIVE, 0, &fuzz_types[0][0], 1);
+    res_row_begin(&res);
+    res_string(&res, s, n);
+    res_row_end(&res);
+    res_block_end(&res);
+    res_free(&res);
+    int fd = fuzz_memfd(w->buf, w->len);
+    udf_value v;
+    fuzz_reader_on(&back, &ready, fd, FMT_NATIVE, &fuzz_types[0][0], 1);
+    if (in_read_row(&back, &v) != 1 || v.n != n || memcmp(v.s, s, n)) fuzz_fail("Native round trip changed a %zu-byte value", n);
+    if (in_read_row(&back, &v) != 0) fuzz_fail("Native round trip: more than the one row written");
+    close(fd);
     w->len = 0;
 }
 #else

@@ -4,14 +4,16 @@
 Seeds come from the unit tests' inputs: the string literals of
 tests/unit/test_json.c and test_timestamp.c, the recorded Debezium messages
 in tests/fixtures/debezium, plus a few hand-made edge cases per format.
-Deterministic; rerun after changing the sources, then commit the result.
+Deterministic; rerun after changing the sources, then commit the result
+(`make-seeds.py fuzz_native …` rewrites only the targets named).
 Past fuzz findings (regress-*) are kept.
 (run-fuzz.sh adds JSONTestSuite, when present, as extra JSON seeds.)"""
-import hashlib, json, pathlib, re, struct
+import hashlib, json, pathlib, re, struct, sys
 
 root = pathlib.Path(__file__).resolve().parents[2]
 out = root / "tests/fuzz/corpus"
 MAX = 16384
+ONLY = set(sys.argv[1:])
 
 
 def literals(path):
@@ -55,6 +57,8 @@ def rb_str(s):
 
 def write(target, seeds):
     """Replaces the generated seeds; past findings (regress-*) are kept."""
+    if ONLY and target not in ONLY:
+        return
     d = out / target
     d.mkdir(parents=True, exist_ok=True)
     for old in d.iterdir():
@@ -88,6 +92,39 @@ rb = [b"\x00" + rb_str(b"abc"), b"\x01" + rb_str(b'{"a":1}') + rb_str(b"a"), b"\
       b"\x06" + b"1\n\x00" + rb_str(b"2024-01-01") + b"\x01"]
 rb += [b"\x04" + b"1\n" + rb_str(m) for m in msgs[:6]]
 write("fuzz_rowbinary", rb)
+
+
+
+def native_block(cols, nrows):
+    """One Native block: cols = [(name, type, column bytes)]."""
+    b = leb(len(cols)) + leb(nrows)
+    for name, typ, data in cols:
+        b += rb_str(name) + rb_str(typ) + data
+    return b
+
+
+def strings(*vals):
+    return b"".join(rb_str(v) for v in vals)
+
+
+dt = lambda *ticks: b"".join(struct.pack("<q", t) for t in ticks)
+nat = [b"\x00" + native_block([(b"message", b"String", strings(b"abc", b""))], 2),
+       b"\x01" + native_block([(b"json", b"String", strings(b'{"a":1}', b"x")), (b"path", b"String", strings(b"a", b""))], 2),
+       b"\x02" + native_block([(b"event_ts", b"Nullable(String)", b"\x00\x01" + strings(b"2024-01-01", b"")),
+                               (b"assignment_at", b"Nullable(String)", b"\x01\x00" + strings(b"", b"1700000000"))], 2),
+       b"\x03" + native_block([(b"event_ts", b"Nullable(DateTime64(6, 'UTC'))", b"\x00\x01" + dt(1700000000000000, 0)),
+                               (b"assignment_at", b"Nullable(DateTime64(6, 'UTC'))", b"\x00\x00" + dt(-1, 2))], 2),
+       b"\x04" + b"2\n" + native_block([(b"message", b"String", strings(b"x", b"y"))], 2),
+       b"\x04" + b"3\n" + native_block([(b"message", b"String", strings(b"x"))], 1)
+       + native_block([(b"message", b"String", strings(b"y", b"z"))], 2) + b"0\n",
+       b"\x04" + b"1\n" + native_block([(b"message", b"String", strings(b"x", b"y"))], 2),
+       b"\x00" + native_block([(b"message", b"String", strings(b"x"))], 1) + native_block([(b"message", b"String", b"")], 0),
+       b"\x00" + native_block([(b"message", b"LowCardinality(String)", strings(b"x"))], 1),
+       b"\x01" + native_block([(b"json", b"String", strings(b"x"))], 1),
+       b"\x00" + native_block([(b"message", b"String", strings(b"abc"))], 1)[:-2],
+       b"\x06" + b"1\n" + native_block([(b"a", b"Nullable(String)", b"\x01\x00"), (b"b", b"Nullable(String)", b"\x00\x01z")], 1)]
+nat += [b"\x00" + native_block([(b"message", b"String", strings(m))], 1) for m in msgs[:6]]
+write("fuzz_native", nat)
 
 write("fuzz_fn_debezium_unwrap", msgs + [b"", b"null", b'{"payload":null}', b'{"op":"d","before":{"id":1}}', b"[1]", deep])
 write("fuzz_fn_payload_extract", outbox + [b'{"op":"c","after":{"payload":{"id":"x","experiment_id":"7","properties":{"i8":300,"b":"yes","a":[{"b":1}]}}}}',
