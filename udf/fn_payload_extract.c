@@ -212,6 +212,7 @@ static int pe_fast(pe_config *c, const char *msg, size_t len, arena *a) {
     for (int i = 0; i < c->tree.nnodes; i++) {
         c->picks[i].count = 0;
         c->picks[i].val.type = JSON_NONE;
+        c->picks[i].text = NULL;
         c->inner[i] = 0;
     }
     if (json_open(msg, len, &root, &je) < 0 || root.type != JSON_OBJECT) return 0;
@@ -227,12 +228,12 @@ static int pe_fast(pe_config *c, const char *msg, size_t len, arena *a) {
     }
     if (env) {
         int others = 0;
-        if (json_finish_pick(&root, &c->tree, c->env_node, c->picks, &others, &je) < 0) return 0;
+        if (json_finish_pick(&root, &c->tree, c->env_node, c->picks, &others, a, &je) < 0) return 0;
         const json_pick *pl = &c->picks[c->env_payload];
         if (others || pl->count != 1 || pl->val.type != JSON_OBJECT) return 0;
         c->picks[0] = *pl;
     } else {
-        if (json_finish_pick(&root, &c->tree, 0, c->picks, NULL, &je) < 0) return 0;
+        if (json_finish_pick(&root, &c->tree, 0, c->picks, NULL, a, &je) < 0) return 0;
         c->picks[0].val = root;
         c->picks[0].count = 1;
     }
@@ -244,11 +245,11 @@ static int pe_fast(pe_config *c, const char *msg, size_t len, arena *a) {
         json_pick *pk = &c->picks[i];
         if (!pk->count || c->tree.nodes[i].first_child < 0 || pk->val.type == JSON_OBJECT) continue;
         if (pk->val.type != JSON_STRING) return 0;          /* a step into an array, a scalar, null */
-        const char *s;
-        size_t n;
+        const char *s = pk->text;
+        size_t n = pk->text_len;
         json_value inner;
-        if (json_string(&pk->val, a, &s, &n, &je) < 0 || json_open(s, n, &inner, &je) < 0 ||
-            inner.type != JSON_OBJECT || json_finish_pick(&inner, &c->tree, i, c->picks, NULL, &je) < 0)
+        if ((!s && json_string(&pk->val, a, &s, &n, &je) < 0) || json_open(s, n, &inner, &je) < 0 ||
+            inner.type != JSON_OBJECT || json_finish_pick(&inner, &c->tree, i, c->picks, NULL, a, &je) < 0)
             return 0;
         c->inner[i] = 1;
     }

@@ -424,6 +424,88 @@ static const char *json_value_msg(const char *p, const char *floor) {
     return "expected a value";
 }
 
+/* ------------------------------------------------------------- compaction */
+
+#if defined(__SSSE3__)
+/* Decoding JSON held in a string is dropping its escaping backslashes: a
+ * byte compaction.  Each 8-byte half of a 16-byte block is gathered by one
+ * SSSE3 shuffle whose indices come from a table indexed by the half's drop
+ * mask, so a block costs the same whatever its number of escapes. */
+static uint64_t json_compact_idx[256];   /* drop mask -> shuffle indices of the kept bytes */
+
+static void json_compact_ready(void) {
+    if (json_compact_idx[1]) return;      /* entry 1 is never 0 once built */
+    for (unsigned m = 0; m < 256; m++) {
+        uint64_t v = 0;
+        unsigned k = 0;
+        for (unsigned b = 0; b < 8; b++)
+            if (!(m >> b & 1)) v |= (uint64_t)b << (8 * k++);
+        for (; k < 8; k++) v |= (uint64_t)0x80 << (8 * k);   /* 0x80: the shuffle writes 0 */
+        json_compact_idx[m] = v;
+    }
+}
+
+/* Store the bytes of x whose bit in `drop` is clear at dst, in order;
+ * returns how many.  dst needs 16 bytes of room. */
+static inline size_t json_compact16(__m128i x, unsigned drop, char *dst) {
+    unsigned lo = drop & 0xFF, hi = drop >> 8 & 0xFF;
+    __m128i idx = _mm_set_epi64x((long long)(json_compact_idx[hi] + 0x0808080808080808ULL),
+                                 (long long)json_compact_idx[lo]);
+    __m128i y = _mm_shuffle_epi8(x, idx);
+    size_t n = 8 - (size_t)__builtin_popcount(lo);
+    _mm_storel_epi64((__m128i *)(void *)dst, y);
+    _mm_storel_epi64((__m128i *)(void *)(dst + n), _mm_unpackhi_epi64(y, y));
+    return n + 8 - (size_t)__builtin_popcount(hi);
+}
+
+/* Scan and decode in one pass the string whose opening quote is at p,
+ * when it is JSON held in a string (the outbox payload the walk picks on
+ * its way to the fields below it): a single read of its bytes instead of a
+ * validating scan and then a decoding one.  Only the common case is taken:
+ * printable ASCII with \" and \/ escapes, within JSON_DECODE_INLINE_MAX
+ * bytes of the buffer's end.  Anything else returns NULL and leaves the
+ * string to the general scan (which reports errors) and json_string. */
+#define JSON_DECODE_INLINE_MAX (64 * 1024)
+static const char *json_scan_decode(const char *p, const char *lim, arena *a, const char **text,
+                                    size_t *len, int *escaped) {
+    const __m128i bslash = _mm_set1_epi8('\\');
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i slash = _mm_set1_epi8('/');
+    const __m128i space = _mm_set1_epi8(' ');
+    const char *s = p + 1;
+    if (lim - s > JSON_DECODE_INLINE_MAX) return NULL;
+    char *dst = arena_alloc(a, (size_t)(lim - s) + 17);
+    size_t n = 0;
+    unsigned carry = 0, seen = 0;
+    json_compact_ready();
+    while (lim - s >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        unsigned bs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
+        unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
+        unsigned ok = q | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, slash));
+        unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(space, x));
+        unsigned esc = (bs << 1 | carry) & 0xFFFF;
+        unsigned end = q & ~esc;
+        unsigned stop = end | (esc & ~ok) | odd;
+        seen |= bs;
+        if (stop) {
+            unsigned i = (unsigned)__builtin_ctz(stop);
+            if (!(end >> i & 1)) return NULL;
+            n += json_compact16(x, (bs | 0xFFFFu << i) & 0xFFFF, dst + n);
+            dst[n] = 0;
+            *text = dst;
+            *len = n;
+            *escaped = seen != 0;
+            return s + i + 1;
+        }
+        n += json_compact16(x, bs, dst + n);
+        carry = bs >> 15;
+        s += 16;
+    }
+    return NULL;
+}
+#endif
+
 /* ------------------------------------------------------------- containers */
 
 /* A name's signature: its length and first seven bytes (as one integer). */
@@ -525,7 +607,7 @@ static inline int json_pick_match(const json_pick_tree *t, int n, const char *k,
  * one walker in the source, no cost for the common skip. */
 static inline __attribute__((always_inline)) const char *
 json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, int root, json_pick *picks,
-          int *others, json_error *err) {
+          int *others, arena *a, json_error *err) {
     const json_pick_node *nodes = t ? t->nodes : NULL;
     char closer[JSON_MAX_DEPTH];
     int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys */
@@ -595,8 +677,17 @@ value:                                  /* p < lim, at the first byte of a value
     escaped = 0;
     switch (*p) {
     case '"':
-        p = json_scan_string(p, lim, &escaped, err);
         lit = JSON_STRING;
+#if defined(__SSSE3__)
+        if (t && a && pick >= 0 && nodes[pick].first_child >= 0) {
+            const char *e = json_scan_decode(p, lim, a, &picks[pick].text, &picks[pick].text_len, &escaped);
+            if (e) {
+                p = e;
+                break;
+            }
+        }
+#endif
+        p = json_scan_string(p, lim, &escaped, err);
         break;
     case '{': case '[':
         goto open;
@@ -660,13 +751,13 @@ fail:
 
 /* Validate a container (see json_walk). */
 static const char *json_skip_container(const char *p, const char *lim, int depth, json_error *err) {
-    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, err);
+    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, err);
 }
 
 /* Validate a container and pick the members tree `t` names below node `root`. */
 static const char *json_skip_pick(const char *p, const char *lim, int depth, const json_pick_tree *t, int root,
-                                  json_pick *picks, int *others, json_error *err) {
-    return json_walk(p, lim, depth, t, root, picks, others, err);
+                                  json_pick *picks, int *others, arena *a, json_error *err) {
+    return json_walk(p, lim, depth, t, root, picks, others, a, err);
 }
 
 /* Produce the value starting at p (p < lim, not whitespace) at `depth`:
@@ -741,13 +832,13 @@ int json_finish(json_value *v, json_error *err) {
     return 0;
 }
 
-int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others,
+int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others, arena *a,
                      json_error *err) {
     if (v->type != JSON_OBJECT && v->type != JSON_ARRAY) {
         json_fail(err, "no value", v->start);
         return -1;
     }
-    const char *e = json_skip_pick(v->start, v->limit, v->depth, t, root, picks, others, err);
+    const char *e = json_skip_pick(v->start, v->limit, v->depth, t, root, picks, others, a, err);
     if (!e) return -1;
     v->end = e;
     return 0;
@@ -948,47 +1039,25 @@ static int json_is_string(const json_value *v) {
 #if defined(__SSSE3__)
 /* Decoding for the strings that are JSON themselves (outbox payloads): an
  * escape every few bytes, nearly all of them \" (and \/).  Removing the
- * backslashes is a byte compaction, done 16 bytes at a time without a
- * branch per escape: each 8-byte half is gathered by one SSSE3 shuffle whose
- * indices come from a table indexed by the half's backslash mask.  Blocks
- * advance at a fixed pace whatever the number of escapes.  A backslash that
+ * backslashes is a byte compaction (json_compact16), 16 bytes at a time
+ * without a branch per escape.  A backslash that
  * escapes anything but '"' or '/' — \\, \n, \u... — returns (size_t)-1 and
  * the caller decodes the general way.  dst needs len + 8 bytes. */
-static uint64_t json_compact_idx[256];   /* drop mask -> shuffle indices of the kept bytes */
-
-static void json_compact_init(void) {
-    for (unsigned m = 0; m < 256; m++) {
-        uint64_t v = 0;
-        unsigned k = 0;
-        for (unsigned b = 0; b < 8; b++)
-            if (!(m >> b & 1)) v |= (uint64_t)b << (8 * k++);
-        for (; k < 8; k++) v |= (uint64_t)0x80 << (8 * k);   /* 0x80: the shuffle writes 0 */
-        json_compact_idx[m] = v;
-    }
-}
-
 static size_t json_unescape_quotes(const char *src, size_t len, char *dst) {
     const __m128i bslash = _mm_set1_epi8('\\');
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i slash = _mm_set1_epi8('/');
     size_t i = 0, n = 0;
     unsigned carry = 0;                  /* 1: src[i] is escaped by the block before */
-    if (!json_compact_idx[1]) json_compact_init();      /* entry 1 is never 0 once built */
+    json_compact_ready();
     while (len - i >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
         unsigned bs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
         unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)));
         unsigned esc = (bs << 1 | carry) & 0xFFFF;       /* the escaped bytes */
-        if ((bs & esc) || (esc & ~ok)) return (size_t)-1;
+        if (esc & ~ok) return (size_t)-1;                /* \\, \n, \u... (a backslash is not ok) */
         carry = bs >> 15;
-        unsigned lo = bs & 0xFF, hi = bs >> 8;
-        __m128i idx = _mm_set_epi64x((long long)(json_compact_idx[hi] + 0x0808080808080808ULL),
-                                     (long long)json_compact_idx[lo]);
-        __m128i y = _mm_shuffle_epi8(x, idx);
-        _mm_storel_epi64((__m128i *)(void *)(dst + n), y);
-        n += 8 - (size_t)__builtin_popcount(lo);
-        _mm_storel_epi64((__m128i *)(void *)(dst + n), _mm_unpackhi_epi64(y, y));
-        n += 8 - (size_t)__builtin_popcount(hi);
+        n += json_compact16(x, bs, dst + n);
         i += 16;
     }
     for (; i < len; i++) {

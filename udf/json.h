@@ -178,16 +178,23 @@ int json_pick_index(json_pick_tree *t);
 typedef struct json_pick {
     json_value val;           /* the first occurrence (type JSON_NONE if none) */
     int count;                /* occurrences */
+    /* A picked string whose node has children (JSON held in the string):
+     * its decoded text when the walk decoded it on the way (given an arena),
+     * else NULL — then json_string() decodes it. */
+    const char *text;
+    size_t text_len;
 } json_pick;
 
 /* Levels below the walked container that picking follows; deeper members are validated, never picked. */
 #define JSON_PICK_DEPTH 32
 
 /* v: an object or array (walked or not).  picks[] has one slot per node;
- * the caller clears the slots of the subtree (count 0, type JSON_NONE).
- * *others, when not NULL, gets the number of members of v itself whose
- * name matched no child of node `root`.  Returns 0, or -1 with err. */
-int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others,
+ * the caller clears the slots of the subtree (count 0, type JSON_NONE,
+ * text NULL).  *others, when not NULL, gets the number of members of v
+ * itself whose name matched no child of node `root`.  With an arena `a`,
+ * strings holding JSON that the tree goes on into are decoded during the
+ * walk when that is cheap (json_pick.text).  Returns 0, or -1 with err. */
+int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others, arena *a,
                      json_error *err);
 
 /* Decoded length bound: a string's decoded bytes never exceed its raw span. */
