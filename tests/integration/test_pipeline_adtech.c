@@ -240,14 +240,10 @@ static void test_real_fixtures(void **state) {
 static void test_decode_error_wins_over_op(void **state) {
     chs_session *s = *state;
     pipeline_apply(s, "adtech", "ad_errors");
-    static const char msg[] =
-        "{\"before\":%s,\"after\":null,\"source\":{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\","
-        "\"name\":\"adtech\",\"ts_ms\":1714557600000,\"snapshot\":\"false\",\"db\":\"adtech\",\"schema\":\"public\","
-        "\"table\":\"clicks\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}";
     itest_rows rows = {0};
-    itest_rows_addf(&rows, msg, "null", "18446744073709551616", 't');   /* LSN out of range */
-    itest_rows_addf(&rows, msg, "{\"id\":5}", "-3", 'd');               /* LSN negative */
-    itest_rows_addf(&rows, msg, "null", "34500000", 't');               /* a plain truncate */
+    pipeline_add_change(&rows, "adtech", "adtech", "public", "clicks", "null", "18446744073709551616", 't');   /* LSN out of range */
+    pipeline_add_change(&rows, "adtech", "adtech", "public", "clicks", "{\"id\":5}", "-3", 'd');               /* LSN negative */
+    pipeline_add_change(&rows, "adtech", "adtech", "public", "clicks", "null", "34500000", 't');               /* a plain truncate */
     itest_insert_strings(s, "adtech_kafka", "message", &rows);
     itest_rows_free(&rows);
     itest_assert_query(s,

@@ -107,14 +107,10 @@ static void test_redelivery_changes_nothing(void **state) {
 static void test_decode_error_wins_over_op(void **state) {
     chs_session *s = *state;
     pipeline_apply(s, "orders", "ord_errors");
-    static const char msg[] =
-        "{\"before\":%s,\"after\":null,\"source\":{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\","
-        "\"name\":\"dbserver1\",\"ts_ms\":1714557600000,\"snapshot\":\"false\",\"db\":\"postgres\",\"schema\":\"inventory\","
-        "\"table\":\"orders\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}";
     itest_rows rows = {0};
-    itest_rows_addf(&rows, msg, "null", "18446744073709551616", 't');                 /* LSN out of range */
-    itest_rows_addf(&rows, msg, "null", "34500000", 't');                             /* a plain truncate */
-    itest_rows_addf(&rows, msg, "{\"id\":10001,\"quantity\":\"lots\"}", "34500001", 'd');  /* a value of the wrong type */
+    pipeline_add_change(&rows, "dbserver1", "postgres", "inventory", "orders", "null", "18446744073709551616", 't');                 /* LSN out of range */
+    pipeline_add_change(&rows, "dbserver1", "postgres", "inventory", "orders", "null", "34500000", 't');                             /* a plain truncate */
+    pipeline_add_change(&rows, "dbserver1", "postgres", "inventory", "orders", "{\"id\":10001,\"quantity\":\"lots\"}", "34500001", 'd');  /* a value of the wrong type */
     itest_insert_strings(s, "orders_kafka", "message", &rows);
     itest_rows_free(&rows);
     itest_assert_query(s,

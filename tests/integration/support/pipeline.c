@@ -161,3 +161,12 @@ void pipeline_assert_near_at(const char *file, int line, double got, double want
     print_error("%s: got %.9f, want %.9f (tolerance %g)\n", what, got, want, tol);
     _fail(file, line);
 }
+
+void pipeline_add_change(itest_rows *rows, const char *server, const char *db, const char *schema,
+                         const char *table, const char *before, const char *lsn, char op) {
+    itest_rows_addf(rows,
+                    "{\"before\":%s,\"after\":null,\"source\":{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\","
+                    "\"name\":\"%s\",\"ts_ms\":1714557600000,\"snapshot\":\"false\",\"db\":\"%s\",\"schema\":\"%s\","
+                    "\"table\":\"%s\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}",
+                    before, server, db, schema, table, lsn, op);
+}

@@ -27,6 +27,13 @@ char *pipeline_swap_kafka(const char *stmt);
  * every .sql file of SOURCE_DIR/sql/<name>, in name order, with the Kafka swap. */
 void pipeline_apply(chs_session *s, const char *name, const char *db);
 
+/* Appends to `rows` a Debezium (PostgreSQL) change event without an after
+ * image, as the connector writes a delete or truncate: server / db / schema /
+ * table name the source, `before` and `lsn` are JSON text put in as given
+ * (so that a test can write an LSN out of range), op is 'd' or 't'. */
+void pipeline_add_change(itest_rows *rows, const char *server, const char *db, const char *schema,
+                         const char *table, const char *before, const char *lsn, char op);
+
 /* Inserts messages [from, to) of m, in delivery order, as one block. */
 void pipeline_insert(chs_session *s, const char *table, const gen_msgs *m, size_t from, size_t to);
 
