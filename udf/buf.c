@@ -11,7 +11,7 @@ void buf_free(buf *b) {
     buf_init(b);
 }
 
-char *buf_reserve(buf *b, size_t n) {
+char *buf_grow(buf *b, size_t n) {
     if (b->cap - b->len >= n) return b->p + b->len;
     if (n > SIZE_MAX / 2 - b->len) fatal_exit(EXIT_NOMEM, "out of memory: a buffer of more than %zu bytes", SIZE_MAX / 2);
     size_t cap = b->cap ? b->cap : BUF_MIN_CAP;

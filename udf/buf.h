@@ -19,15 +19,19 @@ typedef struct buf {
 
 static inline void buf_init(buf *b) { b->p = NULL, b->len = b->cap = 0; }
 void buf_free(buf *b);
+/* The slow path of buf_reserve: grows the buffer. */
+char *buf_grow(buf *b, size_t n);
 /* Make room for n more bytes; returns where they go (commit with len += n). */
-char *buf_reserve(buf *b, size_t n);
+static inline char *buf_reserve(buf *b, size_t n) {
+    return b->cap - b->len >= n ? b->p + b->len : buf_grow(b, n);
+}
 static inline void buf_put(buf *b, const void *p, size_t n) {
-    if (b->cap - b->len < n) buf_reserve(b, n);
+    if (b->cap - b->len < n) buf_grow(b, n);
     if (n) memcpy(b->p + b->len, p, n);
     b->len += n;
 }
 static inline void buf_putc(buf *b, char c) {
-    if (b->cap == b->len) buf_reserve(b, 1);
+    if (b->cap == b->len) buf_grow(b, 1);
     b->p[b->len++] = c;
 }
 /* Empty it; memory beyond `keep` bytes of capacity is released. */

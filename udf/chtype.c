@@ -4,19 +4,25 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct { const char *name; chtype_kind kind; int width; } chtype_names[] = {
-    {"String", CT_STRING, 0},
-    {"Int8", CT_INT8, 1}, {"Int16", CT_INT16, 2}, {"Int32", CT_INT32, 4}, {"Int64", CT_INT64, 8},
-    {"UInt8", CT_UINT8, 1}, {"UInt16", CT_UINT16, 2}, {"UInt32", CT_UINT32, 4}, {"UInt64", CT_UINT64, 8},
-    {"Float32", CT_FLOAT32, 4}, {"Float64", CT_FLOAT64, 8},
-    {"Bool", CT_BOOL, 1},
-    {"DateTime64", CT_DATETIME64, 8},
+static const struct { const char *name; chtype_kind kind; } chtype_names[] = {
+    {"String", CT_STRING},
+    {"Int8", CT_INT8}, {"Int16", CT_INT16}, {"Int32", CT_INT32}, {"Int64", CT_INT64},
+    {"UInt8", CT_UINT8}, {"UInt16", CT_UINT16}, {"UInt32", CT_UINT32}, {"UInt64", CT_UINT64},
+    {"Float32", CT_FLOAT32}, {"Float64", CT_FLOAT64},
+    {"Bool", CT_BOOL},
+    {"DateTime64", CT_DATETIME64},
 };
 #define CHTYPE_NNAMES (sizeof(chtype_names) / sizeof(chtype_names[0]))
 
+/* A switch, not a search of chtype_names: binary writers ask for every value. */
 int chtype_width(chtype_kind k) {
-    for (size_t i = 0; i < CHTYPE_NNAMES; i++)
-        if (chtype_names[i].kind == k) return chtype_names[i].width;
+    switch (k) {
+    case CT_INT8: case CT_UINT8: case CT_BOOL: return 1;
+    case CT_INT16: case CT_UINT16: return 2;
+    case CT_INT32: case CT_UINT32: case CT_FLOAT32: return 4;
+    case CT_INT64: case CT_UINT64: case CT_FLOAT64: case CT_DATETIME64: return 8;
+    case CT_STRING: return 0;
+    }
     return 0;
 }
 

@@ -82,34 +82,32 @@ static void res_native_emit(res_writer *r) {
     r->bytes = 0;
 }
 
-/* Bytes of the current field: to its column, or straight out for a row
- * written through. */
-static void res_nat_put(res_writer *r, const void *p, size_t n) {
+/* A value's bytes are RowBinary's (a Native column is its values back to
+ * back): appended to the current field's column with one reserve, or
+ * written straight out for a row written through. */
+static void res_nat_le(res_writer *r, uint64_t v, int width) {
     if (r->direct) {
-        io_write(r->w, p, n);
+        rb_write_le(r->w, v, width);
         return;
     }
-    buf_put(&r->cols[r->cur].data, p, n);
-    r->bytes += n;
-}
-
-static void res_nat_le(res_writer *r, uint64_t v, int width) {
-    unsigned char b[8];
-    for (int i = 0; i < width; i++) b[i] = (unsigned char)(v >> (8 * i));
-    res_nat_put(r, b, (size_t)width);
+    buf *b = &r->cols[r->cur].data;
+    char *p = buf_reserve(b, 8);
+    for (int i = 0; i < width; i++) p[i] = (char)(v >> (8 * i));
+    b->len += (size_t)width;
+    r->bytes += (size_t)width;
 }
 
 static void res_nat_string(res_writer *r, const char *s, size_t n) {
-    unsigned char len[10];
-    size_t k = 0;
-    uint64_t v = n;
-    do {
-        len[k] = v & 0x7f;
-        v >>= 7;
-        len[k++] |= v ? 0x80 : 0;
-    } while (v);
-    res_nat_put(r, len, k);
-    res_nat_put(r, s, n);
+    if (r->direct) {
+        rb_write_string(r->w, s, n);
+        return;
+    }
+    buf *b = &r->cols[r->cur].data;
+    char *p = buf_reserve(b, n + 10);
+    size_t k = rb_uleb128_encode(p, n);
+    if (n) memcpy(p + k, s, n);
+    b->len += k + n;
+    r->bytes += k + n;
 }
 
 /* A Nullable field's null-map byte. */

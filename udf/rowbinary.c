@@ -37,14 +37,7 @@ int rb_read_fixed(io_reader *r, void *dst, size_t n) {
 }
 
 void rb_write_uleb128(io_writer *w, uint64_t v) {
-    char *p = io_reserve(w, 10);
-    size_t i = 0;
-    do {
-        unsigned char b = v & 0x7f;
-        v >>= 7;
-        p[i++] = (char)(b | (v ? 0x80 : 0));
-    } while (v);
-    io_commit(w, i);
+    io_commit(w, rb_uleb128_encode(io_reserve(w, 10), v));
 }
 
 void rb_write_string(io_writer *w, const char *s, size_t n) {

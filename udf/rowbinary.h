@@ -19,6 +19,17 @@ int rb_read_uleb128(io_reader *r, uint64_t *v);
 int rb_read_string(io_reader *r, size_t *off, size_t *n);
 int rb_read_fixed(io_reader *r, void *dst, size_t n);
 
+/* Encodes v into p[0..10); returns the number of bytes used. */
+static inline size_t rb_uleb128_encode(char *p, uint64_t v) {
+    size_t i = 0;
+    do {
+        unsigned char b = v & 0x7f;
+        v >>= 7;
+        p[i++] = (char)(b | (v ? 0x80 : 0));
+    } while (v);
+    return i;
+}
+
 void rb_write_uleb128(io_writer *w, uint64_t v);
 void rb_write_string(io_writer *w, const char *s, size_t n);
 void rb_write_le(io_writer *w, uint64_t v, int bytes);
