@@ -14,8 +14,10 @@
  * 3. In the engine: both corpora in MergeTree tables, then the same typed
  *    columns extracted by (a) the seed's nested JSONExtractString, (b) the
  *    best native SQL (one JSONExtract of the message, one of the payload),
- *    (c) experiment_event (executable_pool + RowBinary) and
- *    experiment_event_tsv (executable + TabSeparated), (d) the same function
+ *    (c) experiment_event (executable_pool + RowBinary),
+ *    experiment_event_tsv (executable + TabSeparated) and
+ *    experiment_event_native (executable_pool + Native; bench_functions.xml
+ *    until the shipped XML chooses a format), (d) the same function
  *    in Python, (e) the I/O ceiling: a no-op UDF and `cat`.  Every variant
  *    is forced to materialise every column (sum of cityHash64 of the tuple),
  *    and (a)–(d) must produce the same checksum.  Measured at max_threads=1
@@ -606,7 +608,7 @@ typedef struct measure {
 } measure;
 
 enum { MT_ONE, MT_DEFAULT, NMT };
-#define NVAR 9
+#define NVAR 10
 static variant V[NVAR];
 static int nv;
 static measure M[NVAR][2][NMT];
@@ -647,6 +649,7 @@ static void build_queries(void) {
     add_variant("d_python", "(d) Python UDF: executable_pool + TabSeparated", 'd', 1, 1);
     add_variant("e_noop", "(e) I/O ceiling: no-op UDF (pool + RowBinary, reads and drops)", 'e', 0, 0);
     add_variant("e_cat", "(e) I/O ceiling: cat (pool + RowBinary, message echoed back)", 'e', 0, 0);
+    add_variant("c_pool_native", "(c) experiment_event: executable_pool + Native", 'c', 1, 0);
     for (int env = 0; env < 2; env++) {
         const char *t = env ? "bench.outbox_env" : "bench.outbox";
         const char *pre = env ? "'payload', " : "";     /* path prefix inside the envelope */
@@ -688,9 +691,11 @@ static void build_queries(void) {
             "FROM (SELECT %s AS e FROM (SELECT JSONExtract(message, '%s') AS m FROM %s)))",
             payload_tuple, ev, mt, t);
         /* (c), (d): the function's tuple, taken apart */
-        static const char *const fns[] = {"experiment_event", "experiment_event_tsv", "experiment_event_py"};
-        for (int f = 0; f < 3; f++)
-            inner[3 + f] = xasprintf(
+        static const char *const fns[] = {"experiment_event", "experiment_event_tsv", "experiment_event_py",
+                                          "experiment_event_native"};
+        static const int fn_variant[] = {3, 4, 5, 8};
+        for (int f = 0; f < 4; f++)
+            inner[fn_variant[f]] = xasprintf(
                 "SELECT "
                 "tupleElement(r, 'id') AS id, tupleElement(r, 'experiment_id') AS experiment_id, "
                 "tupleElement(r, 'user_id') AS user_id, tupleElement(r, 'variant_id') AS variant_id, "
@@ -702,7 +707,8 @@ static void build_queries(void) {
                 fns[f], t);
         /* Timed: count() over every column forced by ignore() (evaluated, never folded away).
          * Checked once, untimed: a checksum of the same columns in the same types. */
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 1; i <= 8; i++) {
+            if (!inner[i]) continue;
             V[i].sql[env] = xasprintf("SELECT count(), 0 FROM (%s) WHERE NOT ignore(%s)", inner[i], cols);
             V[i].check[env] = xasprintf(
                 "SELECT sum(cityHash64(tuple(id, experiment_id, user_id, variant_id, variant_key, event_type, "
@@ -1057,7 +1063,7 @@ static void write_results(void) {
                            "started, by command, sampled every 20 ms over the whole run:\n\n| command | peak RSS |\n|---|--:|\n");
         for (int i = 0; i < watch.nrss; i++) {
             const char *c = watch.rss_comm[i];
-            const char *what = !strcmp(c, "payload_extract") ? "payload_extract (experiment_event, experiment_event_tsv)"
+            const char *what = !strcmp(c, "payload_extract") ? "payload_extract (experiment_event, _tsv, _native)"
                              : !strncmp(c, "experiment_even", 15) ? "python3 experiment_event.py (d)"
                              : !strcmp(c, "bench_noop") ? "bench_noop (e)"
                              : !strcmp(c, "cat") ? "cat (e)" : c;
@@ -1122,7 +1128,7 @@ static void write_chart(void) {
                      default_threads, default_threads);
     static const char *const short_label[NVAR] = {"scan only", "(a) seed SQL", "(b) native SQL",
                                                   "(c) pool+RowBinary", "(c) exec+TSV", "(d) Python",
-                                                  "(e) no-op UDF", "(e) cat"};
+                                                  "(e) no-op UDF", "(e) cat", "(c) pool+Native"};
     for (int i = 0; i < nv; i++) {
         itest_buf_printf(&d, "\"%s\"", short_label[i]);
         for (int env = 0; env < 2; env++)
