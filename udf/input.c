@@ -194,7 +194,7 @@ static int in_native_hold(in_reader *in, int col, const char *name) {
     io_reader *r = &in->io;
     in_native *nat = &in->native;
     const chtype *t = &in->types[col];
-    size_t map = nat->nulls.len;   /* this column's null map, read into nulls after nothing else */
+    /* Its null map borrows `nulls` (empty until the last column's) for the column's time. */
     if (t->nullable && in_native_bytes(r, &nat->nulls, nat->rows) < 0) return in_native_cut(in, col, name, -1);
     for (uint64_t row = 0; row < nat->rows; row++) {
         in_cell c = {nat->held.len, 0, 0, 0};
@@ -211,10 +211,10 @@ static int in_native_hold(in_reader *in, int col, const char *name) {
             ok = in_native_value(r, t, &off, &c.n, &c.ticks) > 0;
         }
         if (!ok) return in_native_cut(in, col, name, (int64_t)row);
-        c.is_null = t->nullable && nat->nulls.p[map + row];
+        c.is_null = t->nullable && nat->nulls.p[row];
         buf_put(&nat->cells, &c, sizeof(c));
     }
-    nat->nulls.len = map;
+    nat->nulls.len = 0;
     return 1;
 }
 
