@@ -225,8 +225,11 @@ static void test_payload_decoded_once_per_row(void **state) {
     assert_memory_equal(r.out.p, answer, sizeof answer - 1);
     print_message("peak %ld MB for a %zu MB payload\n", hwm_kb >> 10, blob >> 20);
     /* the message, its read buffer's slack and one decoded copy; once per
-     * field would be eight copies more */
+     * field would be eight copies more.  Under AddressSanitizer freed memory
+     * waits in a quarantine, so only the normal build can judge the peak. */
+#if !defined(__SANITIZE_ADDRESS__)
     assert_true(hwm_kb > 0 && (size_t)hwm_kb < 4 * (blob >> 10));
+#endif
     udfproc_result_free(&r);
     udfproc_buf_free(&msg);
     udfproc_buf_free(&in);
