@@ -30,6 +30,7 @@
 #include "result.h"
 #include "rowbinary.h"
 #include "tsv.h"
+#include "udfproc.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -54,31 +55,6 @@ static int fd_with(const void *p, size_t n) {
     write_all(fd, p, n);
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
     return fd;
-}
-
-/* The read end of a pipe that a child process fills with [p, p+n) in
- * `piece`-byte writes, then closes. */
-typedef struct feeder { int fd; pid_t pid; } feeder;
-
-static feeder feed_pipe(const void *p, size_t n, size_t piece) {
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        const char *c = p;
-        for (size_t off = 0; off < n; off += piece) write_all(fds[1], c + off, n - off < piece ? n - off : piece);
-        _exit(0);
-    }
-    close(fds[1]);
-    return (feeder){fds[0], pid};
-}
-
-static void feeder_done(feeder *f) {
-    int st;
-    close(f->fd);
-    waitpid(f->pid, &st, 0);
 }
 
 /* Byte i of a test pattern that never contains '\n'. */
@@ -169,7 +145,7 @@ static void test_io_need_grows_for_5mb_value(void **state) {
         line[11] = ' ';
         line[99] = '\n';
     }
-    feeder f = feed_pipe(data, n, 65521);
+    udfproc_feeder f = udfproc_feed(data, n, 65521);
     io_reader r;
     io_reader_init(&r, f.fd);
 
@@ -192,7 +168,7 @@ static void test_io_need_grows_for_5mb_value(void **state) {
     /* "shrinks back afterwards": nothing near the 8 MB the value needed is kept */
     assert_true(r.cap <= 4 * 1024 * 1024);
     io_reader_free(&r);
-    feeder_done(&f);
+    udfproc_feed_done(&f);
     free(data);
 }
 
@@ -240,12 +216,12 @@ static void test_io_find_newline_across_boundaries(void **state) {
     memcpy(data + at, "end", 3);
 
     for (int mode = 0; mode < 3; mode++) {
-        feeder f = {-1, -1};
+        udfproc_feeder f = {-1, -1};
         int fd;
         if (mode == 2) {
             fd = fd_with(data, n);
         } else {
-            f = feed_pipe(data, n, mode == 0 ? 4093 : 65537);
+            f = udfproc_feed(data, n, mode == 0 ? 4093 : 65537);
             fd = f.fd;
         }
         io_reader r;
@@ -268,7 +244,7 @@ static void test_io_find_newline_across_boundaries(void **state) {
         assert_true(io_at_eof(&r));
         io_reader_free(&r);
         if (mode == 2) close(fd);
-        else feeder_done(&f);
+        else udfproc_feed_done(&f);
     }
     free(data);
 }
@@ -283,7 +259,7 @@ static void test_io_marks_survive_compaction_and_growth(void **state) {
     memcpy(data + skip, "HEAD", 4);
     memcpy(data + skip + 4 + mid, "MID", 3);
     memcpy(data + n - 3, "END", 3);
-    feeder f = feed_pipe(data, n, 8191);
+    udfproc_feeder f = udfproc_feed(data, n, 8191);
     io_reader r;
     io_reader_init(&r, f.fd);
 
@@ -312,7 +288,7 @@ static void test_io_marks_survive_compaction_and_growth(void **state) {
     assert_memory_equal(io_at(&r, off_end), "END", 3);
     assert_true(io_at_eof(&r));
     io_reader_free(&r);
-    feeder_done(&f);
+    udfproc_feed_done(&f);
     free(data);
 }
 
@@ -738,7 +714,7 @@ static void test_chtype_format_small_buffer(void **state) {
 
 typedef struct input_case {
     int fd;
-    feeder f;
+    udfproc_feeder f;
     chtype types[UDF_MAX_ARGS];
     in_reader in;
     udf_value v[UDF_MAX_ARGS];
@@ -754,7 +730,7 @@ static void input_open(input_case *c, fmt_kind fmt, const void *bytes, size_t n,
 
 static void input_close(input_case *c) {
     in_free(&c->in);
-    if (c->f.pid > 0) feeder_done(&c->f);
+    if (c->f.pid > 0) udfproc_feed_done(&c->f);
     else close(c->fd);
 }
 
@@ -942,7 +918,7 @@ static void test_input_rowbinary_large_values_via_pipe(void **state) {
     }
     static const char *const types[] = {"String", "String", "Nullable(String)"};
     input_case c;
-    c.f = feed_pipe(b.p, b.n, 10007);
+    c.f = udfproc_feed(b.p, b.n, 10007);
     c.fd = c.f.fd;
     for (int i = 0; i < 3; i++) c.types[i] = type_of(types[i]);
     in_init(&c.in, c.fd, FMT_ROWBINARY, c.types, 3);

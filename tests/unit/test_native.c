@@ -40,36 +40,9 @@ static chtype type_of(const char *s) {
     return t;
 }
 
-/* The read end of a pipe a child fills with [p, p+n) in `piece`-byte writes. */
-typedef struct feeder { int fd; pid_t pid; } feeder;
-
-static feeder feed(const void *p, size_t n, size_t piece) {
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        const char *c = p;
-        for (size_t off = 0; off < n;) {
-            ssize_t w = write(fds[1], c + off, n - off < piece ? n - off : piece);
-            if (w <= 0) break;
-            off += (size_t)w;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    return (feeder){fds[0], pid};
-}
-
-static void feed_done(feeder *f) {
-    close(f->fd);
-    waitpid(f->pid, NULL, 0);
-}
-
 /* A Native input reader over bytes, with the argument types given by name. */
 typedef struct reader_case {
-    feeder f;
+    udfproc_feeder f;
     chtype types[UDF_MAX_ARGS];
     in_reader in;
     udf_value v[UDF_MAX_ARGS];
@@ -77,14 +50,14 @@ typedef struct reader_case {
 
 static void reader_open(reader_case *c, const void *bytes, size_t n, const char *const *types, int ntypes) {
     for (int i = 0; i < ntypes; i++) c->types[i] = type_of(types[i]);
-    c->f = feed(bytes, n, 4093);
+    c->f = udfproc_feed(bytes, n, 4093);
     in_init(&c->in, c->f.fd, FMT_NATIVE, c->types, ntypes);
     memset(c->v, 0, sizeof(c->v));
 }
 
 static void reader_close(reader_case *c) {
     in_free(&c->in);
-    feed_done(&c->f);
+    udfproc_feed_done(&c->f);
 }
 
 static void val_is(const udf_value *v, const char *want, size_t n) {
@@ -167,7 +140,7 @@ static void test_header_bytes(void **state) {
 /* What a header reader makes of bytes (a pipe, one byte per write). */
 static int read_header(const char *bytes, size_t n, const char *type, uint64_t *ncols, uint64_t *nrows, char *err,
                        size_t errcap, char *name, size_t namecap) {
-    feeder f = feed(bytes, n, 1);
+    udfproc_feeder f = udfproc_feed(bytes, n, 1);
     io_reader r;
     io_reader_init(&r, f.fd);
     const char *why = "";
@@ -178,7 +151,7 @@ static int read_header(const char *bytes, size_t n, const char *type, uint64_t *
         rc = native_read_column_header(&r, 0, &want, name, namecap, err, errcap);
     }
     io_reader_free(&r);
-    feed_done(&f);
+    udfproc_feed_done(&f);
     return rc;
 }
 

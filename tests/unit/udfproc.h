@@ -221,6 +221,35 @@ static inline int udfproc_lines(const udfproc_buf *b) {
     return n;
 }
 
+/* The read end of a pipe that a child process fills with [p, p+n) in
+ * `piece`-byte writes, then closes: a reader meets short reads at every
+ * piece boundary, as it does on ClickHouse's pipes. */
+typedef struct udfproc_feeder { int fd; pid_t pid; } udfproc_feeder;
+
+static inline udfproc_feeder udfproc_feed(const void *p, size_t n, size_t piece) {
+    int fds[2];
+    if (pipe(fds) != 0) abort();
+    pid_t pid = fork();
+    if (pid < 0) abort();
+    if (pid == 0) {
+        close(fds[0]);
+        const char *c = p;
+        for (size_t off = 0; off < n;) {
+            ssize_t w = write(fds[1], c + off, n - off < piece ? n - off : piece);
+            if (w <= 0) break;
+            off += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    return (udfproc_feeder){fds[0], pid};
+}
+
+static inline void udfproc_feed_done(udfproc_feeder *f) {
+    close(f->fd);
+    waitpid(f->pid, NULL, 0);
+}
+
 /* RowBinary encoding helpers for building inputs. */
 static inline void udfproc_leb128(udfproc_buf *b, uint64_t v) {
     do {
