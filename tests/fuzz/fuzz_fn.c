@@ -10,7 +10,9 @@
  * Arguments are exact-size heap copies (ASan sees any over-read); the row is
  * answered in RowBinary, in TabSeparated and in Native (one block per row),
  * with the arena reused across inputs as the driver does, and must write
- * exactly the declared number of fields. */
+ * exactly the declared number of fields.  payload_extract's row is also
+ * answered by a copy without its fast path (FUZZ_FN_SLOW,
+ * fn_payload_extract_slow.c), and the two RowBinary answers must be equal. */
 #include "fuzz_common.h"
 
 #include "driver.h"
@@ -46,6 +48,54 @@ static char *fuzz_argv_extract[] = {
     NULL,
 };
 
+#ifdef FUZZ_FN_SLOW
+int fuzz_fn_slow_main(int argc, char **argv);
+int fuzz_fn_slow_capture(const udf_function *fn, int argc, char **argv);
+static udf_function fuzz_slow_fn;
+static udf_signature fuzz_slow_sig;
+
+int fuzz_fn_slow_capture(const udf_function *fn, int argc, char **argv) {
+    char why[512] = "";
+    fuzz_slow_fn = *fn;
+    if (fn->configure(fn->self, argc, argv, &fuzz_slow_sig, why, sizeof(why)) < 0) fuzz_fail("configure: %s", why);
+    return 0;
+}
+
+/* One row answered in RowBinary by fn, read back into *out (malloc'd). */
+static size_t fuzz_answer_bytes(const udf_function *fn, const udf_signature *sig, const udf_value *vals,
+                                char **out) {
+    int fd = fuzz_memfd("", 0);
+    io_writer w;
+    res_writer res;
+    io_writer_init(&w, fd);
+    res_init(&res, &w, FMT_ROWBINARY, sig->tuple, sig->results, sig->nresults);
+    arena_reset(&fuzz_arena);
+    res_row_begin(&res);
+    fn->row(fn->self, vals, &res, &fuzz_arena);
+    res_row_end(&res);
+    res_block_end(&res);
+    res_free(&res);
+    io_flush(&w);
+    io_writer_free(&w);
+    off_t n = lseek(fd, 0, SEEK_END);
+    if (n < 0) fuzz_fail("lseek failed");
+    *out = malloc((size_t)n + 1);
+    if (!*out || pread(fd, *out, (size_t)n, 0) != n) fuzz_fail("reading the answer back failed");
+    close(fd);
+    return (size_t)n;
+}
+
+static void fuzz_fast_equals_slow(const udf_value *vals) {
+    char *fast, *slow;
+    size_t nf = fuzz_answer_bytes(&fuzz_fn, &fuzz_sig, vals, &fast);
+    size_t ns = fuzz_answer_bytes(&fuzz_slow_fn, &fuzz_slow_sig, vals, &slow);
+    if (nf != ns || memcmp(fast, slow, nf) != 0)
+        fuzz_fail("fast path answered %zu bytes, the step-by-step lookups %zu, and they differ", nf, ns);
+    free(fast);
+    free(slow);
+}
+#endif
+
 int fuzz_fn_capture(const udf_function *fn, int argc, char **argv) {
     char why[512] = "";
     fuzz_fn = *fn;
@@ -66,6 +116,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     copies[n] = NULL;
     fuzz_fn_main(n, copies);
     if (!fuzz_fn.row) fuzz_fail("%s did not call udf_run", FUZZ_FN_NAME);
+#ifdef FUZZ_FN_SLOW
+    static char *slow_copies[sizeof(fuzz_argv_extract) / sizeof(fuzz_argv_extract[0])];
+    for (int i = 0; i < n; i++) slow_copies[i] = strdup(args[i]);
+    slow_copies[n] = NULL;
+    fuzz_fn_slow_main(n, slow_copies);
+    if (!fuzz_slow_fn.row) fuzz_fail("the slow copy did not call udf_run");
+#endif
     arena_init(&fuzz_arena);
     return 0;
 }
@@ -108,6 +165,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_answer(vals, FMT_ROWBINARY);
     fuzz_answer(vals, FMT_TSV);
     fuzz_answer(vals, FMT_NATIVE);
+#ifdef FUZZ_FN_SLOW
+    fuzz_fast_equals_slow(vals);
+#endif
     if (++inputs % 1024 == 0 && fuzz_fn.block_end) fuzz_fn.block_end(fuzz_fn.self);
     for (int i = 0; i < fuzz_sig.nargs; i++) free((void *)vals[i].s);
     return 0;
