@@ -31,6 +31,7 @@
 #include "rowbinary.h"
 #include "tsv.h"
 #include "udfproc.h"
+#include "capture.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -70,44 +71,10 @@ static char *pattern(size_t n) {
     return p;
 }
 
-/* An io_writer over a temp file, and what has been written to it so far. */
-typedef struct capture {
-    int fd;
-    io_writer w;
-    char *data;
-    size_t len;
-} capture;
-
-static void cap_init(capture *c) {
-    c->fd = fd_with("", 0);
-    io_writer_init(&c->w, c->fd);
-    c->data = NULL;
-    c->len = 0;
-}
-
-/* Flush, read everything back into c->data (NUL-terminated), start over. */
-static void cap_take(capture *c) {
-    io_flush(&c->w);
-    off_t end = lseek(c->fd, 0, SEEK_END);
-    assert_true(end >= 0);
-    free(c->data);
-    c->data = malloc((size_t)end + 1);
-    assert_non_null(c->data);
-    assert_int_equal(pread(c->fd, c->data, (size_t)end, 0), end);
-    c->data[end] = 0;
-    c->len = (size_t)end;
-    assert_int_equal(ftruncate(c->fd, 0), 0);
-    assert_int_equal(lseek(c->fd, 0, SEEK_SET), 0);
-}
-
-static void cap_free(capture *c) {
-    io_writer_free(&c->w);
-    close(c->fd);
-    free(c->data);
-}
-
+/* What was written since the last check is exactly [want, want+n). */
 static void cap_is(capture *c, const void *want, size_t n) {
     cap_take(c);
+    cap_clear(c);
     if (c->len != n || memcmp(c->data, want, n) != 0) {
         print_error("wrote %zu bytes:", c->len);
         for (size_t i = 0; i < c->len; i++) print_error(" %02x", (unsigned char)c->data[i]);
@@ -120,14 +87,6 @@ static void cap_is(capture *c, const void *want, size_t n) {
 }
 
 #define CAP_IS(c, lit) cap_is((c), (lit), sizeof(lit) - 1)
-
-static chtype type_of(const char *s) {
-    chtype t;
-    const char *why = NULL;
-    if (chtype_parse(s, strlen(s), &t, &why) < 0) print_error("type '%s': %s\n", s, why);
-    assert_int_equal(chtype_parse(s, strlen(s), &t, &why), 0);
-    return t;
-}
 
 /* ------------------------------------------------------------------- io */
 
@@ -1046,24 +1005,12 @@ static void test_input_chunks_with_rows(void **state) {
 
 /* --------------------------------------------------------------- result */
 
-typedef struct result_case {
-    capture cap;
-    chtype types[24];
-    res_writer res;
-} result_case;
-
-static void result_open(result_case *c, fmt_kind fmt, int tuple, const char *const *types, int ntypes) {
-    cap_init(&c->cap);
-    for (int i = 0; i < ntypes; i++) c->types[i] = type_of(types[i]);
-    res_init(&c->res, &c->cap.w, fmt, tuple, c->types, ntypes);
-}
-
 /* One scalar result of `type`: the row written by `write`, then its text. */
 #define SCALAR_IS(type, want, write_call)                          \
     do {                                                           \
         static const char *const ty_[] = {type};                   \
-        result_case c_;                                            \
-        result_open(&c_, FMT_TSV, 0, ty_, 1);                      \
+        writer_case c_;                                            \
+        writer_open(&c_, FMT_TSV, 0, ty_, 1);                      \
         res_writer *r = &c_.res;                                   \
         res_row_begin(r);                                          \
         write_call;                                                \
@@ -1116,8 +1063,8 @@ static void test_result_tsv_tuple(void **state) {
     static const char *const types[] = {"String",  "Nullable(String)", "Int32", "UInt64",        "Float64",
                                         "Bool",    "Bool",             "DateTime64(6)", "Nullable(Int8)", "String",
                                         "Float32"};
-    result_case c;
-    result_open(&c, FMT_TSV, 1, types, 11);
+    writer_case c;
+    writer_open(&c, FMT_TSV, 1, types, 11);
     res_writer *r = &c.res;
     res_row_begin(r);
     res_string(r, "it's\t{\"a\":1}", 12);
@@ -1155,15 +1102,15 @@ static void test_result_tsv_tuple(void **state) {
 static void test_result_tuple_edges(void **state) {
     (void)state;
     static const char *const types[] = {"Nullable(String)", "UInt8"};
-    result_case c;
-    result_open(&c, FMT_TSV, 1, types, 1);
+    writer_case c;
+    writer_open(&c, FMT_TSV, 1, types, 1);
     res_row_begin(&c.res);
     res_null(&c.res);
     assert_int_equal(res_row_end(&c.res), 1);
     CAP_IS(&c.cap, "(NULL)\n");
     cap_free(&c.cap);
 
-    result_open(&c, FMT_TSV, 1, types, 2);
+    writer_open(&c, FMT_TSV, 1, types, 2);
     res_row_begin(&c.res);
     res_string(&c.res, "a", 1);
     assert_int_equal(res_row_end(&c.res), 1);
@@ -1177,8 +1124,8 @@ static void test_result_rowbinary_bytes(void **state) {
         "String", "Nullable(String)", "Nullable(String)", "Int8",    "Int16",         "Int32",
         "Int64",  "UInt8",            "UInt16",           "UInt32",  "UInt64",        "Float32",
         "Float64", "Bool",            "DateTime64(6)",    "Nullable(DateTime64(6))", "Nullable(Int32)"};
-    result_case c;
-    result_open(&c, FMT_ROWBINARY, 1, types, 17);
+    writer_case c;
+    writer_open(&c, FMT_ROWBINARY, 1, types, 17);
     res_writer *r = &c.res;
     res_row_begin(r);
     res_string(r, "ab", 2);
@@ -1242,7 +1189,7 @@ static void test_result_rowbinary_bytes(void **state) {
 
     /* a scalar (not a tuple) in RowBinary has no framing either */
     static const char *const one[] = {"Nullable(String)"};
-    result_open(&c, FMT_ROWBINARY, 0, one, 1);
+    writer_open(&c, FMT_ROWBINARY, 0, one, 1);
     res_row_begin(&c.res);
     res_string(&c.res, "hi", 2);
     res_row_end(&c.res);

@@ -29,16 +29,9 @@
 #include "nativefmt.h"
 #include "result.h"
 #include "udfproc.h"
+#include "capture.h"
 
 /* ---------------------------------------------------------------- helpers */
-
-static chtype type_of(const char *s) {
-    chtype t;
-    const char *why = NULL;
-    if (chtype_parse(s, strlen(s), &t, &why) < 0) print_error("type '%s': %s\n", s, why);
-    assert_int_equal(chtype_parse(s, strlen(s), &t, &why), 0);
-    return t;
-}
 
 /* A Native input reader over bytes, with the argument types given by name. */
 typedef struct reader_case {
@@ -75,40 +68,6 @@ static void native_of(udfproc_buf *out, const chtype *types, int ntypes, const u
     ntv_cursor c = {(const unsigned char *)rb->p, (const unsigned char *)rb->p + rb->n, 1};
     for (size_t b = 0; b < nblocks; b++) assert_int_equal(ntv_block_from_rowbinary(out, types, names, ntypes, &c, blocks[b]), 0);
     assert_true(c.p == c.end);
-}
-
-/* An io_writer over a temp file and what was written (for result tests). */
-typedef struct capture {
-    FILE *f;
-    io_writer w;
-    char *data;
-    size_t len;
-} capture;
-
-static void cap_init(capture *c) {
-    c->f = tmpfile();
-    assert_non_null(c->f);
-    io_writer_init(&c->w, fileno(c->f));
-    c->data = NULL;
-    c->len = 0;
-}
-
-/* Flushes and reads back everything written so far (the file keeps it). */
-static void cap_take(capture *c) {
-    io_flush(&c->w);
-    long end = lseek(fileno(c->f), 0, SEEK_END);
-    assert_true(end >= 0);
-    free(c->data);
-    c->data = malloc((size_t)end + 1);
-    assert_non_null(c->data);
-    assert_int_equal(pread(fileno(c->f), c->data, (size_t)end, 0), end);
-    c->len = (size_t)end;
-}
-
-static void cap_free(capture *c) {
-    io_writer_free(&c->w);
-    fclose(c->f);
-    free(c->data);
 }
 
 static void bytes_are(const void *got, size_t n, const void *want, size_t wn) {
@@ -485,23 +444,6 @@ static const char *const all_types[] = {
     "Float32", "Float64", "Bool", "DateTime64(6)", "Nullable(DateTime64(3, 'UTC'))", "Nullable(Int32)",
     "Nullable(UInt64)", "Nullable(Float64)", "Nullable(Bool)", "Nullable(Int8)", "Nullable(Float32)"};
 #define NALL ((int)(sizeof(all_types) / sizeof(all_types[0])))
-
-typedef struct writer_case {
-    capture cap;
-    chtype types[NALL];
-    res_writer res;
-} writer_case;
-
-static void writer_open(writer_case *c, fmt_kind fmt, int tuple, const char *const *types, int ntypes) {
-    cap_init(&c->cap);
-    for (int i = 0; i < ntypes; i++) c->types[i] = type_of(types[i]);
-    res_init(&c->res, &c->cap.w, fmt, tuple, c->types, ntypes);
-}
-
-static void writer_close(writer_case *c) {
-    res_free(&c->res);
-    cap_free(&c->cap);
-}
 
 /* A Tuple of two rows by hand: nulls maps first, then each element's
  * column; NULL rows hold the nested default. */

@@ -1,0 +1,84 @@
+/* capture.h — the output side under test (test_formats.c, test_native.c):
+ * an io_writer over an in-memory file whose bytes are read back and
+ * compared, and a result writer over one for declared result types. */
+#ifndef CDC_TEST_CAPTURE_H
+#define CDC_TEST_CAPTURE_H
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "chtype.h"
+#include "io.h"
+#include "result.h"
+
+typedef struct capture {
+    int fd;
+    io_writer w;
+    char *data;           /* what cap_take read back, NUL-terminated */
+    size_t len;
+} capture;
+
+static inline void cap_init(capture *c) {
+    c->fd = memfd_create("capture", MFD_CLOEXEC);
+    assert_true(c->fd >= 0);
+    io_writer_init(&c->w, c->fd);
+    c->data = NULL;
+    c->len = 0;
+}
+
+/* Flushes and reads back everything written so far (the file keeps it). */
+static inline void cap_take(capture *c) {
+    io_flush(&c->w);
+    off_t end = lseek(c->fd, 0, SEEK_END);
+    assert_true(end >= 0);
+    free(c->data);
+    c->data = malloc((size_t)end + 1);
+    assert_non_null(c->data);
+    assert_int_equal(pread(c->fd, c->data, (size_t)end, 0), end);
+    c->data[end] = 0;
+    c->len = (size_t)end;
+}
+
+/* Starts over: the next cap_take sees only what is written from now on. */
+static inline void cap_clear(capture *c) {
+    assert_int_equal(ftruncate(c->fd, 0), 0);
+    assert_int_equal(lseek(c->fd, 0, SEEK_SET), 0);
+}
+
+static inline void cap_free(capture *c) {
+    io_writer_free(&c->w);
+    close(c->fd);
+    free(c->data);
+}
+
+/* A type by name; the name must parse. */
+static inline chtype type_of(const char *s) {
+    chtype t;
+    const char *why = NULL;
+    if (chtype_parse(s, strlen(s), &t, &why) < 0) print_error("type '%s': %s\n", s, why);
+    assert_int_equal(chtype_parse(s, strlen(s), &t, &why), 0);
+    return t;
+}
+
+/* A result writer in `fmt` for the types named, over a capture. */
+typedef struct writer_case {
+    capture cap;
+    chtype types[64];
+    res_writer res;
+} writer_case;
+
+static inline void writer_open(writer_case *c, fmt_kind fmt, int tuple, const char *const *types, int ntypes) {
+    assert_true(ntypes <= 64);
+    cap_init(&c->cap);
+    for (int i = 0; i < ntypes; i++) c->types[i] = type_of(types[i]);
+    res_init(&c->res, &c->cap.w, fmt, tuple, c->types, ntypes);
+}
+
+static inline void writer_close(writer_case *c) {
+    res_free(&c->res);
+    cap_free(&c->cap);
+}
+
+#endif
