@@ -129,11 +129,11 @@ int chs_split_sql(char *text, int (*fn)(void *ctx, const char *stmt), void *ctx)
     return only_comments ? 0 : chs_emit(start, p, fn, ctx);
 }
 
-/* Replaces every `from` with `to`; returns a new string. */
-static char *chs_replace(const char *text, const char *from, const char *to) {
+char *chs_replace(const char *text, const char *from, const char *to) {
     size_t fl = strlen(from), tl = strlen(to), count = 0;
     for (const char *p = strstr(text, from); p; p = strstr(p + fl, from)) count++;
     char *out = malloc(strlen(text) + count * (tl > fl ? tl - fl : 0) + 1), *o = out;
+    if (!out) return NULL;
     const char *p = text, *hit;
     while ((hit = strstr(p, from))) {
         memcpy(o, p, (size_t)(hit - p));
@@ -159,7 +159,12 @@ int chs_exec_file(chs_session *s, const char *path, const char *from, const char
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!text) {
+        fclose(f);
+        fprintf(stderr, "chsession: cannot read %s\n", path);
+        return -1;
+    }
     size_t got = fread(text, 1, (size_t)n, f);
     text[got] = 0;
     fclose(f);
@@ -167,6 +172,10 @@ int chs_exec_file(chs_session *s, const char *path, const char *from, const char
         char *r = chs_replace(text, from, to);
         free(text);
         text = r;
+    }
+    if (!text) {
+        fprintf(stderr, "chsession: out of memory reading %s\n", path);
+        return -1;
     }
     int rc = chs_split_sql(text, chs_exec_cb, s);
     if (rc) fprintf(stderr, "chsession: in %s\n", path);

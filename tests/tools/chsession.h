@@ -27,6 +27,8 @@ int chs_exec(chs_session *s, const char *sql);
  * comments), with each occurrence of `from` replaced by `to` when from != NULL.
  * Returns 0 or -1 at the first failing statement (printed). */
 int chs_exec_file(chs_session *s, const char *path, const char *from, const char *to);
+/* Replaces every `from` (non-empty) with `to`; returns a new string (malloc'd), NULL when out of memory. */
+char *chs_replace(const char *text, const char *from, const char *to);
 /* Splits SQL text into statements; calls fn for each (trimmed, non-empty).
  * Stops and returns fn's value if non-zero. */
 int chs_split_sql(char *text, int (*fn)(void *ctx, const char *stmt), void *ctx);

@@ -237,22 +237,6 @@ chs_session *e2e_ch_open(const char *data_path) {
     return s;
 }
 
-static char *e2e_replace_all(const char *text, const char *from, const char *to) {
-    size_t fl = strlen(from), tl = strlen(to), count = 0;
-    for (const char *p = strstr(text, from); p; p = strstr(p + fl, from)) count++;
-    char *out = malloc(strlen(text) + count * tl + 1), *o = out;
-    const char *p = text, *hit;
-    while ((hit = strstr(p, from))) {
-        memcpy(o, p, (size_t)(hit - p));
-        o += hit - p;
-        memcpy(o, to, tl);
-        o += tl;
-        p = hit + fl;
-    }
-    strcpy(o, p);
-    return out;
-}
-
 int e2e_ch_apply(chs_session *s, const char *path, const char *const *subst) {
     char *text = e2e_read_file(path, NULL);
     if (!text) {
@@ -260,9 +244,13 @@ int e2e_ch_apply(chs_session *s, const char *path, const char *const *subst) {
         return -1;
     }
     for (size_t i = 0; subst && subst[i] && subst[i + 1]; i += 2) {
-        char *r = e2e_replace_all(text, subst[i], subst[i + 1]);
+        char *r = chs_replace(text, subst[i], subst[i + 1]);
         free(text);
         text = r;
+        if (!text) {
+            fprintf(stderr, "e2e: out of memory applying %s\n", path);
+            return -1;
+        }
     }
     int rc = chs_split_sql(text, (int (*)(void *, const char *))chs_exec, s);
     if (rc) fprintf(stderr, "e2e: in %s\n", path);
