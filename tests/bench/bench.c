@@ -28,7 +28,6 @@
 #include "corpus.h"
 #include "itest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -469,6 +468,10 @@ static struct {
     int nrss;
 } watch = {PTHREAD_MUTEX_INITIALIZER, 1, {{0}}, 0, {{0}}, {0}, 0};
 
+/* The scan in progress (one scanning thread at a time: the watcher, or
+ * udf_cpu() from the main thread; each has its own). */
+static __thread proc_seen watch_live[MAX_PROCS];
+
 static void watch_rss(const char *comm, long kb) {
     for (int i = 0; i < watch.nrss; i++)
         if (!strcmp(watch.rss_comm[i], comm)) {
@@ -480,61 +483,32 @@ static void watch_rss(const char *comm, long kb) {
     watch.rss_kb[watch.nrss++] = kb;
 }
 
-static void watch_scan(void) {
-    static __thread proc_seen live[MAX_PROCS];
-    int nlive = 0;
-    DIR *d = opendir("/proc");
-    if (!d) return;
-    int self = getpid();
-    long hz = sysconf(_SC_CLK_TCK);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-        char path[64], buf[1024];
-        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-        fclose(f);
-        buf[n] = 0;
-        char *open = strchr(buf, '('), *close = strrchr(buf, ')');
-        if (!open || !close) continue;
-        int ppid;
-        unsigned long ut, st;
-        /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-        if (sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid, &ut, &st) != 3) continue;
-        if (ppid != self) continue;
-        char comm[32];
-        snprintf(comm, sizeof(comm), "%.*s", (int)(close - open - 1), open + 1);
-        /* A child caught between the engine's vfork and its exec still
-         * shares the engine's memory and carries its thread's name. */
-        if (!strncmp(comm, "Query", 5) || !strncmp(comm, "SendToShell", 11)) continue;
-        int pid = atoi(e->d_name);
-        snprintf(path, sizeof(path), "/proc/%d/status", pid);
-        long hwm = 0;
-        f = fopen(path, "r");
-        if (f) {
-            while (fgets(buf, sizeof(buf), f))
-                if (!strncmp(buf, "VmHWM:", 6)) hwm = atol(buf + 6);
-            fclose(f);
-        }
-        if (nlive < MAX_PROCS) {
-            live[nlive].pid = pid;
-            snprintf(live[nlive].comm, 32, "%s", comm);
-            live[nlive].cpu = (double)(ut + st) / (double)hz;
-            nlive++;
-        }
-        if (hwm) {
-            pthread_mutex_lock(&watch.mu);
-            watch_rss(comm, hwm);
-            pthread_mutex_unlock(&watch.mu);
-        }
+/* One child seen by itest_for_each_child: kept if it is a UDF process. */
+static void watch_one(void *ctx, const itest_child *c) {
+    int *nlive = ctx;
+    /* A child caught between the engine's vfork and its exec still
+     * shares the engine's memory and carries its thread's name. */
+    if (!strncmp(c->comm, "Query", 5) || !strncmp(c->comm, "SendToShell", 11)) return;
+    if (*nlive < MAX_PROCS) {
+        proc_seen *p = &watch_live[(*nlive)++];
+        p->pid = c->pid;
+        snprintf(p->comm, sizeof(p->comm), "%s", c->comm);
+        p->cpu = c->cpu_s;
     }
-    closedir(d);
+    if (c->hwm_kb) {
+        pthread_mutex_lock(&watch.mu);
+        watch_rss(c->comm, c->hwm_kb);
+        pthread_mutex_unlock(&watch.mu);
+    }
+}
+
+static void watch_scan(void) {
+    int nlive = 0;
+    itest_for_each_child(watch_one, &nlive);
     /* Only live processes are kept: one that exited is counted, in full,
      * by RUSAGE_CHILDREN once the engine has reaped it. */
     pthread_mutex_lock(&watch.mu);
-    memcpy(watch.procs, live, sizeof(live[0]) * (size_t)nlive);
+    memcpy(watch.procs, watch_live, sizeof(watch_live[0]) * (size_t)nlive);
     watch.nprocs = nlive;
     pthread_mutex_unlock(&watch.mu);
 }

@@ -21,7 +21,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,35 +207,21 @@ static void test_extract_errors_say_what_was_wrong(void **state) {
 }
 
 /* Children of this process whose name starts with `comm`: the pool's UDF
- * processes.  Returns the largest VmHWM among them in kB (-1 if none). */
+ * processes.  pool_peak_kb() returns the largest VmHWM among them in kB (-1 if none). */
+typedef struct pool_peak {
+    const char *comm;
+    long kb;
+} pool_peak;
+
+static void pool_peak_one(void *ctx, const itest_child *c) {
+    pool_peak *p = ctx;
+    if (!strncmp(c->comm, p->comm, strlen(c->comm)) && c->hwm_kb > 0 && c->hwm_kb > p->kb) p->kb = c->hwm_kb;
+}
+
 static long pool_peak_kb(const char *comm) {
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    long peak = -1;
-    assert_non_null(d);
-    while ((e = readdir(d))) {
-        char path[300], stat[512];
-        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        size_t n = fread(stat, 1, sizeof(stat) - 1, f);
-        fclose(f);
-        stat[n] = 0;
-        char *open = strchr(stat, '('), *close = strrchr(stat, ')');
-        int ppid = 0;
-        if (!open || !close || sscanf(close + 1, " %*c %d", &ppid) != 1 || ppid != getpid()) continue;
-        if (strncmp(open + 1, comm, (size_t)(close - open - 1)) != 0) continue;
-        snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
-        f = fopen(path, "r");
-        if (!f) continue;
-        char line[256];
-        while (fgets(line, sizeof(line), f))
-            if (!strncmp(line, "VmHWM:", 6) && atol(line + 6) > peak) peak = atol(line + 6);
-        fclose(f);
-    }
-    closedir(d);
-    return peak;
+    pool_peak p = {comm, -1};
+    itest_for_each_child(pool_peak_one, &p);
+    return p.kb;
 }
 
 static void test_64mb_message(void **state) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -787,4 +788,42 @@ void itest_outbox_write(itest_rng *r, const itest_outbox *o, itest_buf *out) {
     itest_buf_printf(out, ",\"op\":\"%c\",\"ts_ms\":%lld,\"ts_us\":%lld,\"ts_ns\":%lld}", o->op, (long long)o->ts_ms,
                      (long long)o->ts_ms * 1000 + 391, (long long)o->ts_ms * 1000000 + 391762);
     if (o->envelope) itest_buf_putc(out, '}');
+}
+
+/* ------------------------------------------------------------ processes */
+
+void itest_for_each_child(void (*fn)(void *ctx, const itest_child *c), void *ctx) {
+    DIR *d = opendir("/proc");
+    if (!d) return;
+    int self = getpid();
+    long hz = sysconf(_SC_CLK_TCK);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[300], buf[1024];
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+        if (!open || !close) continue;
+        int ppid;
+        unsigned long ut, st;
+        /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+        if (sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid, &ut, &st) != 3) continue;
+        if (ppid != self) continue;
+        itest_child c = {atoi(e->d_name), "", (double)(ut + st) / (double)hz, 0};
+        snprintf(c.comm, sizeof(c.comm), "%.*s", (int)(close - open - 1), open + 1);
+        snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+        f = fopen(path, "r");
+        if (f) {
+            while (fgets(buf, sizeof(buf), f))
+                if (!strncmp(buf, "VmHWM:", 6)) c.hwm_kb = atol(buf + 6);
+            fclose(f);
+        }
+        fn(ctx, &c);
+    }
+    closedir(d);
 }

@@ -228,4 +228,15 @@ size_t itest_insert_strings_at(const char *file, int line, chs_session *s, const
 void itest_insert_rowbinary_at(const char *file, int line, chs_session *s, const char *target, const char *structure,
                                const itest_buf *rowbinary);
 
+/* The processes this process started (the engine's UDF processes), from
+ * /proc: for each, fn gets its pid, command name, CPU seconds so far (user +
+ * system) and peak resident size (VmHWM, kB; 0 if unknown). */
+typedef struct itest_child {
+    int pid;
+    char comm[32];
+    double cpu_s;
+    long hwm_kb;
+} itest_child;
+void itest_for_each_child(void (*fn)(void *ctx, const itest_child *c), void *ctx);
+
 #endif
