@@ -22,6 +22,9 @@
 #include "arena.h"
 #include "json.h"
 
+#define JSON_WALK_CHECK(cond, msg) do { if (!(cond)) fail_msg("%s", (msg)); } while (0)
+#include "json_walk.h"
+
 #ifndef JSON_TEST_SUITE_DIR
 #define JSON_TEST_SUITE_DIR "../shared/data/json-test-suite/test_parsing"
 #endif
@@ -44,65 +47,11 @@ static int validate_str(const char *s, json_error *err) {
     return r;
 }
 
-/* Walk v with iterators: decode every key and string, convert every number.
- * With `self` set the walker descends into children itself and hands them
- * back with json_iter_resume(); otherwise it descends only into every other
- * child and lets the iterator skip the rest.  Recursion is fine here: the
- * scanner caps depth at JSON_MAX_DEPTH. */
-static int walk(json_value *v, arena *a, int self, json_error *err) {
-    if (v->type == JSON_OBJECT || v->type == JSON_ARRAY) {
-        json_iter it;
-        json_value key, child;
-        int r, i = 0;
-        if (json_iter_init(&it, v, err) < 0) return -1;
-        for (;;) {
-            if (v->type == JSON_OBJECT) {
-                r = json_iter_member(&it, &key, &child);
-                if (r == 1) {
-                    const char *s;
-                    size_t n;
-                    if (json_string(&key, a, &s, &n, err) < 0) return -1;
-                    assert_true(json_key_equals(&key, s, n));
-                }
-            } else {
-                r = json_iter_element(&it, &child);
-            }
-            if (r <= 0) break;
-            if (self || (i & 1) == 0) {
-                if (walk(&child, a, self, err) < 0) return -1;
-                json_iter_resume(&it, &child);
-            }
-            i++;
-        }
-        if (r < 0) return -1;
-        assert_non_null(v->end);
-        assert_int_equal(it.count, i);
-        return 0;
-    }
-    if (v->type == JSON_STRING) {
-        const char *s;
-        size_t n;
-        return json_string(v, a, &s, &n, err);
-    }
-    if (v->type == JSON_NUMBER) {
-        int64_t i;
-        uint64_t u;
-        double d;
-        (void)json_number_i64(v, &i);
-        (void)json_number_u64(v, &u);
-        assert_true(json_number_f64(v, &d) >= 0);
-    }
-    return 0;
-}
-
-/* The iterator route to a verdict: open, walk, only whitespace after. */
+/* The iterator route to a verdict (json_walk.h), in a fresh arena. */
 static int walk_validate(const char *p, size_t n, int self, json_error *err) {
     arena a;
-    json_value root;
-    int r = -1;
     arena_init(&a);
-    if (json_open(p, n, &root, err) == 0 && walk(&root, &a, self, err) == 0)
-        r = json_close(&root, err);
+    int r = json_walk_document(p, n, &a, self, err);
     arena_free(&a);
     return r;
 }
