@@ -117,3 +117,18 @@ size_t chtype_format(const chtype *t, char *buf, size_t cap) {
     int len = t->nullable ? snprintf(buf, cap, "Nullable(%s)", inner) : snprintf(buf, cap, "%s", inner);
     return len < 0 ? 0 : (size_t)len < cap ? (size_t)len : cap - 1;
 }
+
+size_t chtype_format_result(const chtype *types, const char *const *names, int n, int tuple, char *buf,
+                            size_t cap) {
+    size_t len = 0;
+    char t[96];
+    if (!tuple) return chtype_format(&types[0], buf, cap);
+    len += (size_t)snprintf(buf, cap, "Tuple(");
+    for (int i = 0; i < n && len < cap; i++) {
+        chtype_format(&types[i], t, sizeof(t));
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s%s%s", i ? ", " : "", names ? names[i] : "",
+                                names ? " " : "", t);
+    }
+    if (len < cap) len += (size_t)snprintf(buf + len, cap - len, ")");
+    return len < cap ? len : cap - 1;
+}

@@ -30,6 +30,11 @@ typedef struct chtype {
 int chtype_parse(const char *s, size_t n, chtype *t, const char **why);
 /* Write the canonical SQL spelling into buf; returns its length. */
 size_t chtype_format(const chtype *t, char *buf, size_t cap);
+/* The type of a function's result: types[0] alone, or with `tuple`
+ * "Tuple(name1 T1, …)" — "Tuple(T1, …)" when names is NULL.  Returns its
+ * length (truncated to cap - 1). */
+size_t chtype_format_result(const chtype *types, const char *const *names, int n, int tuple, char *buf,
+                            size_t cap);
 
 static inline int chtype_is_signed(chtype_kind k) { return k >= CT_INT8 && k <= CT_INT64; }
 static inline int chtype_is_unsigned(chtype_kind k) { return k >= CT_UINT8 && k <= CT_UINT64; }

@@ -39,16 +39,7 @@ void udf_sig_result(udf_signature *sig, const char *name, const char *type) {
 }
 
 size_t udf_signature_return_type(const udf_signature *sig, char *buf, size_t cap) {
-    size_t len = 0;
-    char t[96];
-    if (!sig->tuple) return chtype_format(&sig->results[0], buf, cap);
-    len += (size_t)snprintf(buf + len, cap - len, "Tuple(");
-    for (int i = 0; i < sig->nresults && len < cap; i++) {
-        chtype_format(&sig->results[i], t, sizeof(t));
-        len += (size_t)snprintf(buf + len, cap - len, "%s%s %s", i ? ", " : "", sig->result_names[i], t);
-    }
-    if (len < cap) len += (size_t)snprintf(buf + len, cap - len, ")");
-    return len < cap ? len : cap - 1;
+    return chtype_format_result(sig->results, sig->result_names, sig->nresults, sig->tuple, buf, cap);
 }
 
 /* A UDF process must not keep the server's files open (sockets, parts). */

@@ -16,15 +16,10 @@
 /* "T" or "Tuple(T1, T2, …)" of the declared types: the Native column's type
  * when the driver did not name it (ClickHouse casts an unnamed Tuple by position). */
 static char *res_default_type(const res_writer *r) {
-    size_t cap = 8 + (size_t)r->ntypes * 96, len = 0;
+    size_t cap = 8 + (size_t)r->ntypes * 96;
     char *s = malloc(cap);
     if (!s) fatal_exit(EXIT_NOMEM, "out of memory");
-    if (r->tuple) len += (size_t)snprintf(s, cap, "Tuple(");
-    for (int i = 0; i < r->ntypes; i++) {
-        if (i) len += (size_t)snprintf(s + len, cap - len, ", ");
-        len += chtype_format(&r->types[i], s + len, cap - len);
-    }
-    if (r->tuple) snprintf(s + len, cap - len, ")");
+    chtype_format_result(r->types, NULL, r->ntypes, r->tuple, s, cap);
     return s;
 }
 
