@@ -15,13 +15,16 @@
  * stderr (an ASan/LSan build reports leaks there and fails the exit).
  * --valgrind runs the binary under valgrind's leak checker (--no-sandbox:
  * valgrind cannot run under a seccomp filter) and skips the memory bounds. */
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "udfproc.h"
 
@@ -70,78 +73,49 @@ static char soak_op(uint64_t i) {
     return "cud"[i % 3];
 }
 
-static void soak_message(const soak_opts *o, uint64_t i, udfproc_buf *msg) {
+static void soak_message(const soak_opts *o, uint64_t i, tbuf *msg) {
     char image[256], head[1024];
     msg->n = 0;
     int kind = soak_kind(o, i);
     if (kind == SOAK_TOMBSTONE) return;
     if (kind == SOAK_INVALID) {
         snprintf(head, sizeof(head), "{\"op\":\"c\",\"after\":{\"id\":%" PRIu64 ",\"name\":\"trunc", i);
-        udfproc_text(msg, head);
+        tb_puts(msg, head);
         return;
     }
     char op = kind == SOAK_BIG ? 'c' : soak_op(i);
     snprintf(image, sizeof(image), "{\"id\":%" PRIu64 ",\"customer\":\"user-%" PRIu64 "\",\"amount\":%" PRIu64 ".%02u,\"note\":\"caf\\u00e9 \\\"q\\\"\"%s",
              i, i % 5000, i % 100000, (unsigned)(i % 100), kind == SOAK_BIG ? ",\"blob\":\"" : "}");
     snprintf(head, sizeof(head), "{\"before\":%s,\"after\":%s", op == 'd' ? image : "null", op == 'd' ? "null" : image);
-    udfproc_text(msg, head);
+    tb_puts(msg, head);
     if (kind == SOAK_BIG) {
-        for (size_t k = 0; k < SOAK_BIG_BYTES; k += 64) udfproc_text(msg, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_");
-        udfproc_text(msg, "\"}");
+        for (size_t k = 0; k < SOAK_BIG_BYTES; k += 64) tb_puts(msg, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_");
+        tb_puts(msg, "\"}");
     }
     snprintf(head, sizeof(head),
              ",\"source\":{\"version\":\"2.5.0.Final\",\"connector\":\"postgresql\",\"name\":\"dbz\",\"ts_ms\":%" PRIu64
              ",\"snapshot\":\"false\",\"db\":\"app\",\"schema\":\"public\",\"table\":\"orders\",\"txId\":%" PRIu64
              ",\"lsn\":%" PRIu64 "},\"op\":\"%c\",\"ts_ms\":%" PRIu64 "}",
              1700000000000 + i, 1000 + i / 7, i + 1, op, 1700000000500 + i);
-    udfproc_text(msg, head);
+    tb_puts(msg, head);
 }
 
 /* ------------------------------------------------------------ output rows */
 
-typedef struct soak_cursor { const char *p, *end; int ok; } soak_cursor;
-
-static uint64_t soak_leb(soak_cursor *c) {
-    uint64_t v = 0;
-    for (int shift = 0; c->ok; shift += 7) {
-        if (c->p == c->end || shift > 63) return c->ok = 0, 0;
-        unsigned char b = (unsigned char)*c->p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) return v;
-    }
-    return 0;
-}
-
-static const char *soak_str(soak_cursor *c, size_t *n) {
-    *n = (size_t)soak_leb(c);
-    if (!c->ok || (size_t)(c->end - c->p) < *n) return c->ok = 0, NULL;
-    const char *s = c->p;
-    c->p += *n;
-    return s;
-}
-
-static uint64_t soak_fixed(soak_cursor *c, int bytes) {
-    uint64_t v = 0;
-    if (!c->ok || c->end - c->p < bytes) return c->ok = 0, 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)(unsigned char)c->p[i] << (8 * i);
-    c->p += bytes;
-    return v;
-}
-
 /* One debezium_unwrap result row; 0 when the bytes are not all there yet. */
 static size_t soak_parse(const char *p, size_t n, soak_row *r) {
-    soak_cursor c = {p, p + n, 1};
+    tcursor c = tc_of(p, n);
     size_t skip;
-    r->op = soak_str(&c, &r->op_n);
-    for (int i = 0; i < 3; i++) soak_str(&c, &skip);            /* row, before, after */
-    r->is_deleted = (unsigned)soak_fixed(&c, 1);
-    r->version = soak_fixed(&c, 8);
-    for (int i = 0; i < 3; i++) soak_str(&c, &skip);            /* db, schema, table */
-    for (int i = 0; i < 3; i++) soak_fixed(&c, 8);              /* lsn, tx id, source ts */
-    soak_str(&c, &skip);                                        /* snapshot */
-    soak_fixed(&c, 8);                                          /* ts_ms */
-    r->error = soak_str(&c, &r->error_n);
-    return c.ok ? (size_t)(c.p - p) : 0;
+    r->op = tc_rb_string(&c, &r->op_n);
+    for (int i = 0; i < 3; i++) tc_rb_string(&c, &skip);            /* row, before, after */
+    r->is_deleted = (unsigned)tc_le(&c, 1);
+    r->version = tc_le(&c, 8);
+    for (int i = 0; i < 3; i++) tc_rb_string(&c, &skip);            /* db, schema, table */
+    for (int i = 0; i < 3; i++) tc_le(&c, 8);              /* lsn, tx id, source ts */
+    tc_rb_string(&c, &skip);                                        /* snapshot */
+    tc_le(&c, 8);                                          /* ts_ms */
+    r->error = tc_rb_string(&c, &r->error_n);
+    return c.ok ? (size_t)((const char *)c.p - p) : 0;
 }
 
 static void soak_check(const soak_opts *o, uint64_t i, const soak_row *r) {
@@ -162,17 +136,17 @@ static void soak_check(const soak_opts *o, uint64_t i, const soak_row *r) {
 /* ------------------------------------------------------------ the process */
 
 /* Sends one chunk and reads its answer, checking every row. */
-static void soak_chunk(const soak_opts *o, udfproc *p, uint64_t first, uint64_t rows, udfproc_buf *in, udfproc_buf *out) {
-    udfproc_buf msg = {0};
+static void soak_chunk(const soak_opts *o, udfproc *p, uint64_t first, uint64_t rows, tbuf *in, tbuf *out) {
+    tbuf msg = {0};
     char header[32];
     in->n = 0;
     snprintf(header, sizeof(header), "%" PRIu64 "\n", rows);
-    udfproc_text(in, header);
+    tb_puts(in, header);
     for (uint64_t i = first; i < first + rows; i++) {
         soak_message(o, i, &msg);
-        udfproc_rb_string(in, msg.p ? msg.p : "", msg.n);
+        tb_rb_string(in, msg.p ? msg.p : "", msg.n);
     }
-    udfproc_buf_free(&msg);
+    tb_free(&msg);
     size_t sent = 0, parsed = 0;
     uint64_t answered = 0;
     out->n = 0;
@@ -194,7 +168,7 @@ static void soak_chunk(const soak_opts *o, udfproc *p, uint64_t first, uint64_t 
             char buf[1 << 16];
             ssize_t got = read(p->out, buf, sizeof(buf));
             if (got <= 0) soak_die("stdout ended after %" PRIu64 " of %" PRIu64 " rows", first + answered, o->rows);
-            udfproc_append(out, buf, (size_t)got);
+            tb_put(out, buf, (size_t)got);
             soak_row r;
             size_t used;
             while (answered < rows && (used = soak_parse(out->p + parsed, out->n - parsed, &r)) > 0) {
@@ -240,7 +214,7 @@ static void soak_spawn(const soak_opts *o, udfproc *p) {
 int main(int argc, char **argv) {
     soak_opts o;
     udfproc p;
-    udfproc_buf in = {0}, out = {0};
+    tbuf in = {0}, out = {0};
     soak_parse_args(argc, argv, &o);
     soak_spawn(&o, &p);
     struct timespec t0, t1;
@@ -272,7 +246,7 @@ int main(int argc, char **argv) {
         if (hwm > bound) soak_die("peak resident memory %ld kB over the bound %ld kB", hwm, bound);
     }
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
-    udfproc_buf_free(&out);
+    tb_free(&in);
+    tb_free(&out);
     return 0;
 }

@@ -23,11 +23,11 @@
 #include "io.h"
 #include "json.h"
 #include "result.h"
+#include "capture.h"
 
 /* ---------------------------------------------------------------- harness */
 
-static int out_fd = -1;
-static io_writer out_w;
+static capture out;
 static arena scratch;
 static char got[4096];       /* the tuple element written, without "(" and ")\n" */
 static size_t got_len;
@@ -35,42 +35,25 @@ static char got_why[512];    /* the reason of the last failed conversion */
 
 static int setup(void **state) {
     (void)state;
-    FILE *f = tmpfile();
-    if (!f) return -1;
-    out_fd = dup(fileno(f));
-    fclose(f);
-    io_writer_init(&out_w, out_fd);
+    cap_init(&out);
     arena_init(&scratch);
-    return out_fd < 0 ? -1 : 0;
+    return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    io_writer_free(&out_w);
+    cap_free(&out);
     arena_free(&scratch);
-    close(out_fd);
     return 0;
 }
 
-/* Everything written since the last call; the file is emptied. */
+/* Everything written since the last call; the capture is emptied. */
 static size_t take_output(char *buf, size_t cap) {
-    io_flush(&out_w);
-    off_t end = lseek(out_fd, 0, SEEK_END);
-    assert_true(end >= 0 && (size_t)end < cap);
-    assert_int_equal(pread(out_fd, buf, (size_t)end, 0), end);
-    buf[end] = 0;
-    assert_int_equal(ftruncate(out_fd, 0), 0);
-    assert_int_equal(lseek(out_fd, 0, SEEK_SET), 0);
-    return (size_t)end;
-}
-
-static chtype type_of(const char *s) {
-    chtype t;
-    const char *why = NULL;
-    int rc = chtype_parse(s, strlen(s), &t, &why);
-    if (rc < 0) print_error("type '%s': %s\n", s, why);
-    assert_int_equal(rc, 0);
-    return t;
+    cap_take(&out);
+    assert_true(out.len < cap);
+    memcpy(buf, out.data, out.len + 1);
+    cap_clear(&out);
+    return out.len;
 }
 
 /* Converts `json` (NULL = missing) to `type` in format fmt; returns conv_write's
@@ -86,7 +69,7 @@ static int convert_raw(const char *type, const char *json, fmt_kind fmt, char *r
         assert_int_equal(rc, 0);
     }
     res_writer res;
-    res_init(&res, &out_w, fmt, 1, &t, 1);
+    res_init(&res, &out.w, fmt, 1, &t, 1);
     res_row_begin(&res);
     const char *why = NULL;
     int rc = conv_write(&res, &t, &v, &scratch, &why);
@@ -421,7 +404,7 @@ static void test_missing_without_arena(void **state) {
     chtype t[5];
     for (int i = 0; i < 5; i++) t[i] = type_of(types[i]);
     res_writer res;
-    res_init(&res, &out_w, FMT_TSV, 1, t, 5);
+    res_init(&res, &out.w, FMT_TSV, 1, t, 5);
     res_row_begin(&res);
     json_value none;
     memset(&none, 0, sizeof(none));

@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "debezium.h"
 #include "json.h"
+#include "files.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "tests/fixtures"
@@ -402,23 +403,6 @@ static size_t kind_index(const char *s, size_t n) {
     return 0;
 }
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) print_error("cannot open %s\n", path);
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *p = malloc((size_t)n + 1);
-    assert_non_null(p);
-    assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-    p[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return p;
-}
-
 /* Member `name` of obj decoded as a string (lookup path allowed), or NULL. */
 static const char *str_at(json_value *obj, const char *path, arena *a, size_t *n) {
     json_value v;
@@ -604,7 +588,9 @@ static void test_real_debezium_messages(void **state) {
     size_t mlen;
     char path[512];
     snprintf(path, sizeof(path), "%s/debezium/manifest.json", FIXTURES_DIR);
-    char *manifest = read_file(path, &mlen);
+    char *manifest = tfile_read(path, &mlen);
+    if (!manifest) print_error("cannot read %s\n", path);
+    assert_non_null(manifest);
     arena ma;
     arena_init(&ma);
     json_value root, files, entry;

@@ -157,17 +157,17 @@ static void corpus_mutate(corpus *c, int per_message) {
 }
 
 /* All messages as one RowBinary stream in chunks of at most 100 rows. */
-static void corpus_input(const corpus *c, udfproc_buf *in) {
+static void corpus_input(const corpus *c, tbuf *in) {
     for (size_t i = 0; i < c->n; i += 100) {
         size_t rows = c->n - i < 100 ? c->n - i : 100;
         char head[32];
         snprintf(head, sizeof head, "%zu\n", rows);
-        udfproc_text(in, head);
-        for (size_t r = 0; r < rows; r++) udfproc_rb_string(in, c->msg[i + r], c->len[i + r]);
+        tb_puts(in, head);
+        for (size_t r = 0; r < rows; r++) tb_rb_string(in, c->msg[i + r], c->len[i + r]);
     }
 }
 
-static void run_binary(const char *path, const char *const *args, const udfproc_buf *in, udfproc_result *r) {
+static void run_binary(const char *path, const char *const *args, const tbuf *in, udfproc_result *r) {
     const char *argv[64];
     int n = 0;
     argv[n++] = path;
@@ -186,7 +186,7 @@ static void report_first_difference(const corpus *c, const char *fast, const cha
     for (size_t i = 0; i < c->n; i++) {
         corpus one = {0};
         corpus_add(&one, c->msg[i], c->len[i]);
-        udfproc_buf in = {0};
+        tbuf in = {0};
         corpus_input(&one, &in);
         udfproc_result rf, rs;
         run_binary(fast, args, &in, &rf);
@@ -194,7 +194,7 @@ static void report_first_difference(const corpus *c, const char *fast, const cha
         int same = rf.out.n == rs.out.n && memcmp(rf.out.p, rs.out.p, rf.out.n) == 0;
         udfproc_result_free(&rf);
         udfproc_result_free(&rs);
-        udfproc_buf_free(&in);
+        tb_free(&in);
         if (!same) {
             print_error("message %zu (%zu bytes) answered differently: %.*s\n", i, c->len[i],
                         (int)(c->len[i] > 300 ? 300 : c->len[i]), one.msg[0]);
@@ -233,7 +233,7 @@ static void test_fast_equals_slow(void **state) {
     size_t base = c.n;
     corpus_mutate(&c, 40);
     print_message("%zu messages (%zu before mutation)\n", c.n, base);
-    udfproc_buf in = {0};
+    tbuf in = {0};
     corpus_input(&c, &in);
     char fast[1024];
     snprintf(fast, sizeof fast, "%s/payload_extract", udfproc_dir());
@@ -249,7 +249,7 @@ static void test_fast_equals_slow(void **state) {
         udfproc_result_free(&rf);
         udfproc_result_free(&rs);
     }
-    udfproc_buf_free(&in);
+    tb_free(&in);
     corpus_free(&c);
 }
 

@@ -552,7 +552,7 @@ static void test_rb_fixed(void **state) {
     unsigned char b[8];
     assert_int_equal(rb_read_fixed(&r, b, 4), 1);
     assert_memory_equal(b, "\x01\x02\x03\x04", 4);
-    assert_int_equal(rb_read_fixed(&r, b, 4), -1);  /* 2 of 4 bytes */
+    assert_int_equal(rb_read_fixed(&r, b, 4), -1);  /* 2 of 4 tbuf */
     io_reader_free(&r);
     close(fd);
 
@@ -782,49 +782,10 @@ static void test_input_tsv_framing_errors(void **state) {
     tsv_row_fails("a\tb\n", one, 1, "row has more than 1 field(s)");
     tsv_row_fails("yesterday\n", dt, 1, "bad DateTime64 argument 'yesterday': bad date, expected YYYY-MM-DD");
     tsv_row_fails("2024-13-01 00:00:00\n", dt, 1, "bad DateTime64 argument '2024-13-01 00:00:00': month out of range");
-    /* the excerpt of a long bad value is cut at 40 bytes */
+    /* the excerpt of a long bad value is cut at 40 tbuf */
     tsv_row_fails("2024-01-01 00:00:00.0000000000000000000000000000000000000000\n", dt, 1,
                   "bad DateTime64 argument '2024-01-01 00:00:00.00000000000000000000': fraction longer than 9 digits");
     tsv_row_fails("\n", dt, 1, "bad DateTime64 argument '': empty timestamp");
-}
-
-/* A growable byte string for building RowBinary input by hand. */
-typedef struct bytes { char *p; size_t n, cap; } bytes;
-
-static void b_put(bytes *b, const void *p, size_t n) {
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-}
-
-static void b_leb(bytes *b, uint64_t v) {
-    do {
-        unsigned char c = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v) c |= 0x80;
-        b_put(b, &c, 1);
-    } while (v);
-}
-
-static void b_str(bytes *b, const char *s, size_t n) {
-    b_leb(b, n);
-    b_put(b, s, n);
-}
-
-static void b_le(bytes *b, uint64_t v, int width) {
-    for (int i = 0; i < width; i++) {
-        unsigned char c = (unsigned char)(v >> (8 * i));
-        b_put(b, &c, 1);
-    }
-}
-
-static void b_u8(bytes *b, unsigned v) {
-    unsigned char c = (unsigned char)v;
-    b_put(b, &c, 1);
 }
 
 static const char *const rb_types4[] = {"String", "Nullable(String)", "DateTime64(6, 'UTC')",
@@ -832,17 +793,17 @@ static const char *const rb_types4[] = {"String", "Nullable(String)", "DateTime6
 
 static void test_input_rowbinary_rows(void **state) {
     (void)state;
-    bytes b = {0};
-    b_str(&b, "abc", 3);                      /* row 1 */
-    b_u8(&b, 1);                              /* NULL */
-    b_le(&b, 1711958402123456ULL, 8);
-    b_u8(&b, 1);                              /* NULL */
-    b_str(&b, "", 0);                         /* row 2 */
-    b_u8(&b, 0);
-    b_str(&b, "x\0y\n", 4);
-    b_le(&b, (uint64_t)-1, 8);
-    b_u8(&b, 0);
-    b_le(&b, 7, 8);
+    tbuf b = {0};
+    tb_rb_string(&b, "abc", 3);                      /* row 1 */
+    tb_putc(&b, 1);                              /* NULL */
+    tb_le(&b, 1711958402123456ULL, 8);
+    tb_putc(&b, 1);                              /* NULL */
+    tb_rb_string(&b, "", 0);                         /* row 2 */
+    tb_putc(&b, 0);
+    tb_rb_string(&b, "x\0y\n", 4);
+    tb_le(&b, (uint64_t)-1, 8);
+    tb_putc(&b, 0);
+    tb_le(&b, 7, 8);
     input_case c;
     input_open(&c, FMT_ROWBINARY, b.p, b.n, rb_types4, 4);
     assert_int_equal(in_read_row(&c.in, c.v), 1);
@@ -868,12 +829,12 @@ static void test_input_rowbinary_large_values_via_pipe(void **state) {
     (void)state;
     const size_t big = 3 * 1024 * 1024;
     char *blob = pattern(big);
-    bytes b = {0};
+    tbuf b = {0};
     for (int row = 0; row < 3; row++) {
-        b_str(&b, "small", 5);
-        b_str(&b, blob, big - (size_t)row);
-        b_u8(&b, 0);
-        b_str(&b, "tail", 4);
+        tb_rb_string(&b, "small", 5);
+        tb_rb_string(&b, blob, big - (size_t)row);
+        tb_putc(&b, 0);
+        tb_rb_string(&b, "tail", 4);
     }
     static const char *const types[] = {"String", "String", "Nullable(String)"};
     input_case c;
@@ -897,13 +858,13 @@ static void test_input_rowbinary_large_values_via_pipe(void **state) {
  * argument the input ended in; the empty prefix is a clean end. */
 static void test_input_rowbinary_truncated_everywhere(void **state) {
     (void)state;
-    bytes b = {0};
-    b_str(&b, "abc", 3);            /* argument 1: bytes [0, 4) */
-    b_u8(&b, 0);                    /* argument 2: bytes [4, 8) */
-    b_str(&b, "xy", 2);
-    b_le(&b, (uint64_t)-1, 8);      /* argument 3: bytes [8, 16) */
-    b_u8(&b, 0);                    /* argument 4: bytes [16, 25) */
-    b_le(&b, 7, 8);
+    tbuf b = {0};
+    tb_rb_string(&b, "abc", 3);            /* argument 1: bytes [0, 4) */
+    tb_putc(&b, 0);                    /* argument 2: bytes [4, 8) */
+    tb_rb_string(&b, "xy", 2);
+    tb_le(&b, (uint64_t)-1, 8);      /* argument 3: bytes [8, 16) */
+    tb_putc(&b, 0);                    /* argument 4: bytes [16, 25) */
+    tb_le(&b, 7, 8);
     assert_int_equal(b.n, 25);
     for (size_t cut = 0; cut <= b.n; cut++) {
         input_case c;
@@ -981,12 +942,12 @@ static void test_input_chunks_with_rows(void **state) {
     assert_int_equal(in_read_chunk_header(&c.in, &rows), 0);
     input_close(&c);
 
-    bytes b = {0};
-    b_put(&b, "2\n", 2);
-    b_str(&b, "10\n", 3);           /* a newline inside a RowBinary value is just a byte */
-    b_str(&b, "", 0);
-    b_put(&b, "1\n", 2);
-    b_str(&b, "z", 1);
+    tbuf b = {0};
+    tb_put(&b, "2\n", 2);
+    tb_rb_string(&b, "10\n", 3);           /* a newline inside a RowBinary value is just a byte */
+    tb_rb_string(&b, "", 0);
+    tb_put(&b, "1\n", 2);
+    tb_rb_string(&b, "z", 1);
     input_open(&c, FMT_ROWBINARY, b.p, b.n, one, 1);
     assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
     assert_true(rows == 2);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nativefmt.h"
 #include "udfproc.h"
@@ -33,9 +34,9 @@ static const struct { const char *json, *path, *answer; size_t answer_n; } rows[
 };
 #define NROWS 3
 
-static void add_row(udfproc_buf *b, int i) {
-    udfproc_rb_string(b, rows[i].json, strlen(rows[i].json));
-    udfproc_rb_string(b, rows[i].path, strlen(rows[i].path));
+static void add_row(tbuf *b, int i) {
+    tb_rb_string(b, rows[i].json, strlen(rows[i].json));
+    tb_rb_string(b, rows[i].path, strlen(rows[i].path));
 }
 
 static void assert_one_line(const udfproc_result *r, const char *prog, const char *text) {
@@ -46,11 +47,11 @@ static void assert_one_line(const udfproc_result *r, const char *prog, const cha
 }
 
 static void assert_answers(const udfproc_result *r, int complete) {
-    udfproc_buf want = {0};
-    for (int i = 0; i < complete; i++) udfproc_append(&want, rows[i].answer, rows[i].answer_n);
+    tbuf want = {0};
+    for (int i = 0; i < complete; i++) tb_put(&want, rows[i].answer, rows[i].answer_n);
     if (r->out.n != want.n || (want.n && memcmp(r->out.p, want.p, want.n)))
         fail_msg("stdout holds %zu bytes, expected the %d complete answer(s) (%zu bytes)", r->out.n, complete, want.n);
-    udfproc_buf_free(&want);
+    tb_free(&want);
 }
 
 /* Every prefix of a valid 3-row chunk: the process answers the rows it got
@@ -58,9 +59,9 @@ static void assert_answers(const udfproc_result *r, int complete) {
  * short chunk. */
 static void test_rowbinary_cut_at_every_byte(void **state) {
     (void)state;
-    udfproc_buf in = {0};
+    tbuf in = {0};
     size_t row_end[NROWS];
-    udfproc_text(&in, "3\n");
+    tb_puts(&in, "3\n");
     for (int i = 0; i < NROWS; i++) {
         add_row(&in, i);
         row_end[i] = in.n;
@@ -84,19 +85,19 @@ static void test_rowbinary_cut_at_every_byte(void **state) {
             assert_one_line(&r, "payload_get", msg);
         } else {
             assert_int_equal(udfproc_code(&r), 65);
-            assert_int_equal(udfproc_lines(&r.err), 1);
+            assert_int_equal(tb_lines(&r.err), 1);
             assert_non_null(strstr(r.err.p, "payload_get: truncated RowBinary row: input ended inside argument "));
         }
         assert_answers(&r, complete);
         udfproc_result_free(&r);
     }
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 static void test_header_announces_more_rows(void **state) {
     (void)state;
-    udfproc_buf in = {0};
-    udfproc_text(&in, "5\n");
+    tbuf in = {0};
+    tb_puts(&in, "5\n");
     add_row(&in, 0);
     add_row(&in, 1);
     udfproc_result r;
@@ -105,7 +106,7 @@ static void test_header_announces_more_rows(void **state) {
     assert_one_line(&r, "payload_get", "chunk header announced 5 rows but input ended after 2");
     assert_answers(&r, 2);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 /* A live writer: one whole chunk answered (the process is in its loop),
@@ -116,18 +117,18 @@ static void test_stdin_closed_mid_row(void **state) {
     udfproc_result r;
     memset(&r, 0, sizeof(r));
     assert_int_equal(udfproc_spawn(&p, "payload_get", rb_chunked), 0);
-    udfproc_buf in = {0};
-    udfproc_text(&in, "1\n");
+    tbuf in = {0};
+    tb_puts(&in, "1\n");
     add_row(&in, 0);
     assert_int_equal(udfproc_pump(&p, in.p, in.n, 0, &r), 0);
     while (r.out.n < rows[0].answer_n) {
         char buf[16];
         ssize_t got = read(p.out, buf, sizeof(buf));
         assert_true(got > 0);
-        udfproc_append(&r.out, buf, (size_t)got);
+        tb_put(&r.out, buf, (size_t)got);
     }
     in.n = 0;
-    udfproc_text(&in, "1\n");
+    tb_puts(&in, "1\n");
     add_row(&in, 1);
     assert_int_equal(udfproc_pump(&p, in.p, in.n - 3, 1, &r), 0);  /* path "b.1" cut after its length */
     udfproc_finish(&p, &r);
@@ -135,7 +136,7 @@ static void test_stdin_closed_mid_row(void **state) {
     assert_one_line(&r, "payload_get", "truncated RowBinary row: input ended inside argument 2");
     assert_answers(&r, 1);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 /* The reader went away: the next flush meets EPIPE (SIGPIPE is ignored),
@@ -156,13 +157,13 @@ static void stdout_closed(const char *const *args, const char *input, size_t n) 
 static void test_stdout_closed_by_reader(void **state) {
     (void)state;
     const char *msg = "{\"op\":\"c\",\"after\":{\"id\":1}}";
-    udfproc_buf in = {0};
-    udfproc_text(&in, "1\n");
-    udfproc_rb_string(&in, msg, strlen(msg));
+    tbuf in = {0};
+    tb_puts(&in, "1\n");
+    tb_rb_string(&in, msg, strlen(msg));
     stdout_closed(rb_chunked, in.p, in.n);
     const char *tsv[] = {NULL};
     stdout_closed(tsv, "{}\n{}\n", 6);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 static void test_zero_row_chunks(void **state) {
@@ -174,19 +175,19 @@ static void test_zero_row_chunks(void **state) {
     assert_int_equal(r.err.n, 0);
     udfproc_result_free(&r);
 
-    udfproc_buf in = {0};
-    udfproc_text(&in, "0\n1\n");
+    tbuf in = {0};
+    tb_puts(&in, "0\n1\n");
     add_row(&in, 0);
-    udfproc_text(&in, "0\n0\n2\n");
+    tb_puts(&in, "0\n0\n2\n");
     add_row(&in, 1);
     add_row(&in, 2);
-    udfproc_text(&in, "0\n");
+    tb_puts(&in, "0\n");
     assert_int_equal(udfproc_run("payload_get", rb_chunked, in.p, in.n, &r), 0);
     assert_int_equal(udfproc_code(&r), 0);
     assert_int_equal(r.err.n, 0);
     assert_answers(&r, 3);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 static void test_malformed_chunk_headers(void **state) {
@@ -230,17 +231,17 @@ static const char *const native_chunked[] = {"--format", "Native", "--chunked", 
 
 /* "3\n" and one Native block of the 3 payload_get rows; row_end[i]: the
  * offset just after row i's `path`, the streamed column. */
-static void native_input(udfproc_buf *in, size_t *row_end, int nrows, const char *head) {
-    udfproc_text(in, head);
-    udfproc_leb128(in, 2);
-    udfproc_leb128(in, (uint64_t)nrows);
-    udfproc_rb_string(in, "json", 4);
-    udfproc_rb_string(in, "String", 6);
-    for (int i = 0; i < nrows; i++) udfproc_rb_string(in, rows[i % NROWS].json, strlen(rows[i % NROWS].json));
-    udfproc_rb_string(in, "path", 4);
-    udfproc_rb_string(in, "String", 6);
+static void native_input(tbuf *in, size_t *row_end, int nrows, const char *head) {
+    tb_puts(in, head);
+    tb_leb128(in, 2);
+    tb_leb128(in, (uint64_t)nrows);
+    tb_rb_string(in, "json", 4);
+    tb_rb_string(in, "String", 6);
+    for (int i = 0; i < nrows; i++) tb_rb_string(in, rows[i % NROWS].json, strlen(rows[i % NROWS].json));
+    tb_rb_string(in, "path", 4);
+    tb_rb_string(in, "String", 6);
     for (int i = 0; i < nrows; i++) {
-        udfproc_rb_string(in, rows[i % NROWS].path, strlen(rows[i % NROWS].path));
+        tb_rb_string(in, rows[i % NROWS].path, strlen(rows[i % NROWS].path));
         if (row_end) row_end[i] = in->n;
     }
 }
@@ -250,20 +251,20 @@ static void assert_native_answers(const udfproc_result *r, int complete) {
     chtype t;
     const char *why = "";
     assert_int_equal(chtype_parse("Nullable(String)", 16, &t, &why), 0);
-    udfproc_buf back = {0}, want = {0};
+    tbuf back = {0}, want = {0};
     ntv_blocks info;
     if (ntv_answer_to_rowbinary(r->out.p, r->out.n, &t, 1, &back, &info, &why) < 0) fail_msg("stdout: %s", why);
-    for (int i = 0; i < complete; i++) udfproc_append(&want, rows[i].answer, rows[i].answer_n);
+    for (int i = 0; i < complete; i++) tb_put(&want, rows[i].answer, rows[i].answer_n);
     if (back.n != want.n || (want.n && memcmp(back.p, want.p, want.n)))
         fail_msg("stdout holds %llu rows, expected the %d complete answer(s)", (unsigned long long)info.total, complete);
     assert_true(info.total == (uint64_t)complete);
-    udfproc_buf_free(&back);
-    udfproc_buf_free(&want);
+    tb_free(&back);
+    tb_free(&want);
 }
 
 static void test_native_cut_at_every_byte(void **state) {
     (void)state;
-    udfproc_buf in = {0};
+    tbuf in = {0};
     size_t row_end[NROWS];
     native_input(&in, row_end, NROWS, "3\n");
     for (size_t cut = 0; cut <= in.n; cut++) {
@@ -283,16 +284,16 @@ static void test_native_cut_at_every_byte(void **state) {
         } else {
             if (udfproc_code(&r) != 65) print_error("cut %zu: exit %d, stderr %s\n", cut, udfproc_code(&r), r.err.p);
             assert_int_equal(udfproc_code(&r), 65);
-            assert_int_equal(udfproc_lines(&r.err), 1);
+            assert_int_equal(tb_lines(&r.err), 1);
             assert_non_null(strstr(r.err.p, "payload_get: truncated Native block: input ended inside "));
         }
         assert_native_answers(&r, complete);
         udfproc_result_free(&r);
     }
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
-static void native_fails(const udfproc_buf *in, const char *msg, int complete) {
+static void native_fails(const tbuf *in, const char *msg, int complete) {
     udfproc_result r;
     assert_int_equal(udfproc_run("payload_get", native_chunked, in->p, in->n, &r), 0);
     assert_int_equal(udfproc_code(&r), 65);
@@ -304,7 +305,7 @@ static void native_fails(const udfproc_buf *in, const char *msg, int complete) {
 /* The chunk header and the blocks must agree on the row count. */
 static void test_native_rows_against_chunk_header(void **state) {
     (void)state;
-    udfproc_buf in = {0};
+    tbuf in = {0};
     native_input(&in, NULL, 2, "5\n");
     native_fails(&in, "chunk header announced 5 rows but input ended after 2", 2);
     in.n = 0;
@@ -320,27 +321,27 @@ static void test_native_rows_against_chunk_header(void **state) {
     assert_int_equal(udfproc_code(&r), 0);
     assert_int_equal(r.err.n, 0);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 static void test_native_wrong_columns(void **state) {
     (void)state;
-    udfproc_buf in = {0};
-    udfproc_text(&in, "1\n");
-    udfproc_leb128(&in, 1);
-    udfproc_leb128(&in, 1);
-    udfproc_rb_string(&in, "json", 4);
-    udfproc_rb_string(&in, "String", 6);
-    udfproc_rb_string(&in, "{}", 2);
+    tbuf in = {0};
+    tb_puts(&in, "1\n");
+    tb_leb128(&in, 1);
+    tb_leb128(&in, 1);
+    tb_rb_string(&in, "json", 4);
+    tb_rb_string(&in, "String", 6);
+    tb_rb_string(&in, "{}", 2);
     native_fails(&in, "Native block has 1 column(s), expected 2 (the function's arguments)", 0);
     in.n = 0;
-    udfproc_text(&in, "1\n");
-    udfproc_leb128(&in, 2);
-    udfproc_leb128(&in, 1);
-    udfproc_rb_string(&in, "json", 4);
-    udfproc_rb_string(&in, "Nullable(String)", 16);
+    tb_puts(&in, "1\n");
+    tb_leb128(&in, 2);
+    tb_leb128(&in, 1);
+    tb_rb_string(&in, "json", 4);
+    tb_rb_string(&in, "Nullable(String)", 16);
     native_fails(&in, "Native column 1 ('json') has type 'Nullable(String)', expected 'String'", 0);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 int main(void) {

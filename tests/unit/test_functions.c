@@ -29,9 +29,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef USER_SCRIPTS_DIR
-#define USER_SCRIPTS_DIR "build/user_scripts"
-#endif
+#include "bytes.h"
+#include "udfproc.h"
+
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "tests/fixtures"
 #endif
@@ -44,152 +44,49 @@ enum { EXIT_USAGE_WANT = 64, EXIT_FRAMING_WANT = 65 };
 
 /* ----------------------------------------------------------- byte buffers */
 
-typedef struct bytes { char *p; size_t n, cap; } bytes;
-
-static void b_put(bytes *b, const void *p, size_t n) {
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    if (n) memcpy(b->p + b->n, p, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void b_lit(bytes *b, const char *s) { b_put(b, s, strlen(s)); }
-
-static void b_u8(bytes *b, unsigned v) {
-    unsigned char c = (unsigned char)v;
-    b_put(b, &c, 1);
-}
-
-static void b_le(bytes *b, uint64_t v, int width) {
-    for (int i = 0; i < width; i++) b_u8(b, (unsigned)(v >> (8 * i)) & 0xff);
-}
-
-static void b_str(bytes *b, const char *s, size_t n) {
-    uint64_t v = n;
-    do {
-        unsigned c = v & 0x7f;
-        v >>= 7;
-        b_u8(b, c | (v ? 0x80 : 0));
-    } while (v);
-    b_put(b, s, n);
-}
-
-static void b_cstr(bytes *b, const char *s) { b_str(b, s, strlen(s)); }
+static void b_cstr(tbuf *b, const char *s) { tb_rb_string(b, s, strlen(s)); }
 
 /* A TabSeparated field as ClickHouse writes it: \ tab newline NUL escaped. */
-static void b_tsv(bytes *b, const char *s, size_t n) {
+static void b_tsv(tbuf *b, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         switch (s[i]) {
-        case '\\': b_lit(b, "\\\\"); break;
-        case '\t': b_lit(b, "\\t"); break;
-        case '\n': b_lit(b, "\\n"); break;
-        case '\0': b_lit(b, "\\0"); break;
-        default: b_put(b, s + i, 1);
+        case '\\': tb_puts(b, "\\\\"); break;
+        case '\t': tb_puts(b, "\\t"); break;
+        case '\n': tb_puts(b, "\\n"); break;
+        case '\0': tb_puts(b, "\\0"); break;
+        default: tb_put(b, s + i, 1);
         }
     }
-}
-
-static void b_free(bytes *b) {
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
 }
 
 /* ------------------------------------------------------------- processes */
 
 typedef struct proc {
     int status;        /* exit code, or 128 + signal */
-    bytes out, err;
+    tbuf out, err;
 } proc;
 
 static void proc_free(proc *p) {
-    b_free(&p->out);
-    b_free(&p->err);
+    tb_free(&p->out);
+    tb_free(&p->err);
 }
 
-/* Runs USER_SCRIPTS_DIR/argv[0] with argv, feeding [in, in+n) to stdin. */
+/* Runs the binary argv[0] with argv, feeding [in, in+n) to stdin. */
 static void run(const char *const *argv, const void *in, size_t n, proc *p) {
-    char path[1024];
-    int pin[2], pout[2], perr[2];
-    memset(p, 0, sizeof(*p));
-    snprintf(path, sizeof(path), "%s/%s", USER_SCRIPTS_DIR, argv[0]);
-    assert_int_equal(pipe2(pin, O_CLOEXEC), 0);
-    assert_int_equal(pipe2(pout, O_CLOEXEC), 0);
-    assert_int_equal(pipe2(perr, O_CLOEXEC), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        signal(SIGPIPE, SIG_DFL);
-        execv(path, (char *const *)argv);
-        _exit(127);
+    udfproc_result r;
+    assert_int_equal(udfproc_run(argv[0], argv + 1, in, n, &r), 0);
+    if (r.status == UDFPROC_HUNG) {   /* not a timing check, a guard against a stuck suite */
+        print_error("%s did not finish\n", argv[0]);
+        fail();
     }
-    close(pin[0]);
-    close(pout[1]);
-    close(perr[1]);
-    fcntl(pin[1], F_SETFL, O_NONBLOCK);
-    int fds[3] = {pin[1], pout[0], perr[0]};
-    bytes *sink[3] = {NULL, &p->out, &p->err};
-    size_t off = 0;
-    if (n == 0) {
-        close(fds[0]);
-        fds[0] = -1;
-    }
-    b_put(&p->out, "", 0);
-    b_put(&p->err, "", 0);
-    while (fds[1] >= 0 || fds[2] >= 0) {
-        struct pollfd pf[3];
-        int map[3], np = 0;
-        for (int i = 0; i < 3; i++) {
-            if (fds[i] < 0) continue;
-            pf[np].fd = fds[i];
-            pf[np].events = i == 0 ? POLLOUT : POLLIN;
-            pf[np].revents = 0;
-            map[np++] = i;
-        }
-        int rc = poll(pf, (nfds_t)np, 30000);
-        if (rc < 0 && errno == EINTR) continue;
-        if (rc == 0) {   /* a hung child: not a timing check, a guard against a stuck suite */
-            kill(pid, SIGKILL);
-            print_error("%s did not finish\n", argv[0]);
-            fail();
-        }
-        for (int k = 0; k < np; k++) {
-            int i = map[k];
-            if (!pf[k].revents) continue;
-            if (i == 0) {
-                size_t chunk = n - off < 65536 ? n - off : 65536;
-                ssize_t w = write(fds[0], (const char *)in + off, chunk);
-                if (w > 0) off += (size_t)w;
-                if ((w < 0 && errno != EAGAIN && errno != EINTR) || off == n) {
-                    close(fds[0]);   /* done, or the child stopped reading (EPIPE) */
-                    fds[0] = -1;
-                }
-                continue;
-            }
-            char buf[65536];
-            ssize_t r = read(fds[i], buf, sizeof(buf));
-            if (r > 0) {
-                b_put(sink[i], buf, (size_t)r);
-            } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-                close(fds[i]);
-                fds[i] = -1;
-            }
-        }
-    }
-    if (fds[0] >= 0) close(fds[0]);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    p->status = udfproc_code(&r);
+    p->out = r.out;
+    p->err = r.err;
+    tb_put(&p->out, "", 0);      /* text even when empty */
+    tb_put(&p->err, "", 0);
 }
 
-static void run_ok(const char *const *argv, const bytes *in, proc *p) {
+static void run_ok(const char *const *argv, const tbuf *in, proc *p) {
     run(argv, in ? in->p : NULL, in ? in->n : 0, p);
     if (p->status != 0) print_error("%s exited %d: %s\n", argv[0], p->status, p->err.p);
     assert_int_equal(p->status, 0);
@@ -204,10 +101,10 @@ static void out_is(const proc *p, const void *want, size_t n) {
     assert_memory_equal(p->out.p, want, n);
 }
 
-static void out_is_bytes(const proc *p, const bytes *want) { out_is(p, want->p, want->n); }
+static void out_is_bytes(const proc *p, const tbuf *want) { out_is(p, want->p, want->n); }
 
 /* Exit 65, exactly one stderr line "<fn>: <msg>", stdout exactly `out`. */
-static void framing_error(const char *const *argv, const bytes *in, const bytes *out, const char *msg) {
+static void framing_error(const char *const *argv, const tbuf *in, const tbuf *out, const char *msg) {
     proc p;
     run(argv, in->p, in->n, &p);
     char want[512];
@@ -466,8 +363,8 @@ static void test_bad_command_line(void **state) {
 
 /* Appends s as ClickHouse's quoted Tuple element: '…' with \ ' tab newline
  * CR NUL backspace form-feed escaped. */
-static void b_quoted(bytes *b, const char *s) {
-    b_lit(b, "'");
+static void b_quoted(tbuf *b, const char *s) {
+    tb_puts(b, "'");
     for (; *s; s++) {
         const char *e = NULL;
         switch (*s) {
@@ -479,41 +376,41 @@ static void b_quoted(bytes *b, const char *s) {
         case '\b': e = "\\b"; break;
         case '\f': e = "\\f"; break;
         }
-        if (e) b_lit(b, e);
-        else b_put(b, s, 1);
+        if (e) tb_puts(b, e);
+        else tb_put(b, s, 1);
     }
-    b_lit(b, "'");
+    tb_puts(b, "'");
 }
 
 /* One TabSeparated Tuple row: spec 's' = quoted string, 'r' = raw token. */
-static void tsv_tuple(bytes *b, const char *spec, ...) {
+static void tsv_tuple(tbuf *b, const char *spec, ...) {
     va_list ap;
     va_start(ap, spec);
-    b_lit(b, "(");
+    tb_puts(b, "(");
     for (const char *k = spec; *k; k++) {
-        if (k != spec) b_lit(b, ",");
+        if (k != spec) tb_puts(b, ",");
         const char *v = va_arg(ap, const char *);
         if (*k == 's') b_quoted(b, v);
-        else b_lit(b, v);
+        else tb_puts(b, v);
     }
-    b_lit(b, ")\n");
+    tb_puts(b, ")\n");
     va_end(ap);
 }
 
 /* One RowBinary row: 's' string, 'z' Nullable(String) not NULL, 'N' NULL,
  * '1' '4' '8' fixed little-endian (uint64_t argument), 'n' Nullable 8-byte not NULL. */
-static void rb_row(bytes *b, const char *spec, ...) {
+static void rb_row(tbuf *b, const char *spec, ...) {
     va_list ap;
     va_start(ap, spec);
     for (const char *k = spec; *k; k++) {
         switch (*k) {
         case 's': b_cstr(b, va_arg(ap, const char *)); break;
-        case 'z': b_u8(b, 0); b_cstr(b, va_arg(ap, const char *)); break;
-        case 'N': b_u8(b, 1); break;
-        case '1': b_le(b, va_arg(ap, uint64_t), 1); break;
-        case '4': b_le(b, va_arg(ap, uint64_t), 4); break;
-        case '8': b_le(b, va_arg(ap, uint64_t), 8); break;
-        case 'n': b_u8(b, 0); b_le(b, va_arg(ap, uint64_t), 8); break;
+        case 'z': tb_putc(b, 0); b_cstr(b, va_arg(ap, const char *)); break;
+        case 'N': tb_putc(b, 1); break;
+        case '1': tb_le(b, va_arg(ap, uint64_t), 1); break;
+        case '4': tb_le(b, va_arg(ap, uint64_t), 4); break;
+        case '8': tb_le(b, va_arg(ap, uint64_t), 8); break;
+        case 'n': tb_putc(b, 0); tb_le(b, va_arg(ap, uint64_t), 8); break;
         default: fail();
         }
     }
@@ -533,40 +430,23 @@ static void field_set(field *f, const char *s, size_t n) {
 
 /* One RowBinary row of `layout` (S string, z Nullable(String), 1 4 8 fixed,
  * n Nullable 8-byte) at *pos; 1 = parsed, 0 = end of output, -1 = malformed. */
-static int rb_parse(const bytes *out, size_t *pos, const char *layout, field *f) {
-    size_t p = *pos;
-    if (p == out->n) return 0;
-    const unsigned char *u = (const unsigned char *)out->p;
-    for (int i = 0; layout[i]; i++) {
+static int rb_parse(const tbuf *out, size_t *pos, const char *layout, field *f) {
+    if (*pos == out->n) return 0;
+    tcursor c = tc_of(out->p + *pos, out->n - *pos);
+    for (int i = 0; layout[i] && c.ok; i++) {
         char k = layout[i];
         memset(&f[i], 0, sizeof(f[i]));
-        if (k == 'z' || k == 'n') {
-            if (p >= out->n) return -1;
-            if (u[p++]) {
-                f[i].is_null = 1;
-                continue;
-            }
-            k = k == 'z' ? 'S' : '8';
-        }
-        if (k == 'S') {
-            uint64_t len = 0;
-            int shift = 0;
-            do {
-                if (p >= out->n || shift > 63) return -1;
-                len |= (uint64_t)(u[p] & 0x7f) << shift;
-                shift += 7;
-            } while (u[p++] & 0x80);
-            if (len > out->n - p) return -1;
-            field_set(&f[i], out->p + p, (size_t)len);
-            p += (size_t)len;
+        if ((k == 'z' || k == 'n') && (f[i].is_null = tc_le(&c, 1) != 0)) continue;
+        if (k == 'z' || k == 'S') {
+            size_t n;
+            const char *s = tc_rb_string(&c, &n);
+            if (s) field_set(&f[i], s, n);
         } else {
-            int w = k - '0';
-            if (p + (size_t)w > out->n) return -1;
-            for (int j = w - 1; j >= 0; j--) f[i].u = f[i].u << 8 | u[p + (size_t)j];
-            p += (size_t)w;
+            f[i].u = tc_le(&c, k == 'n' ? 8 : k - '0');
         }
     }
-    *pos = p;
+    if (!c.ok) return -1;
+    *pos = (size_t)((const char *)c.p - out->p);
     return 1;
 }
 
@@ -610,7 +490,7 @@ static int tsv_parse(const char *line, size_t n, field *f, int max) {
 }
 
 /* Splits TabSeparated output into lines; returns how many (all must end in '\n'). */
-static int tsv_lines(const bytes *out, const char **starts, size_t *lens, int max) {
+static int tsv_lines(const tbuf *out, const char **starts, size_t *lens, int max) {
     int n = 0;
     size_t a = 0;
     for (size_t i = 0; i < out->n; i++) {
@@ -640,17 +520,17 @@ static int tsv_lines(const bytes *out, const char **starts, size_t *lens, int ma
 static const char *const unwrap_msgs[] = {EV_C, "", EV_D, BAD_JSON, EV_U};
 #define N_UNWRAP 5
 
-static void unwrap_tsv_expected(bytes *b) {
-    b_lit(b, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,'false',"
+static void unwrap_tsv_expected(tbuf *b) {
+    tb_puts(b, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,'false',"
              "1700000000200,'')\n");
-    b_lit(b, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
-    b_lit(b, "('d','{\"id\":1}','{\"id\":1}','',1,26574300,'','','',26574300,0,0,'',0,'')\n");
-    b_lit(b, "('','','','',0,0,'','','',0,0,0,'',0,'" BAD_JSON_ERROR "')\n");
+    tb_puts(b, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+    tb_puts(b, "('d','{\"id\":1}','{\"id\":1}','',1,26574300,'','','',26574300,0,0,'',0,'')\n");
+    tb_puts(b, "('','','','',0,0,'','','',0,0,0,'',0,'" BAD_JSON_ERROR "')\n");
     tsv_tuple(b, "ssssrrsssrrrsrs", "u", EV_U_AFTER, "{\"id\":2}", EV_U_AFTER, "0", "26574400", "", "", "", "26574400", "0",
               "0", "true", "0", "");
 }
 
-static void unwrap_rb_expected(bytes *b) {
+static void unwrap_rb_expected(tbuf *b) {
     /* op row before after is_deleted version db schema table lsn tx_id source_ts_ms snapshot ts_ms error */
     const char *L = "ssss18sss888s8s";
     rb_row(b, L, "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public", "users", (uint64_t)26574256,
@@ -666,21 +546,21 @@ static void unwrap_rb_expected(bytes *b) {
 
 /* Input for a one-argument function: rows in the format, optionally split
  * into chunks of the given sizes (sizes may be 0; they must add up). */
-static void one_arg_input(bytes *b, int rowbinary, const char *const *msgs, int n, const int *chunks, int nchunks) {
+static void one_arg_input(tbuf *b, int rowbinary, const char *const *msgs, int n, const int *chunks, int nchunks) {
     int row = 0;
     for (int c = 0; c < (chunks ? nchunks : 1); c++) {
         int rows = chunks ? chunks[c] : n;
         if (chunks) {
             char h[32];
             snprintf(h, sizeof(h), "%d\n", rows);
-            b_lit(b, h);
+            tb_puts(b, h);
         }
         for (int i = 0; i < rows; i++, row++) {
             if (rowbinary) {
                 b_cstr(b, msgs[row]);
             } else {
                 b_tsv(b, msgs[row], strlen(msgs[row]));
-                b_lit(b, "\n");
+                tb_puts(b, "\n");
             }
         }
     }
@@ -691,12 +571,12 @@ static const int five_in_chunks[] = {2, 0, 3};
 
 static void test_unwrap_exact_output(void **state) {
     (void)state;
-    bytes want_tsv = {0}, want_rb = {0};
+    tbuf want_tsv = {0}, want_rb = {0};
     unwrap_tsv_expected(&want_tsv);
     unwrap_rb_expected(&want_rb);
     for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
         for (int chunked = 0; chunked < 2; chunked++) {
-            bytes in = {0};
+            tbuf in = {0};
             one_arg_input(&in, rowbinary, unwrap_msgs, N_UNWRAP, chunked ? five_in_chunks : NULL, 3);
             const char *const argv[] = {"debezium_unwrap", "--format", rowbinary ? "RowBinary" : "TabSeparated",
                                         chunked ? "--chunked" : NULL, NULL};
@@ -705,11 +585,11 @@ static void test_unwrap_exact_output(void **state) {
             out_is_bytes(&p, rowbinary ? &want_rb : &want_tsv);
             assert_string_equal(p.err.p, "");
             proc_free(&p);
-            b_free(&in);
+            tb_free(&in);
         }
     }
-    b_free(&want_tsv);
-    b_free(&want_rb);
+    tb_free(&want_tsv);
+    tb_free(&want_rb);
 }
 
 /* ------------------------------------------------------ payload_extract */
@@ -735,23 +615,23 @@ static const char *const extract_msgs[] = {OUTBOX, OUTBOX_BAD, "", BAD_JSON, "{\
 /* experiment_event's 13 columns */
 #define EXTRACT_RB "s4s4ss8nsssss"
 
-static void extract_tsv_expected(bytes *b) {
+static void extract_tsv_expected(tbuf *b) {
     const char *good = "('6f0a4c2e-0001',42,'user-a',1,'control','exposure',1711958430000000,1711958400000000,"
                        "'{\"page\" : \"/home\", \"value\" : 0}','sess-1','r','1','')\n";
-    b_lit(b, good);
+    tb_puts(b, good);
     tsv_tuple(b, "srsrssrrsssss", "x", "0", "", "0", "", "", "0", "NULL", "", "", "c", "", OUTBOX_BAD_ERROR);
-    b_lit(b, "('',0,'',0,'','',0,NULL,'','','','','')\n");
-    b_lit(b, "('',0,'',0,'','',0,NULL,'','','','','invalid JSON: unexpected end of input')\n");
-    b_lit(b, good);   /* the same event inside the schema envelope */
+    tb_puts(b, "('',0,'',0,'','',0,NULL,'','','','','')\n");
+    tb_puts(b, "('',0,'',0,'','',0,NULL,'','','','','invalid JSON: unexpected end of input')\n");
+    tb_puts(b, good);   /* the same event inside the schema envelope */
 }
 
-static void extract_rb_one_good(bytes *b) {
+static void extract_rb_one_good(tbuf *b) {
     rb_row(b, EXTRACT_RB, "6f0a4c2e-0001", (uint64_t)42, "user-a", (uint64_t)1, "control", "exposure",
            (uint64_t)1711958430000000, (uint64_t)1711958400000000, "{\"page\" : \"/home\", \"value\" : 0}", "sess-1", "r",
            "1", "");
 }
 
-static void extract_rb_expected(bytes *b) {
+static void extract_rb_expected(tbuf *b) {
     extract_rb_one_good(b);
     rb_row(b, "s4s4ss8Nsssss", "x", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "c", "", OUTBOX_BAD_ERROR);
     rb_row(b, "s4s4ss8Nsssss", "", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "", "", "");
@@ -764,7 +644,7 @@ static void extract_rb_expected(bytes *b) {
 static void test_extract_exact_output(void **state) {
     (void)state;
     if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
-    bytes want_tsv = {0}, want_rb = {0};
+    tbuf want_tsv = {0}, want_rb = {0};
     extract_tsv_expected(&want_tsv);
     extract_rb_expected(&want_rb);
     static const char *const names[] = {"experiment_event", "experiment_event_tsv"};
@@ -773,7 +653,7 @@ static void test_extract_exact_output(void **state) {
         int rowbinary = !strcmp(x->format, "RowBinary");
         int chunked = strstr(x->command, "--chunked") != NULL;
         assert_int_equal(rowbinary, i == 0);
-        bytes in = {0};
+        tbuf in = {0};
         one_arg_input(&in, rowbinary, extract_msgs, 5, chunked ? five_in_chunks : NULL, 3);
         cmdline c;
         cmd_split(&c, x->command, NULL, NULL);
@@ -782,10 +662,10 @@ static void test_extract_exact_output(void **state) {
         out_is_bytes(&p, rowbinary ? &want_rb : &want_tsv);
         assert_string_equal(p.err.p, "");
         proc_free(&p);
-        b_free(&in);
+        tb_free(&in);
     }
-    b_free(&want_tsv);
-    b_free(&want_rb);
+    tb_free(&want_tsv);
+    tb_free(&want_rb);
 }
 
 /* ---------------------------------------------------------- payload_get */
@@ -802,16 +682,16 @@ static const char *const get_rows[][2] = {
 };
 #define N_GET 8
 
-static void get_input(bytes *b, int rowbinary, int chunked) {
-    if (chunked) b_lit(b, "3\n");
+static void get_input(tbuf *b, int rowbinary, int chunked) {
+    if (chunked) tb_puts(b, "3\n");
     for (int i = 0; i < N_GET; i++) {
-        if (chunked && i == 3) b_lit(b, "0\n5\n");
+        if (chunked && i == 3) tb_puts(b, "0\n5\n");
         for (int k = 0; k < 2; k++) {
             if (rowbinary) {
                 b_cstr(b, get_rows[i][k]);
             } else {
                 b_tsv(b, get_rows[i][k], strlen(get_rows[i][k]));
-                b_lit(b, k ? "\n" : "\t");
+                tb_puts(b, k ? "\n" : "\t");
             }
         }
     }
@@ -820,11 +700,11 @@ static void get_input(bytes *b, int rowbinary, int chunked) {
 static void test_payload_get_exact_output(void **state) {
     (void)state;
     const char *want_tsv = "x\\ty\n5\n{\"c\":[1, 2]}\n\\N\n\\N\n7\n20\n\n";
-    bytes want_rb = {0};
+    tbuf want_rb = {0};
     rb_row(&want_rb, "zzzNNzzz", "x\ty", "5", "{\"c\":[1, 2]}", "7", "20", "");
     for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
         for (int chunked = 0; chunked < 2; chunked++) {
-            bytes in = {0};
+            tbuf in = {0};
             get_input(&in, rowbinary, chunked);
             const char *const argv[] = {"payload_get", "--format", rowbinary ? "RowBinary" : "TSV",
                                         chunked ? "--chunked" : NULL, NULL};
@@ -834,10 +714,10 @@ static void test_payload_get_exact_output(void **state) {
             else out_is(&p, want_tsv, strlen(want_tsv));
             assert_string_equal(p.err.p, "");
             proc_free(&p);
-            b_free(&in);
+            tb_free(&in);
         }
     }
-    b_free(&want_rb);
+    tb_free(&want_rb);
 }
 
 /* ------------------------------------------------ is_valid_after_assignment */
@@ -856,33 +736,33 @@ static const struct { const char *ev, *as; char want; } va_rows[] = {
 };
 #define N_VA 9
 
-static void va_put(bytes *b, int rowbinary, const char *v, int last) {
+static void va_put(tbuf *b, int rowbinary, const char *v, int last) {
     if (rowbinary) {
-        if (!v) b_u8(b, 1);
-        else b_u8(b, 0), b_cstr(b, v);
+        if (!v) tb_putc(b, 1);
+        else tb_putc(b, 0), b_cstr(b, v);
         return;
     }
-    if (!v) b_lit(b, "\\N");
+    if (!v) tb_puts(b, "\\N");
     else b_tsv(b, v, strlen(v));
-    b_lit(b, last ? "\n" : "\t");
+    tb_puts(b, last ? "\n" : "\t");
 }
 
 static void test_is_valid_exact_output(void **state) {
     (void)state;
     char want_tsv[2 * N_VA + 1];
-    bytes want_rb = {0};
+    tbuf want_rb = {0};
     for (int i = 0; i < N_VA; i++) {
         want_tsv[2 * i] = va_rows[i].want;
         want_tsv[2 * i + 1] = '\n';
-        b_u8(&want_rb, (unsigned)(va_rows[i].want - '0'));
+        tb_putc(&want_rb, (unsigned)(va_rows[i].want - '0'));
     }
     want_tsv[2 * N_VA] = 0;
     const char *warn = "is_valid_after_assignment: 1 unparseable timestamp(s) in this block, answered 0 "
                        "(first: 'garbage' (bad date, expected YYYY-MM-DD))\n";
     for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
         for (int chunked = 0; chunked < 2; chunked++) {
-            bytes in = {0};
-            if (chunked) b_lit(&in, "9\n");
+            tbuf in = {0};
+            if (chunked) tb_puts(&in, "9\n");
             for (int i = 0; i < N_VA; i++) {
                 va_put(&in, rowbinary, va_rows[i].ev, 0);
                 va_put(&in, rowbinary, va_rows[i].as, 1);
@@ -895,10 +775,10 @@ static void test_is_valid_exact_output(void **state) {
             else out_is(&p, want_tsv, strlen(want_tsv));
             assert_string_equal(p.err.p, warn);
             proc_free(&p);
-            b_free(&in);
+            tb_free(&in);
         }
     }
-    b_free(&want_rb);
+    tb_free(&want_rb);
 }
 
 /* --args DateTime64: Nullable(DateTime64(6, 'UTC')) arguments, as text
@@ -917,11 +797,11 @@ static void test_is_valid_datetime64_args(void **state) {
     out_is(&p, "1\n0\n1\n0\n1\n", 10);
     proc_free(&p);
 
-    bytes in = {0};
-    b_lit(&in, "2\n");
+    tbuf in = {0};
+    tb_puts(&in, "2\n");
     rb_row(&in, "nn", (uint64_t)1711958430000000, (uint64_t)1711958400000000);
     rb_row(&in, "nn", (uint64_t)1711958399999999, (uint64_t)1711958400000000);
-    b_lit(&in, "3\n");
+    tb_puts(&in, "3\n");
     rb_row(&in, "NN");
     rb_row(&in, "Nn", (uint64_t)1711958400000000);
     rb_row(&in, "nN", (uint64_t)-5);
@@ -930,7 +810,7 @@ static void test_is_valid_datetime64_args(void **state) {
     out_is(&p, "\x01\x00\x01\x00\x01", 5);
     assert_string_equal(p.err.p, "");
     proc_free(&p);
-    b_free(&in);
+    tb_free(&in);
 }
 
 /* ------------------------------------------- the row-count invariant */
@@ -939,17 +819,17 @@ static void test_is_valid_datetime64_args(void **state) {
 
 typedef struct junk { const char *s; size_t n; } junk;
 
-static bytes big_junk, big_valid;
+static tbuf big_junk, big_valid;
 
 /* Valid events mixed with every kind of junk; [5] is a valid 1 MB event. */
 static int junk_rows(junk *j) {
     static const char garbage[] = "\x00\x01\xff\xfe{\"\x00]";
     if (!big_junk.n) {
-        b_lit(&big_junk, "{\"a\":\"");
-        for (int i = 0; i < BIG; i++) b_lit(&big_junk, "x");
-        b_lit(&big_valid, "{\"op\":\"c\",\"after\":{\"payload\":\"{\\\"id\\\":\\\"big\\\",\\\"properties\\\":\\\"");
-        for (int i = 0; i < BIG; i++) b_lit(&big_valid, "y");
-        b_lit(&big_valid, "\\\"}\"}}");
+        tb_puts(&big_junk, "{\"a\":\"");
+        for (int i = 0; i < BIG; i++) tb_puts(&big_junk, "x");
+        tb_puts(&big_valid, "{\"op\":\"c\",\"after\":{\"payload\":\"{\\\"id\\\":\\\"big\\\",\\\"properties\\\":\\\"");
+        for (int i = 0; i < BIG; i++) tb_puts(&big_valid, "y");
+        tb_puts(&big_valid, "\\\"}\"}}");
     }
     int n = 0;
     j[n++] = (junk){EV_C, strlen(EV_C)};
@@ -971,13 +851,13 @@ static const int junk_chunks[] = {4, 0, 5, 1};
 static const int junk_is_bad[N_JUNK] = {0, 1, 0, 1, 1, 0, 0, 1, 1, 1};
 static const int junk_is_bad_extract[N_JUNK] = {1, 1, 0, 1, 1, 0, 1, 1, 1, 1};
 
-static void junk_field(bytes *b, int rowbinary, const junk *j) {
-    if (rowbinary) b_str(b, j->s, j->n);
+static void junk_field(tbuf *b, int rowbinary, const junk *j) {
+    if (rowbinary) tb_rb_string(b, j->s, j->n);
     else b_tsv(b, j->s, j->n);
 }
 
 /* nargs copies of each junk message per row (payload_get gets "op" as path). */
-static void junk_input(bytes *b, int rowbinary, int chunked, const char *fn) {
+static void junk_input(tbuf *b, int rowbinary, int chunked, const char *fn) {
     junk j[N_JUNK];
     assert_int_equal(junk_rows(j), N_JUNK);
     int row = 0;
@@ -986,18 +866,18 @@ static void junk_input(bytes *b, int rowbinary, int chunked, const char *fn) {
         if (chunked) {
             char h[16];
             snprintf(h, sizeof(h), "%d\n", rows);
-            b_lit(b, h);
+            tb_puts(b, h);
         }
         for (int i = 0; i < rows; i++, row++) {
             junk_field(b, rowbinary, &j[row]);
             if (!strcmp(fn, "payload_get")) {
                 if (rowbinary) b_cstr(b, "op");
-                else b_lit(b, "\top");
+                else tb_puts(b, "\top");
             } else if (!strcmp(fn, "is_valid_after_assignment")) {
-                if (rowbinary) b_u8(b, 0), junk_field(b, 1, &j[row]);
-                else b_lit(b, "\t"), junk_field(b, 0, &j[row]);
+                if (rowbinary) tb_putc(b, 0), junk_field(b, 1, &j[row]);
+                else tb_puts(b, "\t"), junk_field(b, 0, &j[row]);
             }
-            if (!rowbinary) b_lit(b, "\n");
+            if (!rowbinary) tb_puts(b, "\n");
         }
     }
     assert_int_equal(row, N_JUNK);
@@ -1005,7 +885,7 @@ static void junk_input(bytes *b, int rowbinary, int chunked, const char *fn) {
 
 /* is_valid_after_assignment takes Nullable(String): its RowBinary input
  * needs the flag before the first argument too. */
-static void junk_input_for(bytes *b, int rowbinary, int chunked, const char *fn) {
+static void junk_input_for(tbuf *b, int rowbinary, int chunked, const char *fn) {
     if (rowbinary && !strcmp(fn, "is_valid_after_assignment")) {
         junk j[N_JUNK];
         junk_rows(j);
@@ -1015,13 +895,13 @@ static void junk_input_for(bytes *b, int rowbinary, int chunked, const char *fn)
             if (chunked) {
                 char h[16];
                 snprintf(h, sizeof(h), "%d\n", rows);
-                b_lit(b, h);
+                tb_puts(b, h);
             }
             for (int i = 0; i < rows; i++, row++) {
-                b_u8(b, 0);
-                b_str(b, j[row].s, j[row].n);
-                b_u8(b, 0);
-                b_str(b, j[row].s, j[row].n);
+                tb_putc(b, 0);
+                tb_rb_string(b, j[row].s, j[row].n);
+                tb_putc(b, 0);
+                tb_rb_string(b, j[row].s, j[row].n);
             }
         }
         return;
@@ -1098,7 +978,7 @@ static void test_junk_rows_keep_row_count(void **state) {
     for (size_t b = 0; b < NBIN; b++) {
         for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
             for (int chunked = 0; chunked < 2; chunked++) {
-                bytes in = {0};
+                tbuf in = {0};
                 junk_input_for(&in, rowbinary, chunked, binaries[b]);
                 cmdline c;
                 if (!strcmp(binaries[b], "payload_extract"))
@@ -1114,12 +994,12 @@ static void test_junk_rows_keep_row_count(void **state) {
                 run_ok(c.argv, &in, &p);
                 check_junk_output(binaries[b], rowbinary, &p);
                 proc_free(&p);
-                b_free(&in);
+                tb_free(&in);
             }
         }
     }
-    b_free(&big_junk);
-    b_free(&big_valid);
+    tb_free(&big_junk);
+    tb_free(&big_valid);
 }
 
 /* A raw NUL byte and a lone trailing backslash in a TabSeparated field (not
@@ -1148,27 +1028,27 @@ static void test_truncated_rowbinary(void **state) {
     (void)state;
     const char *const unwrap[] = {"debezium_unwrap", "--format", "RowBinary", NULL};
     const char *const unwrap_chunked[] = {"debezium_unwrap", "--format", "RowBinary", "--chunked", NULL};
-    bytes in = {0}, out = {0};
+    tbuf in = {0}, out = {0};
     b_cstr(&in, EV_C);
     unwrap_rb_expected(&out);
     out.n = 0;   /* keep only the first expected row: rebuild it alone */
     rb_row(&out, "ssss18sss888s8s", "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public",
            "users", (uint64_t)26574256, (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "");
     size_t whole = in.n;
-    b_lit(&in, "\x05" "ab");            /* a string announcing 5 bytes, 2 follow */
+    tb_puts(&in, "\x05" "ab");            /* a string announcing 5 bytes, 2 follow */
     framing_error(unwrap, &in, &out, "truncated RowBinary row: input ended inside argument 1");
     in.n = whole;
-    b_lit(&in, "\x80");                 /* the length itself cut short */
+    tb_puts(&in, "\x80");                 /* the length itself cut short */
     framing_error(unwrap, &in, &out, "truncated RowBinary row: input ended inside argument 1");
 
-    bytes cin = {0};                    /* the same inside a chunk */
-    b_lit(&cin, "2\n");
+    tbuf cin = {0};                    /* the same inside a chunk */
+    tb_puts(&cin, "2\n");
     b_cstr(&cin, EV_C);
-    b_lit(&cin, "\x09" "{}");
+    tb_puts(&cin, "\x09" "{}");
     framing_error(unwrap_chunked, &cin, &out, "truncated RowBinary row: input ended inside argument 1");
-    b_free(&cin);
-    b_free(&in);
-    b_free(&out);
+    tb_free(&cin);
+    tb_free(&in);
+    tb_free(&out);
 
     const char *const get[] = {"payload_get", "--format", "RowBinary", NULL};
     b_cstr(&in, "{\"a\":1}");
@@ -1176,39 +1056,39 @@ static void test_truncated_rowbinary(void **state) {
     b_cstr(&in, "{\"a\":2}");           /* the second argument never comes */
     rb_row(&out, "z", "1");
     framing_error(get, &in, &out, "truncated RowBinary row: input ended inside argument 2");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 
     const char *const va[] = {"is_valid_after_assignment", "--format", "RowBinary", NULL};
-    b_u8(&in, 1);
-    b_u8(&in, 1);
-    b_u8(&in, 0);                       /* "not NULL", then nothing */
+    tb_putc(&in, 1);
+    tb_putc(&in, 1);
+    tb_putc(&in, 0);                       /* "not NULL", then nothing */
     rb_row(&out, "1", (uint64_t)1);
     framing_error(va, &in, &out, "truncated RowBinary row: input ended inside argument 1");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 }
 
 static void test_short_chunk(void **state) {
     (void)state;
     const char *const tsv[] = {"debezium_unwrap", "--chunked", NULL};
     const char *const rb[] = {"debezium_unwrap", "--chunked", "--format", "RowBinary", NULL};
-    bytes in = {0}, out = {0};
-    b_lit(&in, "3\n" EV_C "\n\n");
-    b_lit(&out, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,"
+    tbuf in = {0}, out = {0};
+    tb_puts(&in, "3\n" EV_C "\n\n");
+    tb_puts(&out, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,"
                 "'false',1700000000200,'')\n('','','','',1,0,'','','',0,0,0,'',0,'')\n");
     framing_error(tsv, &in, &out, "chunk header announced 3 rows but input ended after 2");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 
-    b_lit(&in, "1\n");
+    tb_puts(&in, "1\n");
     b_cstr(&in, "");
-    b_lit(&in, "99999\n");
+    tb_puts(&in, "99999\n");
     rb_row(&out, "ssss18sss888s8s", "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0,
            (uint64_t)0, "", (uint64_t)0, "");
     framing_error(rb, &in, &out, "chunk header announced 99999 rows but input ended after 0");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 }
 
 static void test_bad_chunk_header(void **state) {
@@ -1216,48 +1096,48 @@ static void test_bad_chunk_header(void **state) {
     const char *const tsv[] = {"debezium_unwrap", "--chunked", NULL};
     const char *const get[] = {"payload_get", "--chunked", "--format", "RowBinary", NULL};
     const char *bad = "bad chunk header: expected a row count and a newline";
-    bytes in = {0}, out = {0};
-    b_lit(&in, "abc\n" EV_C "\n");
+    tbuf in = {0}, out = {0};
+    tb_puts(&in, "abc\n" EV_C "\n");
     framing_error(tsv, &in, NULL, bad);
-    b_free(&in);
-    b_lit(&in, "1\n\n-1\n\n");          /* one good chunk first: its row is answered */
-    b_lit(&out, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+    tb_free(&in);
+    tb_puts(&in, "1\n\n-1\n\n");          /* one good chunk first: its row is answered */
+    tb_puts(&out, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
     framing_error(tsv, &in, &out, bad);
-    b_free(&in);
-    b_lit(&in, "1\n\n12");
+    tb_free(&in);
+    tb_puts(&in, "1\n\n12");
     framing_error(tsv, &in, &out, "input ended inside a chunk header");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 
-    b_lit(&in, "1\n");
+    tb_puts(&in, "1\n");
     b_cstr(&in, "{\"op\":\"r\"}");
     b_cstr(&in, "op");
-    b_lit(&in, "\x03" "a\nb");          /* RowBinary where a header should be */
+    tb_puts(&in, "\x03" "a\nb");          /* RowBinary where a header should be */
     rb_row(&out, "z", "r");
     framing_error(get, &in, &out, bad);
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 }
 
 static void test_tsv_framing(void **state) {
     (void)state;
     const char *const get[] = {"payload_get", NULL};
-    bytes in = {0}, out = {0};
-    b_lit(&in, "{\"a\":\"x\"}\ta\nonly one field\n{\"a\":1}\ta\n");
-    b_lit(&out, "x\n");
+    tbuf in = {0}, out = {0};
+    tb_puts(&in, "{\"a\":\"x\"}\ta\nonly one field\n{\"a\":1}\ta\n");
+    tb_puts(&out, "x\n");
     framing_error(get, &in, &out, "row has 1 field(s), expected 2");
-    b_free(&in);
-    b_lit(&in, "{}\ta\tb\n");
+    tb_free(&in);
+    tb_puts(&in, "{}\ta\tb\n");
     framing_error(get, &in, NULL, "row has more than 2 field(s)");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 
     const char *const va[] = {"is_valid_after_assignment", "--args", "DateTime64", NULL};
-    b_lit(&in, "2024-04-01 08:00:00\t\\N\nyesterday\t\\N\n");
-    b_lit(&out, "1\n");
+    tb_puts(&in, "2024-04-01 08:00:00\t\\N\nyesterday\t\\N\n");
+    tb_puts(&out, "1\n");
     framing_error(va, &in, &out, "bad DateTime64 argument 'yesterday': bad date, expected YYYY-MM-DD");
-    b_free(&in);
-    b_free(&out);
+    tb_free(&in);
+    tb_free(&out);
 }
 
 /* No input at all: no output, exit 0, in every mode. */

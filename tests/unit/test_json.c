@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "json.h"
+#include "files.h"
 
 #define JSON_WALK_CHECK(cond, msg) do { if (!(cond)) fail_msg("%s", (msg)); } while (0)
 #include "json_walk.h"
@@ -56,21 +57,6 @@ static int walk_validate(const char *p, size_t n, int self, json_error *err) {
     return r;
 }
 
-static char *read_file(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    assert_true(len >= 0);
-    char *p = malloc((size_t)len ? (size_t)len : 1);
-    assert_non_null(p);
-    assert_int_equal(fread(p, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return p;
-}
-
 /* Run every JSONTestSuite file starting with `prefix` ("y_", "n_", "i_").
  * want: 0 must be accepted, -1 must be rejected, 1 either (no crash). */
 static int run_suite(const char *prefix, int want) {
@@ -85,7 +71,8 @@ static int run_suite(const char *prefix, int want) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", JSON_TEST_SUITE_DIR, e->d_name);
         size_t n;
-        char *p = read_file(path, &n);
+        char *p = tfile_read(path, &n);
+        assert_non_null(p);
         json_error err = {0};
         int r = json_validate(p, n, &err);
         if (want != 1 && r != want)

@@ -62,10 +62,10 @@ static void val_is(const udf_value *v, const char *want, size_t n) {
 
 /* Native bytes for blocks of the RowBinary rows in rb (nativefmt.h):
  * blocks[i] rows each, columns named a1, a2, … */
-static void native_of(udfproc_buf *out, const chtype *types, int ntypes, const udfproc_buf *rb, const uint64_t *blocks,
+static void native_of(tbuf *out, const chtype *types, int ntypes, const tbuf *rb, const uint64_t *blocks,
                       size_t nblocks) {
     static const char *const names[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"};
-    ntv_cursor c = {(const unsigned char *)rb->p, (const unsigned char *)rb->p + rb->n, 1};
+    tcursor c = tc_of(rb->p, rb->n);
     for (size_t b = 0; b < nblocks; b++) assert_int_equal(ntv_block_from_rowbinary(out, types, names, ntypes, &c, blocks[b]), 0);
     assert_true(c.p == c.end);
 }
@@ -176,23 +176,23 @@ static void test_type_matching(void **state) {
 static const char *const types4[] = {"String", "Nullable(String)", "DateTime64(6, 'UTC')", "Nullable(DateTime64(6, 'UTC'))"};
 
 /* Row r of a 4-argument table: every kind, NULLs, empty strings, NUL bytes, negative ticks. */
-static void row4(udfproc_buf *rb, int r) {
+static void row4(tbuf *rb, int r) {
     char s[32];
     int n = snprintf(s, sizeof(s), "row-%d", r);
-    udfproc_rb_string(rb, r % 5 == 0 ? "" : s, r % 5 == 0 ? 0 : (size_t)n);
+    tb_rb_string(rb, r % 5 == 0 ? "" : s, r % 5 == 0 ? 0 : (size_t)n);
     if (r % 3 == 0) {
-        udfproc_append(rb, "\x01", 1);
+        tb_put(rb, "\x01", 1);
     } else {
-        udfproc_append(rb, "\x00", 1);
-        udfproc_rb_string(rb, "a\0b", r % 2 ? 3 : 0);
+        tb_put(rb, "\x00", 1);
+        tb_rb_string(rb, "a\0b", r % 2 ? 3 : 0);
     }
     int64_t t = (int64_t)r * 1000003 - 5;
-    for (int i = 0; i < 8; i++) udfproc_append(rb, &(char){(char)((uint64_t)t >> (8 * i))}, 1);
+    for (int i = 0; i < 8; i++) tb_put(rb, &(char){(char)((uint64_t)t >> (8 * i))}, 1);
     if (r % 4 == 1) {
-        udfproc_append(rb, "\x01", 1);
+        tb_put(rb, "\x01", 1);
     } else {
-        udfproc_append(rb, "\x00", 1);
-        for (int i = 0; i < 8; i++) udfproc_append(rb, &(char){(char)((uint64_t)-t >> (8 * i))}, 1);
+        tb_put(rb, "\x00", 1);
+        for (int i = 0; i < 8; i++) tb_put(rb, &(char){(char)((uint64_t)-t >> (8 * i))}, 1);
     }
 }
 
@@ -215,7 +215,7 @@ static void test_input_every_argument_kind(void **state) {
     (void)state;
     chtype t[4];
     for (int i = 0; i < 4; i++) t[i] = type_of(types4[i]);
-    udfproc_buf rb = {0}, in = {0};
+    tbuf rb = {0}, in = {0};
     for (int r = 0; r < 20; r++) row4(&rb, r);
     native_of(&in, t, 4, &rb, (const uint64_t[]){7, 0, 13}, 3);
     reader_case c;
@@ -227,8 +227,8 @@ static void test_input_every_argument_kind(void **state) {
     assert_int_equal(in_read_row(&c.in, c.v), 0);
     assert_int_equal(in_read_row(&c.in, c.v), 0);
     reader_close(&c);
-    udfproc_buf_free(&rb);
-    udfproc_buf_free(&in);
+    tb_free(&rb);
+    tb_free(&in);
 }
 
 /* One argument column is streamed: a block of eight 4 MB messages goes
@@ -241,8 +241,8 @@ static void test_input_one_column_streams(void **state) {
     char *blob = malloc(big);
     assert_non_null(blob);
     for (size_t i = 0; i < big; i++) blob[i] = (char)('a' + i % 26);
-    udfproc_buf rb = {0}, in = {0};
-    for (int r = 0; r < 8; r++) udfproc_rb_string(&rb, blob, big - (size_t)r);
+    tbuf rb = {0}, in = {0};
+    for (int r = 0; r < 8; r++) tb_rb_string(&rb, blob, big - (size_t)r);
     native_of(&in, &t, 1, &rb, (const uint64_t[]){8}, 1);
     reader_case c;
     reader_open(&c, in.p, in.n, one, 1);
@@ -257,8 +257,8 @@ static void test_input_one_column_streams(void **state) {
     assert_true(peak <= 2 * big + (1u << 20));        /* one value (doubling), not eight */
     assert_int_equal(c.in.native.held.cap, 0);        /* nothing held */
     reader_close(&c);
-    udfproc_buf_free(&rb);
-    udfproc_buf_free(&in);
+    tb_free(&rb);
+    tb_free(&in);
     free(blob);
 }
 
@@ -272,11 +272,11 @@ static void test_input_earlier_column_held(void **state) {
     char *blob = malloc(big);
     assert_non_null(blob);
     for (size_t i = 0; i < big; i++) blob[i] = (char)('A' + i % 26);
-    udfproc_buf rb = {0}, in = {0};
+    tbuf rb = {0}, in = {0};
     for (int r = 0; r < 4; r++) {
-        udfproc_rb_string(&rb, blob, big - (size_t)r);
-        udfproc_append(&rb, r == 2 ? "\x01" : "\x00", 1);
-        if (r != 2) udfproc_rb_string(&rb, "tail", 4);
+        tb_rb_string(&rb, blob, big - (size_t)r);
+        tb_put(&rb, r == 2 ? "\x01" : "\x00", 1);
+        if (r != 2) tb_rb_string(&rb, "tail", 4);
     }
     native_of(&in, t, 2, &rb, (const uint64_t[]){4}, 1);
     reader_case c;
@@ -291,8 +291,8 @@ static void test_input_earlier_column_held(void **state) {
     assert_true(c.in.native.held.len == 4 * big - 6);
     assert_int_equal(in_read_row(&c.in, c.v), 0);
     reader_close(&c);
-    udfproc_buf_free(&rb);
-    udfproc_buf_free(&in);
+    tb_free(&rb);
+    tb_free(&in);
     free(blob);
 }
 
@@ -303,12 +303,12 @@ static void test_input_truncated_everywhere(void **state) {
     (void)state;
     chtype t[4];
     for (int i = 0; i < 4; i++) t[i] = type_of(types4[i]);
-    udfproc_buf rb = {0}, in = {0};
+    tbuf rb = {0}, in = {0};
     for (int r = 0; r < 5; r++) row4(&rb, r + 1);
     native_of(&in, t, 4, &rb, (const uint64_t[]){3, 2}, 2);
     /* the first block's end: the end of the byte stream holding its 3 rows */
-    udfproc_buf first = {0};
-    ntv_cursor cur = {(const unsigned char *)rb.p, (const unsigned char *)rb.p + rb.n, 1};
+    tbuf first = {0};
+    tcursor cur = tc_of(rb.p, rb.n);
     static const char *const names[] = {"a1", "a2", "a3", "a4"};
     assert_int_equal(ntv_block_from_rowbinary(&first, t, names, 4, &cur, 3), 0);
     for (size_t cut = 0; cut <= in.n; cut++) {
@@ -342,12 +342,12 @@ static void test_input_truncated_everywhere(void **state) {
     assert_int_equal(in_read_row(&c.in, c.v), -1);
     assert_string_equal(c.in.error, "truncated Native block: input ended inside column 4 ('a4') at row 3 of 3");
     reader_close(&c);
-    udfproc_buf_free(&rb);
-    udfproc_buf_free(&in);
-    udfproc_buf_free(&first);
+    tb_free(&rb);
+    tb_free(&in);
+    tb_free(&first);
 }
 
-static void input_fails(const udfproc_buf *in, const char *const *types, int ntypes, const char *error) {
+static void input_fails(const tbuf *in, const char *const *types, int ntypes, const char *error) {
     reader_case c;
     reader_open(&c, in->p, in->n, types, ntypes);
     int rc = in_read_row(&c.in, c.v);
@@ -361,22 +361,22 @@ static void test_input_framing_errors(void **state) {
     (void)state;
     static const char *const one[] = {"String"};
     static const char *const two[] = {"String", "String"};
-    udfproc_buf in = {0};
+    tbuf in = {0};
     /* two columns where one is declared */
-    udfproc_text(&in, "\x02\x01\x01" "a\x06String\x01x\x01" "b\x06String\x01y");
+    tb_puts(&in, "\x02\x01\x01" "a\x06String\x01x\x01" "b\x06String\x01y");
     input_fails(&in, one, 1, "Native block has 2 column(s), expected 1 (the function's arguments)");
     input_fails(&in, types4, 4, "Native block has 2 column(s), expected 4 (the function's arguments)");
     in.n = 0;
     /* the second column's type is not the declared one */
-    udfproc_text(&in, "\x02\x01\x04json\x06String\x01x\x04path\x05Int32");
+    tb_puts(&in, "\x02\x01\x04json\x06String\x01x\x04path\x05Int32");
     input_fails(&in, two, 2, "Native column 2 ('path') has type 'Int32', expected 'String'");
     in.n = 0;
     /* a held column cut in its null map */
     static const char cut_map[] = "\x02\x05\x01" "a\x10Nullable(String)\x00\x00";
-    udfproc_append(&in, cut_map, sizeof(cut_map) - 1);
+    tb_put(&in, cut_map, sizeof(cut_map) - 1);
     static const char *const nstr2[] = {"Nullable(String)", "String"};
     input_fails(&in, nstr2, 2, "truncated Native block: input ended inside the null map of column 1 ('a')");
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 /* Chunk headers and blocks: a chunk in two blocks, a chunk of one block,
@@ -385,14 +385,14 @@ static void test_input_chunks(void **state) {
     (void)state;
     static const char *const one[] = {"String"};
     chtype t = type_of("String");
-    udfproc_buf rb = {0}, in = {0};
-    for (int r = 0; r < 6; r++) udfproc_rb_string(&rb, "abcdef", (size_t)r);
-    udfproc_text(&in, "4\n");
-    ntv_cursor c6 = {(const unsigned char *)rb.p, (const unsigned char *)rb.p + rb.n, 1};
+    tbuf rb = {0}, in = {0};
+    for (int r = 0; r < 6; r++) tb_rb_string(&rb, "abcdef", (size_t)r);
+    tb_puts(&in, "4\n");
+    tcursor c6 = tc_of(rb.p, rb.n);
     static const char *const names[] = {"message"};
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 1), 0);
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
-    udfproc_text(&in, "2\n");
+    tb_puts(&in, "2\n");
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 2), 0);
     reader_case c;
     reader_open(&c, in.p, in.n, one, 1);
@@ -412,7 +412,7 @@ static void test_input_chunks(void **state) {
     /* "2\n" then a block of 3 rows: the block does not fit its chunk */
     in.n = 0;
     c6.p = (const unsigned char *)rb.p;
-    udfproc_text(&in, "2\n");
+    tb_puts(&in, "2\n");
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
     reader_open(&c, in.p, in.n, one, 1);
     assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
@@ -423,7 +423,7 @@ static void test_input_chunks(void **state) {
     /* "4\n" then blocks of 2 and 3 rows: the second has one row too many */
     in.n = 0;
     c6.p = (const unsigned char *)rb.p;
-    udfproc_text(&in, "4\n");
+    tb_puts(&in, "4\n");
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 2), 0);
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
     reader_open(&c, in.p, in.n, one, 1);
@@ -433,8 +433,8 @@ static void test_input_chunks(void **state) {
     assert_int_equal(in_read_row(&c.in, c.v), -1);
     assert_string_equal(c.in.error, "Native block of 3 rows, but its chunk header announced only 2 more");
     reader_close(&c);
-    udfproc_buf_free(&rb);
-    udfproc_buf_free(&in);
+    tb_free(&rb);
+    tb_free(&in);
 }
 
 /* ============================================================= 3. result */
@@ -518,7 +518,7 @@ static void write_value(res_writer *r, const chtype *t, uint64_t x) {
 
 /* Writes `rows` rows of all_types[0..ntypes) in fmt (ending with the
  * driver's block end) and returns the bytes. */
-static void write_rows(udfproc_buf *out, fmt_kind fmt, int tuple, int ntypes, int rows, size_t first_input_bytes) {
+static void write_rows(tbuf *out, fmt_kind fmt, int tuple, int ntypes, int rows, size_t first_input_bytes) {
     writer_case c;
     writer_open(&c, fmt, tuple, all_types, ntypes);
     for (int row = 0; row < rows; row++) {
@@ -528,7 +528,7 @@ static void write_rows(udfproc_buf *out, fmt_kind fmt, int tuple, int ntypes, in
     }
     res_block_end(&c.res);
     cap_take(&c.cap);
-    udfproc_append(out, c.cap.data, c.cap.len);
+    tb_put(out, c.cap.data, c.cap.len);
     writer_close(&c);
 }
 
@@ -543,7 +543,7 @@ static void test_result_round_trip_every_type(void **state) {
         int ntypes = tuple ? NALL : 1;
         for (int single = 0; single < (tuple ? 1 : NALL); single++) {
             const chtype *types = tuple ? t : &t[single];
-            udfproc_buf rb = {0}, nat = {0}, back = {0};
+            tbuf rb = {0}, nat = {0}, back = {0};
             /* a scalar result of each type: write_rows writes all_types[0..1), so shift the table */
             if (tuple) {
                 write_rows(&rb, FMT_ROWBINARY, 1, ntypes, 20000, 0);
@@ -559,7 +559,7 @@ static void test_result_round_trip_every_type(void **state) {
                     }
                     res_block_end(&c.res);
                     cap_take(&c.cap);
-                    udfproc_append(f ? &nat : &rb, c.cap.data, c.cap.len);
+                    tb_put(f ? &nat : &rb, c.cap.data, c.cap.len);
                     writer_close(&c);
                 }
             }
@@ -579,9 +579,9 @@ static void test_result_round_trip_every_type(void **state) {
                 assert_true(info.total == 300);
                 assert_string_equal(info.type, want_type);
             }
-            udfproc_buf_free(&rb);
-            udfproc_buf_free(&nat);
-            udfproc_buf_free(&back);
+            tb_free(&rb);
+            tb_free(&nat);
+            tb_free(&back);
         }
     }
 }
@@ -611,7 +611,7 @@ static void test_result_flush_at_byte_limit(void **state) {
     res_block_end(&c.res);
     cap_take(&c.cap);
     chtype t = type_of("String");
-    udfproc_buf back = {0};
+    tbuf back = {0};
     ntv_blocks info;
     const char *why = "";
     if (ntv_answer_to_rowbinary(c.cap.data, c.cap.len, &t, 1, &back, &info, &why) < 0) fail_msg("%s", why);
@@ -620,7 +620,7 @@ static void test_result_flush_at_byte_limit(void **state) {
     assert_true(info.rows[4] == 6);
     assert_true(peak <= 2 * RES_NATIVE_BYTES);
     writer_close(&c);
-    udfproc_buf_free(&back);
+    tb_free(&back);
     free(s);
 }
 
@@ -634,7 +634,7 @@ static void test_result_large_row_written_through(void **state) {
     char *s = malloc(big);
     assert_non_null(s);
     memset(s, 'z', big);
-    udfproc_buf nat = {0}, rb = {0}, back = {0};
+    tbuf nat = {0}, rb = {0}, back = {0};
     for (int f = 0; f < 2; f++) {
         writer_case c;
         writer_open(&c, f ? FMT_NATIVE : FMT_ROWBINARY, 1, types, 3);
@@ -653,7 +653,7 @@ static void test_result_large_row_written_through(void **state) {
         }
         res_block_end(&c.res);
         cap_take(&c.cap);
-        udfproc_append(f ? &nat : &rb, c.cap.data, c.cap.len);
+        tb_put(f ? &nat : &rb, c.cap.data, c.cap.len);
         writer_close(&c);
     }
     chtype t[3] = {type_of(types[0]), type_of(types[1]), type_of(types[2])};
@@ -663,9 +663,9 @@ static void test_result_large_row_written_through(void **state) {
     bytes_are(back.p, back.n, rb.p, rb.n);
     assert_int_equal(info.count, 3);
     assert_true(info.rows[0] == 2 && info.rows[1] == 1 && info.rows[2] == 2);
-    udfproc_buf_free(&nat);
-    udfproc_buf_free(&rb);
-    udfproc_buf_free(&back);
+    tb_free(&nat);
+    tb_free(&rb);
+    tb_free(&back);
     free(s);
 }
 
@@ -673,13 +673,13 @@ static void test_result_large_row_written_through(void **state) {
 
 /* Runs `name args` on input; returns stdout (the caller frees); exit 0 and
  * an empty stderr are asserted unless allow_stderr. */
-static udfproc_buf run_ok(const char *name, const char *const *args, const udfproc_buf *in, int allow_stderr) {
+static tbuf run_ok(const char *name, const char *const *args, const tbuf *in, int allow_stderr) {
     udfproc_result r;
     assert_int_equal(udfproc_run(name, args, in->p, in->n, &r), 0);
     if (udfproc_code(&r) != 0 || (!allow_stderr && r.err.n))
         fail_msg("%s: exit %d, stderr %s", name, udfproc_code(&r), r.err.p ? r.err.p : "");
-    udfproc_buf out = r.out;
-    udfproc_buf_free(&r.err);
+    tbuf out = r.out;
+    tb_free(&r.err);
     return out;
 }
 
@@ -690,8 +690,8 @@ static int signature_types(const char *name, const char *const *args, chtype *t,
     for (; args[n] && n < 62; n++) argv[n] = args[n];
     argv[n++] = "--signature";
     argv[n] = NULL;
-    udfproc_buf none = {0};
-    udfproc_buf out = run_ok(name, argv, &none, 0);
+    tbuf none = {0};
+    tbuf out = run_ok(name, argv, &none, 0);
     assert_true(out.n > 0 && out.p[out.n - 1] == '\n');
     out.p[--out.n] = 0;
     snprintf(sig, sigcap, "%s", out.p);
@@ -711,7 +711,7 @@ static int signature_types(const char *name, const char *const *args, chtype *t,
     } else {
         t[count++] = type_of(out.p);
     }
-    udfproc_buf_free(&out);
+    tb_free(&out);
     return count;
 }
 
@@ -721,7 +721,7 @@ static int signature_types(const char *name, const char *const *args, chtype *t,
  * The Native answers, turned back into rows, equal the RowBinary answer;
  * pool-mode blocks never straddle a chunk. */
 static void same_as_rowbinary(const char *name, const char *const *fn_args, const char *const *arg_types, int nargs,
-                              const udfproc_buf *rows_rb, uint64_t nrows, uint64_t chunk) {
+                              const tbuf *rows_rb, uint64_t nrows, uint64_t chunk) {
     chtype at[UDF_MAX_ARGS], rt[64];
     for (int i = 0; i < nargs; i++) at[i] = type_of(arg_types[i]);
     char sig[4096];
@@ -735,23 +735,23 @@ static void same_as_rowbinary(const char *name, const char *const *fn_args, cons
     argv[n] = NULL;
 
     /* pool mode: the same chunks, RowBinary and Native */
-    udfproc_buf in_rb = {0}, in_nat = {0};
-    ntv_cursor cur = {(const unsigned char *)rows_rb->p, (const unsigned char *)rows_rb->p + rows_rb->n, 1};
+    tbuf in_rb = {0}, in_nat = {0};
+    tcursor cur = tc_of(rows_rb->p, rows_rb->n);
     static const char *const names[] = {"a1", "a2", "a3", "a4"};
     for (uint64_t done = 0; done < nrows; done += chunk) {
         uint64_t k = nrows - done < chunk ? nrows - done : chunk;
         const unsigned char *from = cur.p;
         char head[32];
         snprintf(head, sizeof(head), "%llu\n", (unsigned long long)k);
-        udfproc_text(&in_rb, head);
-        udfproc_text(&in_nat, head);
+        tb_puts(&in_rb, head);
+        tb_puts(&in_nat, head);
         assert_int_equal(ntv_block_from_rowbinary(&in_nat, at, names, nargs, &cur, k), 0);
-        udfproc_append(&in_rb, from, (size_t)(cur.p - from));
+        tb_put(&in_rb, from, (size_t)(cur.p - from));
     }
-    udfproc_buf want = run_ok(name, argv, &in_rb, 1);
+    tbuf want = run_ok(name, argv, &in_rb, 1);
     argv[1] = "Native";
-    udfproc_buf got = run_ok(name, argv, &in_nat, 1);
-    udfproc_buf back = {0};
+    tbuf got = run_ok(name, argv, &in_nat, 1);
+    tbuf back = {0};
     ntv_blocks info;
     const char *why = "";
     if (ntv_answer_to_rowbinary(got.p, got.n, rt, nres, &back, &info, &why) < 0) fail_msg("%s: %s", name, why);
@@ -768,11 +768,11 @@ static void same_as_rowbinary(const char *name, const char *const *fn_args, cons
     }
     print_message("%s: %llu rows in chunks of %llu -> %zu Native answer blocks, equal to RowBinary\n", name,
                   (unsigned long long)nrows, (unsigned long long)chunk, info.count);
-    udfproc_buf_free(&got);
-    udfproc_buf_free(&back);
+    tb_free(&got);
+    tb_free(&back);
 
     /* executable mode: Native blocks of 3000 rows until the end of input */
-    udfproc_buf exec_in = {0};
+    tbuf exec_in = {0};
     cur.p = (const unsigned char *)rows_rb->p;
     for (uint64_t done = 0; done < nrows; done += 3000)
         assert_int_equal(ntv_block_from_rowbinary(&exec_in, at, names, nargs, &cur, nrows - done < 3000 ? nrows - done : 3000), 0);
@@ -780,12 +780,12 @@ static void same_as_rowbinary(const char *name, const char *const *fn_args, cons
     got = run_ok(name, argv, &exec_in, 1);
     if (ntv_answer_to_rowbinary(got.p, got.n, rt, nres, &back, &info, &why) < 0) fail_msg("%s: %s", name, why);
     bytes_are(back.p, back.n, want.p, want.n);
-    udfproc_buf_free(&got);
-    udfproc_buf_free(&back);
-    udfproc_buf_free(&exec_in);
-    udfproc_buf_free(&want);
-    udfproc_buf_free(&in_rb);
-    udfproc_buf_free(&in_nat);
+    tb_free(&got);
+    tb_free(&back);
+    tb_free(&exec_in);
+    tb_free(&want);
+    tb_free(&in_rb);
+    tb_free(&in_nat);
 }
 
 /* JSON literals every field of the every-type extraction takes in turn. */
@@ -810,13 +810,13 @@ static void test_binary_payload_extract_every_type(void **state) {
     args[n++] = "p";
     for (size_t i = 0; i < nf; i++) args[n++] = "--field", args[n++] = fields[i];
     args[n] = NULL;
-    udfproc_buf rows = {0}, msg = {0};
+    tbuf rows = {0}, msg = {0};
     uint64_t seed = 12345;
     const uint64_t nrows = 20000;
     for (uint64_t r = 0; r < nrows; r++) {
         msg.n = 0;
-        udfproc_text(&msg, r % 97 == 0 ? "{\"p\":" : "{\"op\":\"c\",\"p\":{");
-        if (r % 97 == 0) udfproc_text(&msg, "7");         /* the path reaches a number: every field errs */
+        tb_puts(&msg, r % 97 == 0 ? "{\"p\":" : "{\"op\":\"c\",\"p\":{");
+        if (r % 97 == 0) tb_puts(&msg, "7");         /* the path reaches a number: every field errs */
         int first = 1;
         for (size_t i = 0; r % 97 && i < nf; i++) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -826,22 +826,22 @@ static void test_binary_payload_extract_every_type(void **state) {
             snprintf(key, sizeof(key), "%.*s", (int)(strchr(fields[i], ':') - fields[i]), fields[i]);
             char kv[128];
             snprintf(kv, sizeof(kv), "%s\"%s\":%s", first ? "" : ",", key, lit);
-            udfproc_text(&msg, kv);
+            tb_puts(&msg, kv);
             first = 0;
         }
-        udfproc_text(&msg, r % 97 ? "}}" : "}");
-        udfproc_rb_string(&rows, msg.p, msg.n);
+        tb_puts(&msg, r % 97 ? "}}" : "}");
+        tb_rb_string(&rows, msg.p, msg.n);
     }
     static const char *const one[] = {"String"};
     same_as_rowbinary("payload_extract", args, one, 1, &rows, nrows, 20000);
     same_as_rowbinary("payload_extract", args, one, 1, &rows, nrows, 777);
-    udfproc_buf_free(&rows);
-    udfproc_buf_free(&msg);
+    tb_free(&rows);
+    tb_free(&msg);
 }
 
 /* Every recorded Debezium message (tests/fixtures), each many times, plus
  * junk, through debezium_unwrap and payload_get. */
-static void fixture_rows(udfproc_buf *rows, uint64_t *nrows, int with_path) {
+static void fixture_rows(tbuf *rows, uint64_t *nrows, int with_path) {
     static const char *const files[] = {"plain/dbzplain.public.outbox_events.jsonl", "plain/dbzplain.public.type_zoo.jsonl",
                                         "with-schema/dbz.public.type_zoo.jsonl", "with-schema/dbz.public.outbox_events.jsonl",
                                         "plain/dbzplain.transaction.jsonl", "plain/__debezium-heartbeat.dbzplain.jsonl"};
@@ -859,23 +859,23 @@ static void fixture_rows(udfproc_buf *rows, uint64_t *nrows, int with_path) {
             ssize_t len;
             while ((len = getline(&line, &cap, fp)) > 0) {
                 if (line[len - 1] == '\n') len--;
-                udfproc_rb_string(rows, line, (size_t)len);
-                if (with_path) udfproc_rb_string(rows, paths[*nrows % 6], strlen(paths[*nrows % 6]));
+                tb_rb_string(rows, line, (size_t)len);
+                if (with_path) tb_rb_string(rows, paths[*nrows % 6], strlen(paths[*nrows % 6]));
                 ++*nrows;
             }
             free(line);
             fclose(fp);
         }
         const char *j = junk[rep % 5];
-        udfproc_rb_string(rows, j, strlen(j));
-        if (with_path) udfproc_rb_string(rows, "a", 1);
+        tb_rb_string(rows, j, strlen(j));
+        if (with_path) tb_rb_string(rows, "a", 1);
         ++*nrows;
     }
 }
 
 static void test_binary_unwrap_and_get(void **state) {
     (void)state;
-    udfproc_buf rows = {0};
+    tbuf rows = {0};
     uint64_t nrows;
     static const char *const none[] = {NULL};
     static const char *const one[] = {"String"};
@@ -883,32 +883,32 @@ static void test_binary_unwrap_and_get(void **state) {
     fixture_rows(&rows, &nrows, 0);
     same_as_rowbinary("debezium_unwrap", none, one, 1, &rows, nrows, 1000);
     same_as_rowbinary("debezium_unwrap", none, one, 1, &rows, nrows, 7);
-    udfproc_buf_free(&rows);
+    tb_free(&rows);
     fixture_rows(&rows, &nrows, 1);
     same_as_rowbinary("payload_get", none, two, 2, &rows, nrows, 1000);
     same_as_rowbinary("payload_get", none, two, 2, &rows, nrows, 3);
-    udfproc_buf_free(&rows);
+    tb_free(&rows);
 }
 
 static void test_binary_is_valid_after_assignment(void **state) {
     (void)state;
     static const char *const ts[] = {"2024-04-01T08:00:30Z", "2024-04-01T08:00:00Z", "2024-04-01T10:00:00+02:00", "",
                                      "garbage", "1711958400", "2024-04-01 08:00:00.5"};
-    udfproc_buf s = {0}, d = {0};
+    tbuf s = {0}, d = {0};
     uint64_t nrows = 5000;
     for (uint64_t r = 0; r < nrows; r++) {
         for (int a = 0; a < 2; a++) {
             uint64_t k = (r * 7 + (uint64_t)a * 3 + r / 7) % 9;
             if (k >= 7) {
-                udfproc_append(&s, "\x01", 1);
-                udfproc_append(&d, "\x01", 1);
+                tb_put(&s, "\x01", 1);
+                tb_put(&d, "\x01", 1);
                 continue;
             }
-            udfproc_append(&s, "\x00", 1);
-            udfproc_rb_string(&s, ts[k], strlen(ts[k]));
+            tb_put(&s, "\x00", 1);
+            tb_rb_string(&s, ts[k], strlen(ts[k]));
             int64_t us = 1711958400000000LL + (int64_t)(k * 1000000) - (int64_t)(r % 3);
-            udfproc_append(&d, "\x00", 1);
-            for (int i = 0; i < 8; i++) udfproc_append(&d, &(char){(char)((uint64_t)us >> (8 * i))}, 1);
+            tb_put(&d, "\x00", 1);
+            for (int i = 0; i < 8; i++) tb_put(&d, &(char){(char)((uint64_t)us >> (8 * i))}, 1);
         }
     }
     static const char *const none[] = {NULL};
@@ -917,8 +917,8 @@ static void test_binary_is_valid_after_assignment(void **state) {
     static const char *const ndt[] = {"Nullable(DateTime64(6, 'UTC'))", "Nullable(DateTime64(6, 'UTC'))"};
     same_as_rowbinary("is_valid_after_assignment", none, nstr, 2, &s, nrows, 512);
     same_as_rowbinary("is_valid_after_assignment", typed, ndt, 2, &d, nrows, 512);
-    udfproc_buf_free(&s);
-    udfproc_buf_free(&d);
+    tb_free(&s);
+    tb_free(&d);
 }
 
 /* --return-name renames the answer's column (ClickHouse finds it by the
@@ -926,13 +926,13 @@ static void test_binary_is_valid_after_assignment(void **state) {
 static void test_binary_return_name(void **state) {
     (void)state;
     static const char *const args[] = {"--format", "Native", "--return-name", "is_valid", NULL};
-    udfproc_buf in = {0};
+    tbuf in = {0};
     static const char block[] = "\x02\x01\x01" "a\x10Nullable(String)\x00\x01x\x01" "b\x10Nullable(String)\x01\x00";
-    udfproc_append(&in, block, sizeof(block) - 1);
-    udfproc_buf out = run_ok("is_valid_after_assignment", args, &in, 0);
+    tb_put(&in, block, sizeof(block) - 1);
+    tbuf out = run_ok("is_valid_after_assignment", args, &in, 0);
     BYTES_ARE(out.p, out.n, "\x01\x01\x08is_valid\x05UInt8\x01");
-    udfproc_buf_free(&out);
-    udfproc_buf_free(&in);
+    tb_free(&out);
+    tb_free(&in);
 }
 
 int main(void) {

@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "debezium.h"
 #include "input.h"
+#include "capture.h"
 #include "udfproc.h"
 
 static int memfd_of(const void *p, size_t n) {
@@ -36,23 +37,16 @@ static int memfd_of(const void *p, size_t n) {
     return fd;
 }
 
-static chtype type_of(const char *name) {
-    chtype t;
-    const char *why;
-    assert_int_equal(chtype_parse(name, strlen(name), &t, &why), 0);
-    return t;
-}
-
 /* fuzz_rowbinary, oom-3eb3d425 / oom-d3693844: a RowBinary length prefix
  * claiming ~2^40 bytes made the reader realloc() the claimed size before a
  * single byte of it arrived (out of memory; with a reader kept across rows,
  * the buffer doubled on every read).  Now memory follows the bytes. */
 static void test_length_prefix_promises_cost_nothing(void **state) {
     (void)state;
-    udfproc_buf in = {0};
-    udfproc_leb128(&in, (uint64_t)1 << 40);
+    tbuf in = {0};
+    tb_leb128(&in, (uint64_t)1 << 40);
     char *bytes = calloc(1, 100000);
-    udfproc_append(&in, bytes, 100000);
+    tb_put(&in, bytes, 100000);
     int fd = memfd_of(in.p, in.n);
     chtype t = type_of("String");
     in_reader r;
@@ -64,7 +58,7 @@ static void test_length_prefix_promises_cost_nothing(void **state) {
     in_free(&r);
     close(fd);
     free(bytes);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 
     /* The fuzz reproducer itself: control byte 0x01 = (String, String). */
     static const unsigned char repro[] = {0xf7, 0xfe, 0xff, 0x84, 0x22, 0x31, 0x7d, 0x05, 0x61, 0x7d,
@@ -87,9 +81,9 @@ static void test_buffer_shrinks_after_a_huge_row(void **state) {
     char *blob = malloc(big);
     assert_non_null(blob);
     memset(blob, 'x', big);
-    udfproc_buf in = {0};
-    udfproc_rb_string(&in, blob, big);
-    for (int i = 0; i < 3; i++) udfproc_rb_string(&in, "small", 5);
+    tbuf in = {0};
+    tb_rb_string(&in, blob, big);
+    for (int i = 0; i < 3; i++) tb_rb_string(&in, "small", 5);
     int fd = memfd_of(in.p, in.n);
     chtype t = type_of("String");
     in_reader r;
@@ -109,7 +103,7 @@ static void test_buffer_shrinks_after_a_huge_row(void **state) {
     in_free(&r);
     close(fd);
     free(blob);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 /* test_framing: in executable_pool mode a TabSeparated row cut before its
@@ -195,16 +189,16 @@ static void test_payload_decoded_once_per_row(void **state) {
     udfproc_result r;
     memset(&r, 0, sizeof(r));
     assert_int_equal(udfproc_spawn(&p, "payload_extract", args), 0);
-    udfproc_buf msg = {0}, in = {0};
-    udfproc_text(&msg, "{\"op\":\"c\",\"after\":{\"payload\":\"{\\\"id\\\":\\\"x1\\\",\\\"blob\\\":\\\"");
+    tbuf msg = {0}, in = {0};
+    tb_puts(&msg, "{\"op\":\"c\",\"after\":{\"payload\":\"{\\\"id\\\":\\\"x1\\\",\\\"blob\\\":\\\"");
     char *fill = malloc(blob);
     assert_non_null(fill);
     memset(fill, 'x', blob);
-    udfproc_append(&msg, fill, blob);
+    tb_put(&msg, fill, blob);
     free(fill);
-    udfproc_text(&msg, "\\\"}\"}}");
-    udfproc_text(&in, "1\n");
-    udfproc_rb_string(&in, msg.p, msg.n);
+    tb_puts(&msg, "\\\"}\"}}");
+    tb_puts(&in, "1\n");
+    tb_rb_string(&in, msg.p, msg.n);
     assert_int_equal(udfproc_pump(&p, in.p, in.n, 0, &r), 0);
     /* Missing members are defaults, not errors (as JSONExtract): the answer
      * is "x1", seven empty strings and an empty error.  Wait for all of it,
@@ -216,7 +210,7 @@ static void test_payload_decoded_once_per_row(void **state) {
         char buf[4096];
         ssize_t got = read(p.out, buf, sizeof(buf));
         assert_true(got > 0);
-        udfproc_append(&r.out, buf, (size_t)got);
+        tb_put(&r.out, buf, (size_t)got);
     }
     long hwm_kb = udfproc_status_kb(p.pid, "VmHWM");
     udfproc_finish(&p, &r);
@@ -231,8 +225,8 @@ static void test_payload_decoded_once_per_row(void **state) {
     assert_true(hwm_kb > 0 && (size_t)hwm_kb < 4 * (blob >> 10));
 #endif
     udfproc_result_free(&r);
-    udfproc_buf_free(&msg);
-    udfproc_buf_free(&in);
+    tb_free(&msg);
+    tb_free(&in);
 }
 
 int main(void) {

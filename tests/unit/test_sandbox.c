@@ -59,15 +59,15 @@ static void test_rows_answered_under_sandbox(void **state) {
     udfproc_result_free(&r);
 
     const char *rb_args[] = {"--format", "RowBinary", "--chunked", NULL};
-    udfproc_buf in = {0};
-    udfproc_text(&in, "1\n");
-    udfproc_rb_string(&in, "{\"a\":{\"b\":\"x\"}}", 15);
-    udfproc_rb_string(&in, "a.b", 3);
+    tbuf in = {0};
+    tb_puts(&in, "1\n");
+    tb_rb_string(&in, "{\"a\":{\"b\":\"x\"}}", 15);
+    tb_rb_string(&in, "a.b", 3);
     assert_int_equal(udfproc_run("payload_get", rb_args, in.p, in.n, &r), 0);
     assert_int_equal(udfproc_code(&r), 0);
     assert_output(&r, "\x00\x01x", 3);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 /* 16 MB in one row: the reader, the arena and the writer all grow with
@@ -75,30 +75,30 @@ static void test_rows_answered_under_sandbox(void **state) {
 static void test_huge_row_under_sandbox(void **state) {
     (void)state;
     size_t big = 16u << 20;
-    udfproc_buf in = {0}, expect = {0}, json = {0};
-    udfproc_text(&json, "{\"a\":\"");
+    tbuf in = {0}, expect = {0}, json = {0};
+    tb_puts(&json, "{\"a\":\"");
     char *payload = malloc(big);
     assert_non_null(payload);
     for (size_t i = 0; i < big; i++) payload[i] = (char)('a' + i % 26);
-    udfproc_append(&json, payload, big);
-    udfproc_text(&json, "\"}");
-    udfproc_text(&in, "2\n");
-    udfproc_rb_string(&in, json.p, json.n);
-    udfproc_rb_string(&in, "a", 1);
-    udfproc_rb_string(&in, "[5]", 3);
-    udfproc_rb_string(&in, "0", 1);
-    udfproc_append(&expect, "\x00", 1);
-    udfproc_rb_string(&expect, payload, big);
-    udfproc_append(&expect, "\x00\x01" "5", 3);
+    tb_put(&json, payload, big);
+    tb_puts(&json, "\"}");
+    tb_puts(&in, "2\n");
+    tb_rb_string(&in, json.p, json.n);
+    tb_rb_string(&in, "a", 1);
+    tb_rb_string(&in, "[5]", 3);
+    tb_rb_string(&in, "0", 1);
+    tb_put(&expect, "\x00", 1);
+    tb_rb_string(&expect, payload, big);
+    tb_put(&expect, "\x00\x01" "5", 3);
     const char *args[] = {"--format", "RowBinary", "--chunked", NULL};
     udfproc_result r;
     assert_int_equal(udfproc_run("payload_get", args, in.p, in.n, &r), 0);
     assert_int_equal(udfproc_code(&r), 0);
     assert_output(&r, expect.p, expect.n);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
-    udfproc_buf_free(&expect);
-    udfproc_buf_free(&json);
+    tb_free(&in);
+    tb_free(&expect);
+    tb_free(&json);
     free(payload);
 }
 
@@ -108,7 +108,7 @@ static void test_stderr_and_exit_paths_under_sandbox(void **state) {
     run_text("payload_get", NULL, "not json\ta\n", &r);
     assert_int_equal(udfproc_code(&r), 0);
     assert_output(&r, "\\N\n", 3);
-    assert_int_equal(udfproc_lines(&r.err), 1);
+    assert_int_equal(tb_lines(&r.err), 1);
     assert_non_null(strstr(r.err.p, "payload_get: 1 row(s) in this block were not valid JSON"));
     udfproc_result_free(&r);
 
@@ -173,23 +173,23 @@ static void serve_one_chunk(const char *extra, int *mode, int *filters) {
     udfproc_result r;
     memset(&r, 0, sizeof(r));
     assert_int_equal(udfproc_spawn(&p, "payload_get", args), 0);
-    udfproc_buf in = {0};
-    udfproc_text(&in, "1\n");
-    udfproc_rb_string(&in, "{\"a\":7}", 7);
-    udfproc_rb_string(&in, "a", 1);
+    tbuf in = {0};
+    tb_puts(&in, "1\n");
+    tb_rb_string(&in, "{\"a\":7}", 7);
+    tb_rb_string(&in, "a", 1);
     assert_int_equal(udfproc_pump(&p, in.p, in.n, 0, &r), 0);
     while (r.out.n < 3) {  /* the chunk's answer: the process is inside its row loop */
         char buf[16];
         ssize_t got = read(p.out, buf, sizeof(buf));
         assert_true(got > 0);
-        udfproc_append(&r.out, buf, (size_t)got);
+        tb_put(&r.out, buf, (size_t)got);
     }
     proc_seccomp(p.pid, mode, filters);
     udfproc_finish(&p, &r);
     assert_int_equal(udfproc_code(&r), 0);
     assert_output(&r, "\x00\x01" "7", 3);
     udfproc_result_free(&r);
-    udfproc_buf_free(&in);
+    tb_free(&in);
 }
 
 static void test_kernel_reports_the_filter(void **state) {
