@@ -26,7 +26,9 @@
  * 4. results.md, results.dat and chart.png (gnuplot) in --out. */
 #include "chsession.h"
 #include "corpus.h"
+#include "files.h"
 #include "itest.h"
+#include "rowbinary.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,19 +86,6 @@ static char *xasprintf(const char *fmt, ...) {
     itest_buf b = {0};
     itest_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    return itest_buf_take(&b);
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    itest_buf b = {0};
-    char tmp[65536];
-    size_t got;
-    while ((got = fread(tmp, 1, sizeof(tmp), f)) > 0) itest_buf_put(&b, tmp, got);
-    fclose(f);
-    if (len) *len = b.n;
-    if (!b.p) itest_buf_put(&b, "", 0);
     return itest_buf_take(&b);
 }
 
@@ -257,15 +246,8 @@ static void of_put(out_file *o, const void *p, size_t n) {
 }
 
 static void of_leb(out_file *o, uint64_t v) {
-    unsigned char b[10];
-    size_t n = 0;
-    do {
-        b[n] = v & 0x7f;
-        v >>= 7;
-        if (v) b[n] |= 0x80;
-        n++;
-    } while (v);
-    of_put(o, b, n);
+    char b[10];
+    of_put(o, b, rb_uleb128_encode(b, v));
 }
 
 static void of_rb_string(out_file *o, const char *s, size_t n) {
@@ -837,7 +819,7 @@ static void engine(void) {
 /* Copies src to dst (mode 0755 when exec). */
 static void copy_file(const char *src, const char *dst, int exec) {
     size_t n;
-    char *text = read_file(src, &n);
+    char *text = tfile_read(src, &n);
     if (!text) die("cannot read %s", src);
     write_file(dst, text, n);
     free(text);
@@ -870,7 +852,7 @@ static void engine_open(void) {
     /* The Python UDF runs under Debian's interpreter when there is one. */
     snprintf(python_path, sizeof(python_path), "%s", access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "/usr/bin/env python3");
     snprintf(src, sizeof(src), "%s/udf/experiment_event.py", BENCH_SOURCE_DIR);
-    char *py = read_file(src, NULL);
+    char *py = tfile_read(src, NULL);
     if (!py) die("cannot read %s", src);
     char *body = strchr(py, '\n');
     char *script = xasprintf("#!%s%s", python_path, body ? body : "\n");
@@ -1211,7 +1193,7 @@ int main(int argc, char **argv) {
     pthread_create(&lt, NULL, load_watch, NULL);
     pthread_detach(lt);
     note("cdc_bench: work directory %s, load %s\n", opt.work, load_start);
-    char *xml = read_file(CDC_FUNCTIONS_XML, NULL);
+    char *xml = tfile_read(CDC_FUNCTIONS_XML, NULL);
     if (!xml) die("cannot read %s", CDC_FUNCTIONS_XML);
     make_corpus();
     if (!opt.skip_standalone) standalone(xml);

@@ -129,7 +129,7 @@ static int apply_pipeline(const char *dir, const char *const *subst, const char 
     for (size_t i = 0; subst[i]; i += 2) {
         int found = 0;
         for (size_t f = 0; f < g.gl_pathc && !found; f++) {
-            char *text = e2e_read_file(g.gl_pathv[f], NULL);
+            char *text = tfile_read(g.gl_pathv[f], NULL);
             found = text && strstr(text, subst[i]);
             free(text);
         }

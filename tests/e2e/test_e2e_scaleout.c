@@ -189,7 +189,7 @@ static int group_teardown(void **state) {
 
 /* Engine B's last status line: partitions, rows, rebalances. */
 static int child_status(char *parts, size_t cap, long long *rows, long long *rebal) {
-    char *text = e2e_read_file(S.status, NULL);
+    char *text = tfile_read(S.status, NULL);
     if (!text) return -1;
     char p[256];
     int ok = sscanf(text, "%255s %lld %lld", p, rows, rebal) == 3;

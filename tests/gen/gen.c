@@ -7,36 +7,6 @@
 
 /* --------------------------------------------------------------- bytes */
 
-static void gen_reserve(gen_buf *b, size_t extra) {
-    if (b->n + extra + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + extra + 1) cap *= 2;
-    b->p = realloc(b->p, cap);
-    if (!b->p) abort();
-    b->cap = cap;
-}
-
-void gen_put(gen_buf *b, const void *s, size_t n) {
-    gen_reserve(b, n);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-void gen_puts(gen_buf *b, const char *s) { gen_put(b, s, strlen(s)); }
-
-void gen_printf(gen_buf *b, const char *fmt, ...) {
-    va_list ap, ap2;
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    gen_reserve(b, (size_t)n);
-    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    b->n += (size_t)n;
-}
-
 void gen_json_str(gen_buf *b, const char *s) {
     if (!s) {
         gen_puts(b, "null");
@@ -59,16 +29,6 @@ void gen_json_str(gen_buf *b, const char *s) {
         }
     }
     gen_put(b, "\"", 1);
-}
-
-void gen_buf_clear(gen_buf *b) {
-    b->n = 0;
-    if (b->p) b->p[0] = 0;
-}
-
-void gen_buf_free(gen_buf *b) {
-    free(b->p);
-    memset(b, 0, sizeof(*b));
 }
 
 /* ---------------------------------------------------------------- time */

@@ -17,11 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#if defined(__GNUC__)
-#define GEN_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define GEN_PRINTF(f, a)
-#endif
+#include "bytes.h"
 
 /* ------------------------------------------------------------------ PRNG */
 
@@ -42,18 +38,15 @@ static inline int gen_chance(gen_rng *r, double p) { return (double)(gen_next(r)
 
 /* --------------------------------------------------------------- bytes */
 
-typedef struct gen_buf {
-    char *p;          /* NUL-terminated once anything was added */
-    size_t n, cap;
-} gen_buf;
-
-void gen_put(gen_buf *b, const void *s, size_t n);
-void gen_puts(gen_buf *b, const char *s);
-void gen_printf(gen_buf *b, const char *fmt, ...) GEN_PRINTF(2, 3);
+/* The byte buffer is the test-support library's (tests/support/bytes.h). */
+typedef tbuf gen_buf;
+#define gen_put tb_put
+#define gen_puts tb_puts
+#define gen_printf tb_printf
+#define gen_buf_clear tb_clear
+#define gen_buf_free tb_free
 /* A JSON string literal of s (quotes included), or null when s is NULL. */
 void gen_json_str(gen_buf *b, const char *s);
-void gen_buf_clear(gen_buf *b);
-void gen_buf_free(gen_buf *b);
 
 /* ---------------------------------------------------------------- time */
 

@@ -70,22 +70,6 @@ int e2e_write_file(const char *path, const void *data, size_t n) {
     return ok ? 0 : -1;
 }
 
-char *e2e_read_file(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 65536, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (cap - len < 2) buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    buf[len] = 0;
-    if (n) *n = len;
-    return buf;
-}
-
 void e2e_log(const char *fmt, ...) {
     static double t0 = 0;
     if (t0 == 0) t0 = e2e_now();
@@ -173,7 +157,7 @@ char *e2e_psql(const char *fmt, ...) {
     int rc = e2e_sh(&out, "'%s' -X -q -At -v ON_ERROR_STOP=1 -f '%s' 2>'%s.err'", e2e_psql_bin(), path, path);
     if (rc != 0) {
         char *ep = e2e_fmt("%s.err", path);
-        char *err = e2e_read_file(ep, NULL);
+        char *err = tfile_read(ep, NULL);
         print_error("psql failed (exit %d): %s\nSQL: %.3000s\n", rc, err ? err : "?", sql);
         free(err);
         unlink(ep);
@@ -238,7 +222,7 @@ chs_session *e2e_ch_open(const char *data_path) {
 }
 
 int e2e_ch_apply(chs_session *s, const char *path, const char *const *subst) {
-    char *text = e2e_read_file(path, NULL);
+    char *text = tfile_read(path, NULL);
     if (!text) {
         fprintf(stderr, "e2e: cannot read %s\n", path);
         return -1;

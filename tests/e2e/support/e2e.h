@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "chsession.h"
+#include "files.h"
 
 #if defined(__GNUC__)
 #define E2E_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -42,8 +43,6 @@ const char *e2e_env(const char *name);
 char *e2e_fmt(const char *fmt, ...) E2E_PRINTF(1, 2);
 /* Writes `n` bytes to `path` (0 or -1).  Works anywhere. */
 int e2e_write_file(const char *path, const void *data, size_t n);
-/* The whole file (malloc'd, NUL-terminated; *n set when n != NULL), or NULL.  Works anywhere. */
-char *e2e_read_file(const char *path, size_t *n);
 /* Logs a progress line to stderr with the time since the first call. */
 void e2e_log(const char *fmt, ...) E2E_PRINTF(1, 2);
 

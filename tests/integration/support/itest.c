@@ -316,52 +316,6 @@ void itest_table_free(itest_table *t) {
 
 /* --------------------------------------------------------- byte buffers */
 
-static void itest_buf_reserve(itest_buf *b, size_t extra) {
-    if (b->n + extra + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + extra + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        fprintf(stderr, "itest: out of memory (%zu bytes)\n", cap);
-        abort();
-    }
-    b->p = p;
-    b->cap = cap;
-}
-
-void itest_buf_put(itest_buf *b, const void *s, size_t n) {
-    itest_buf_reserve(b, n);
-    if (n) memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-void itest_buf_puts(itest_buf *b, const char *s) {
-    itest_buf_put(b, s, strlen(s));
-}
-
-void itest_buf_putc(itest_buf *b, char c) {
-    itest_buf_put(b, &c, 1);
-}
-
-void itest_buf_vprintf(itest_buf *b, const char *fmt, va_list ap) {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0) return;
-    itest_buf_reserve(b, (size_t)n);
-    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-    b->n += (size_t)n;
-}
-
-void itest_buf_printf(itest_buf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    itest_buf_vprintf(b, fmt, ap);
-    va_end(ap);
-}
-
 /* Decodes one UTF-8 sequence at s (n bytes left); returns its length, or 0
  * when it is not valid UTF-8 (then the byte is copied as it is). */
 static size_t itest_utf8(const unsigned char *s, size_t n, unsigned *cp) {
@@ -412,24 +366,6 @@ void itest_buf_json_string(itest_buf *b, const char *s, size_t n, int ascii_only
         }
     }
     itest_buf_putc(b, '"');
-}
-
-void itest_buf_clear(itest_buf *b) {
-    b->n = 0;
-    if (b->p) b->p[0] = 0;
-}
-
-void itest_buf_free(itest_buf *b) {
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
-}
-
-char *itest_buf_take(itest_buf *b) {
-    char *p = b->p ? b->p : strdup("");
-    b->p = NULL;
-    b->n = b->cap = 0;
-    return p;
 }
 
 char *itest_sql_string(const char *s, size_t n) {
@@ -492,31 +428,6 @@ void itest_rows_free(itest_rows *r) {
 }
 
 /* ----------------------------------------------------------- bulk insert */
-
-void itest_rb_u64(itest_buf *b, uint64_t v) {
-    unsigned char le[8];
-    for (int i = 0; i < 8; i++) le[i] = (unsigned char)(v >> (8 * i));
-    itest_buf_put(b, le, 8);
-}
-
-void itest_rb_i64(itest_buf *b, int64_t v) {
-    itest_rb_u64(b, (uint64_t)v);
-}
-
-void itest_rb_u8(itest_buf *b, uint8_t v) {
-    itest_buf_put(b, &v, 1);
-}
-
-void itest_rb_string(itest_buf *b, const void *s, size_t n) {
-    uint64_t len = n;
-    do {
-        unsigned char byte = (unsigned char)(len & 0x7F);
-        len >>= 7;
-        if (len) byte |= 0x80;
-        itest_buf_put(b, &byte, 1);
-    } while (len);
-    itest_buf_put(b, s, n);
-}
 
 void itest_insert_rowbinary_at(const char *file, int line, chs_session *s, const char *target, const char *structure,
                                const itest_buf *rowbinary) {

@@ -46,6 +46,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "bytes.h"
 #include "chsession.h"
 
 #if defined(__GNUC__)
@@ -107,25 +108,22 @@ itest_table *itest_parse_tsv(const char *text, size_t n);
 
 /* --------------------------------------------------------- byte buffers */
 
-typedef struct itest_buf {
-    char *p;                    /* always NUL-terminated (p[n] == 0) once anything was added */
-    size_t n, cap;
-} itest_buf;
-
-void itest_buf_put(itest_buf *b, const void *s, size_t n);
-void itest_buf_puts(itest_buf *b, const char *s);
-void itest_buf_putc(itest_buf *b, char c);
-void itest_buf_printf(itest_buf *b, const char *fmt, ...) ITEST_PRINTF(2, 3);
-void itest_buf_vprintf(itest_buf *b, const char *fmt, va_list ap);
+/* The byte buffer is the test-support library's (tests/support/bytes.h);
+ * the integration tests keep calling it by these names. */
+typedef tbuf itest_buf;
+#define itest_buf_put tb_put
+#define itest_buf_puts tb_puts
+#define itest_buf_putc tb_putc
+#define itest_buf_printf tb_printf
+#define itest_buf_vprintf tb_vprintf
+#define itest_buf_clear tb_clear
+#define itest_buf_free tb_free
+#define itest_buf_take tb_take
 /* A JSON string literal of [s, s+n) (quotes included): '"', '\\' and
  * control characters escaped (\n \t … or \u00XX); bytes >= 0x80 copied as
  * they are (the input should be UTF-8).  With ascii_only, every non-ASCII
  * UTF-8 sequence is written as \uXXXX (surrogate pairs above U+FFFF) instead. */
 void itest_buf_json_string(itest_buf *b, const char *s, size_t n, int ascii_only);
-void itest_buf_clear(itest_buf *b);     /* n = 0, memory kept */
-void itest_buf_free(itest_buf *b);
-/* Takes the contents (malloc'd, NUL-terminated) and empties the buffer. */
-char *itest_buf_take(itest_buf *b);
 
 /* A ClickHouse string literal of any bytes: '…' with ' and \ escaped and
  * every byte outside printable ASCII as \xHH.  malloc'd. */
@@ -158,11 +156,11 @@ void itest_rows_free(itest_rows *r);
  * with target e.g. "t (k, message)". */
 #define itest_insert_rowbinary(s, target, structure, rowbinary) \
     itest_insert_rowbinary_at(__FILE__, __LINE__, (s), (target), (structure), (rowbinary))
-/* RowBinary encoders for itest_insert_rowbinary. */
-void itest_rb_string(itest_buf *b, const void *s, size_t n);
-void itest_rb_u64(itest_buf *b, uint64_t v);
-void itest_rb_i64(itest_buf *b, int64_t v);
-void itest_rb_u8(itest_buf *b, uint8_t v);
+/* RowBinary encoders for itest_insert_rowbinary (the library's). */
+#define itest_rb_string tb_rb_string
+#define itest_rb_u64(b, v) tb_le((b), (v), 8)
+#define itest_rb_i64(b, v) tb_le((b), (uint64_t)(v), 8)
+#define itest_rb_u8(b, v) tb_le((b), (v), 1)
 
 /* ------------------------------------------------------------------ PRNG */
 
