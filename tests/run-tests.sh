@@ -20,10 +20,10 @@ cmake --build "$root/build-asan" -j "$jobs"
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-echo "== unit tests (normal build)"
-(cd "$root/build" && ctest -L unit --output-on-failure -j "$jobs")
-echo "== unit tests (ASan+UBSan build)"
-(cd "$root/build-asan" && ctest -L unit --output-on-failure -j "$jobs")
+echo "== unit and binary tests (normal build)"
+(cd "$root/build" && ctest -L "unit|binary" --output-on-failure -j "$jobs")
+echo "== unit and binary tests (ASan+UBSan build)"
+(cd "$root/build-asan" && ctest -L "unit|binary" --output-on-failure -j "$jobs")
 echo "== integration tests in ClickHouse (normal binaries)"
 (cd "$root/build" && ctest -L integration --output-on-failure)
 echo "== integration tests in ClickHouse (ASan+UBSan binaries)"

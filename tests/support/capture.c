@@ -43,6 +43,18 @@ void cap_free(capture *c) {
     free(c->data);
 }
 
+void bytes_are(const void *got, size_t n, const void *want, size_t wn) {
+    if (n != wn || memcmp(got, want, n) != 0) {
+        print_error("got %zu bytes:", n);
+        for (size_t i = 0; i < n && i < 400; i++) print_error(" %02x", ((const unsigned char *)got)[i]);
+        print_error("\nwanted %zu bytes:", wn);
+        for (size_t i = 0; i < wn && i < 400; i++) print_error(" %02x", ((const unsigned char *)want)[i]);
+        print_error("\n");
+    }
+    assert_int_equal(n, wn);
+    assert_memory_equal(got, want, n);
+}
+
 chtype type_of(const char *s) {
     chtype t;
     const char *why = NULL;

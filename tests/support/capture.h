@@ -26,6 +26,11 @@ void cap_take(capture *c);
 void cap_clear(capture *c);
 void cap_free(capture *c);
 
+/* Asserts [got, got+n) equals [want, want+wn), showing both in hex (the
+ * first 400 bytes) when they differ. */
+void bytes_are(const void *got, size_t n, const void *want, size_t wn);
+#define BYTES_ARE(got, n, lit) bytes_are((got), (n), (lit), sizeof(lit) - 1)
+
 /* A type by name; the name must parse. */
 chtype type_of(const char *s);
 

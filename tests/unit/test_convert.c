@@ -368,7 +368,7 @@ static void test_datetime64_missing_and_errors(void **state) {
 
 /* ---------------------------------------------------------- RowBinary bytes */
 
-static void bytes_are(const char *type, const char *json, int rc_want, const char *want, size_t n) {
+static void conv_bytes_are(const char *type, const char *json, int rc_want, const char *want, size_t n) {
     char raw[256];
     size_t len;
     int rc = convert_raw(type, json, FMT_ROWBINARY, raw, sizeof(raw), &len);
@@ -377,24 +377,24 @@ static void bytes_are(const char *type, const char *json, int rc_want, const cha
     assert_memory_equal(raw, want, n);
 }
 
-#define BYTES_ARE(type, json, rc, lit) bytes_are((type), (json), (rc), (lit), sizeof(lit) - 1)
+#define CONV_BYTES_ARE(type, json, rc, lit) conv_bytes_are((type), (json), (rc), (lit), sizeof(lit) - 1)
 
 static void test_rowbinary_bytes(void **state) {
     (void)state;
-    BYTES_ARE("Int16", "\"-2\"", 0, "\xfe\xff");
-    BYTES_ARE("UInt8", "255", 0, "\xff");
-    BYTES_ARE("Nullable(UInt32)", "7", 0, "\x00\x07\x00\x00\x00");
-    BYTES_ARE("Nullable(UInt32)", NULL, 0, "\x01");
-    BYTES_ARE("Nullable(UInt32)", "4294967296", -1, "\x01");
-    BYTES_ARE("Int64", "-1", 0, "\xff\xff\xff\xff\xff\xff\xff\xff");
-    BYTES_ARE("Float32", "1.5", 0, "\x00\x00\xc0\x3f");
-    BYTES_ARE("Float64", "\"-2\"", 0, "\x00\x00\x00\x00\x00\x00\x00\xc0");
-    BYTES_ARE("Bool", "\"yes\"", 0, "\x01");
-    BYTES_ARE("String", "12.5", 0, "\x04" "12.5");
-    BYTES_ARE("Nullable(String)", "\"a\\u0000b\"", 0, "\x00\x03" "a\0b");
-    BYTES_ARE("DateTime64(6)", "\"2024-04-01T08:00:02.123456Z\"", 0, "\xc0\xc6\x6d\x60\x04\x15\x06\x00");
-    BYTES_ARE("Nullable(DateTime64(6))", "\"bad\"", -1, "\x01");
-    BYTES_ARE("DateTime64(6)", "\"bad\"", -1, "\x00\x00\x00\x00\x00\x00\x00\x00");
+    CONV_BYTES_ARE("Int16", "\"-2\"", 0, "\xfe\xff");
+    CONV_BYTES_ARE("UInt8", "255", 0, "\xff");
+    CONV_BYTES_ARE("Nullable(UInt32)", "7", 0, "\x00\x07\x00\x00\x00");
+    CONV_BYTES_ARE("Nullable(UInt32)", NULL, 0, "\x01");
+    CONV_BYTES_ARE("Nullable(UInt32)", "4294967296", -1, "\x01");
+    CONV_BYTES_ARE("Int64", "-1", 0, "\xff\xff\xff\xff\xff\xff\xff\xff");
+    CONV_BYTES_ARE("Float32", "1.5", 0, "\x00\x00\xc0\x3f");
+    CONV_BYTES_ARE("Float64", "\"-2\"", 0, "\x00\x00\x00\x00\x00\x00\x00\xc0");
+    CONV_BYTES_ARE("Bool", "\"yes\"", 0, "\x01");
+    CONV_BYTES_ARE("String", "12.5", 0, "\x04" "12.5");
+    CONV_BYTES_ARE("Nullable(String)", "\"a\\u0000b\"", 0, "\x00\x03" "a\0b");
+    CONV_BYTES_ARE("DateTime64(6)", "\"2024-04-01T08:00:02.123456Z\"", 0, "\xc0\xc6\x6d\x60\x04\x15\x06\x00");
+    CONV_BYTES_ARE("Nullable(DateTime64(6))", "\"bad\"", -1, "\x01");
+    CONV_BYTES_ARE("DateTime64(6)", "\"bad\"", -1, "\x00\x00\x00\x00\x00\x00\x00\x00");
 }
 
 /* Missing values need no arena (payload_extract's default rows pass NULL). */

@@ -75,15 +75,7 @@ static char *pattern(size_t n) {
 static void cap_is(capture *c, const void *want, size_t n) {
     cap_take(c);
     cap_clear(c);
-    if (c->len != n || memcmp(c->data, want, n) != 0) {
-        print_error("wrote %zu bytes:", c->len);
-        for (size_t i = 0; i < c->len; i++) print_error(" %02x", (unsigned char)c->data[i]);
-        print_error("\nwanted %zu bytes:", n);
-        for (size_t i = 0; i < n; i++) print_error(" %02x", ((const unsigned char *)want)[i]);
-        print_error("\n");
-    }
-    assert_int_equal(c->len, n);
-    assert_memory_equal(c->data, want, n);
+    bytes_are(c->data, c->len, want, n);
 }
 
 #define CAP_IS(c, lit) cap_is((c), (lit), sizeof(lit) - 1)
