@@ -574,6 +574,110 @@ static void test_result_round_trip_every_type(void **state) {
     }
 }
 
+/* One value of a hand-checked row: how the row decoder writes it, and its
+ * bytes written out by hand (little-endian numbers, IEEE 754 floats, LEB128
+ * string lengths; DateTime64 ticks from Python's datetime), without the
+ * Nullable flag.  call 'n' is NULL. */
+typedef struct hand_value {
+    char call;                 /* s string, i int, u uint, f float, b bool, d datetime64, n NULL */
+    int64_t i;
+    uint64_t u;
+    double f;
+    const char *s;
+    const char *bytes;
+    size_t n;
+} hand_value;
+#define HV(call, i, u, f, s, lit) {(call), (i), (u), (f), (s), (lit), sizeof(lit) - 1}
+#define HNULL {'n', 0, 0, 0, NULL, "", 0}
+#define ND(lit) (lit), sizeof(lit) - 1
+
+static const struct hand_case {
+    const char *type;
+    hand_value row[2];
+    const char *null_default;   /* a NULL row's bytes in a Native column (the nested default) */
+    size_t null_n;
+} hand_cases[] = {
+    {"String", {HV('s', 0, 0, 0, "ab", "\x02" "ab"), HV('s', 0, 0, 0, "tab\t", "\x04" "tab\t")}, NULL, 0},
+    {"Nullable(String)", {HNULL, HV('s', 0, 0, 0, "\xc3\xa9", "\x02\xc3\xa9")}, ND("\x00")},
+    {"Int8", {HV('i', -1, 0, 0, NULL, "\xff"), HV('i', 127, 0, 0, NULL, "\x7f")}, NULL, 0},
+    {"Int16", {HV('i', -2, 0, 0, NULL, "\xfe\xff"), HV('i', 300, 0, 0, NULL, "\x2c\x01")}, NULL, 0},
+    {"Int32", {HV('i', -70000, 0, 0, NULL, "\x90\xee\xfe\xff"), HV('i', 0x01020304, 0, 0, NULL, "\x04\x03\x02\x01")}, NULL, 0},
+    {"Int64", {HV('i', INT64_MIN, 0, 0, NULL, "\x00\x00\x00\x00\x00\x00\x00\x80"),
+               HV('i', 1, 0, 0, NULL, "\x01\x00\x00\x00\x00\x00\x00\x00")}, NULL, 0},
+    {"UInt8", {HV('u', 0, 255, 0, NULL, "\xff"), HV('u', 0, 0, 0, NULL, "\x00")}, NULL, 0},
+    {"UInt16", {HV('u', 0, 65535, 0, NULL, "\xff\xff"), HV('u', 0, 258, 0, NULL, "\x02\x01")}, NULL, 0},
+    {"UInt32", {HV('u', 0, 4294967295u, 0, NULL, "\xff\xff\xff\xff"), HV('u', 0, 65536, 0, NULL, "\x00\x00\x01\x00")}, NULL, 0},
+    {"UInt64", {HV('u', 0, UINT64_MAX, 0, NULL, "\xff\xff\xff\xff\xff\xff\xff\xff"),
+                HV('u', 0, (uint64_t)1 << 32, 0, NULL, "\x00\x00\x00\x00\x01\x00\x00\x00")}, NULL, 0},
+    {"Float32", {HV('f', 0, 0, 1.5, NULL, "\x00\x00\xc0\x3f"), HV('f', 0, 0, -2.0, NULL, "\x00\x00\x00\xc0")}, NULL, 0},
+    {"Float64", {HV('f', 0, 0, 1.0, NULL, "\x00\x00\x00\x00\x00\x00\xf0\x3f"),
+                 HV('f', 0, 0, -0.5, NULL, "\x00\x00\x00\x00\x00\x00\xe0\xbf")}, NULL, 0},
+    {"Bool", {HV('b', 1, 0, 0, NULL, "\x01"), HV('b', 0, 0, 0, NULL, "\x00")}, NULL, 0},
+    {"DateTime64(6)", {HV('d', 1711958430123456, 0, 0, NULL, "\xc0\x05\x19\x62\x04\x15\x06\x00"),   /* 2024-04-01T08:00:30.123456Z */
+                       HV('d', -1, 0, 0, NULL, "\xff\xff\xff\xff\xff\xff\xff\xff")}, NULL, 0},
+    {"Nullable(DateTime64(3, 'UTC'))", {HNULL, HV('d', 1711958430123, 0, 0, NULL, "\xab\x91\xac\x98\x8e\x01\x00\x00")},
+     ND("\x00\x00\x00\x00\x00\x00\x00\x00")},
+    {"Nullable(Int32)", {HV('i', -1, 0, 0, NULL, "\xff\xff\xff\xff"), HNULL}, ND("\x00\x00\x00\x00")},
+    {"Nullable(UInt64)", {HNULL, HV('u', 0, 42, 0, NULL, "\x2a\x00\x00\x00\x00\x00\x00\x00")}, ND("\x00\x00\x00\x00\x00\x00\x00\x00")},
+    {"Nullable(Float64)", {HV('f', 0, 0, INFINITY, NULL, "\x00\x00\x00\x00\x00\x00\xf0\x7f"), HNULL},
+     ND("\x00\x00\x00\x00\x00\x00\x00\x00")},
+    {"Nullable(Bool)", {HV('b', 1, 0, 0, NULL, "\x01"), HNULL}, ND("\x00")},
+    {"Nullable(Int8)", {HNULL, HV('i', -128, 0, 0, NULL, "\x80")}, ND("\x00")},
+    {"Nullable(Float32)", {HV('f', 0, 0, 0.25, NULL, "\x00\x00\x80\x3e"), HNULL}, ND("\x00\x00\x00\x00")},
+};
+
+static void write_hand_value(res_writer *r, const hand_value *v) {
+    switch (v->call) {
+    case 'n': res_null(r); break;
+    case 's': res_string(r, v->s, strlen(v->s)); break;
+    case 'i': res_int(r, v->i); break;
+    case 'u': res_uint(r, v->u); break;
+    case 'f': res_float(r, v->f); break;
+    case 'b': res_bool(r, (int)v->i); break;
+    default: res_datetime64(r, v->i); break;
+    }
+}
+
+/* Every type as a scalar result, two rows each: the RowBinary and the
+ * Native bytes equal the ones put together here from the hand-written
+ * values (not from our writer or the tests' codec). */
+static void test_result_every_type_by_hand(void **state) {
+    (void)state;
+    for (size_t k = 0; k < sizeof(hand_cases) / sizeof(hand_cases[0]); k++) {
+        const struct hand_case *h = &hand_cases[k];
+        int nullable = strncmp(h->type, "Nullable(", 9) == 0;
+        size_t type_len = strlen(h->type);
+        tbuf rb = {0}, nat = {0};
+        tb_put(&nat, "\x01\x02\x06result", 9);          /* 1 column, 2 rows, named "result" */
+        tb_rb_string(&nat, h->type, type_len);
+        for (int row = 0; nullable && row < 2; row++) tb_putc(&nat, h->row[row].call == 'n');
+        for (int row = 0; row < 2; row++) {
+            const hand_value *v = &h->row[row];
+            if (nullable) tb_putc(&rb, v->call == 'n');
+            tb_put(&rb, v->bytes, v->n);
+            if (v->call == 'n') tb_put(&nat, h->null_default, h->null_n);
+            else tb_put(&nat, v->bytes, v->n);
+        }
+        for (int f = 0; f < 2; f++) {
+            writer_case c;
+            const char *types[] = {h->type};
+            writer_open(&c, f ? FMT_NATIVE : FMT_ROWBINARY, 0, types, 1);
+            for (int row = 0; row < 2; row++) {
+                res_row_begin(&c.res);
+                write_hand_value(&c.res, &h->row[row]);
+                assert_int_equal(res_row_end(&c.res), 1);
+            }
+            res_block_end(&c.res);
+            cap_take(&c.cap);
+            print_message("%s, %s\n", h->type, f ? "Native" : "RowBinary");
+            bytes_are(c.cap.data, c.cap.len, f ? nat.p : rb.p, f ? nat.n : rb.n);
+            writer_close(&c);
+        }
+        tb_free(&rb);
+        tb_free(&nat);
+    }
+}
+
 /* The byte limit: 100 kB strings make a block every 11 rows (10 rows are
  * 1,000,030 bytes, under 1 MiB; the 11th crosses it), well before 8192. */
 static void test_result_flush_at_byte_limit(void **state) {
@@ -671,6 +775,7 @@ int main(void) {
         cmocka_unit_test(test_input_chunks),
         cmocka_unit_test(test_result_block_bytes),
         cmocka_unit_test(test_result_round_trip_every_type),
+        cmocka_unit_test(test_result_every_type_by_hand),
         cmocka_unit_test(test_result_flush_at_byte_limit),
         cmocka_unit_test(test_result_large_row_written_through),
     };
