@@ -12,7 +12,7 @@
 #include "json.h"
 
 #define JSON_WALK_CHECK(cond, msg) do { if (!(cond)) fuzz_fail("%s", (msg)); } while (0)
-#include "../unit/json_walk.h"
+#include "../support/json_walk.h"
 
 static const char *const fuzz_paths[] = {
     "after.payload.id", "after.payload", "payload.after.id", "0", "0.0.a", "a.b.c",

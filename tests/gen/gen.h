@@ -18,23 +18,16 @@
 #include <stdio.h>
 
 #include "bytes.h"
+#include "rng.h"
 
 /* ------------------------------------------------------------------ PRNG */
 
-typedef struct gen_rng { uint64_t state; } gen_rng;
-
-static inline uint64_t gen_next(gen_rng *r) {
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-/* Uniform in [0, n), n > 0. */
-static inline uint64_t gen_below(gen_rng *r, uint64_t n) { return gen_next(r) % n; }
-/* Uniform in [lo, hi]. */
-static inline int64_t gen_range(gen_rng *r, int64_t lo, int64_t hi) { return lo + (int64_t)gen_below(r, (uint64_t)(hi - lo + 1)); }
-/* 1 with probability p (0..1). */
-static inline int gen_chance(gen_rng *r, double p) { return (double)(gen_next(r) >> 11) * 0x1.0p-53 < p; }
+/* The test-support library's splitmix64 (tests/support/rng.h). */
+typedef trng gen_rng;
+#define gen_next trng_next
+#define gen_below trng_below
+#define gen_range trng_range
+#define gen_chance trng_chance
 
 /* --------------------------------------------------------------- bytes */
 

@@ -47,6 +47,7 @@
 #include <stdlib.h>
 
 #include "bytes.h"
+#include "rng.h"
 #include "chsession.h"
 
 #if defined(__GNUC__)
@@ -164,18 +165,11 @@ void itest_rows_free(itest_rows *r);
 
 /* ------------------------------------------------------------------ PRNG */
 
-/* splitmix64: tiny, seedable, identical on every platform. */
-typedef struct itest_rng { uint64_t state; } itest_rng;
-static inline uint64_t itest_rng_next(itest_rng *r) {
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-/* Uniform in [0, n) (n > 0; the modulo bias is irrelevant for tests). */
-static inline uint64_t itest_rng_below(itest_rng *r, uint64_t n) { return itest_rng_next(r) % n; }
-/* 1 with probability pct/100. */
-static inline int itest_rng_pct(itest_rng *r, unsigned pct) { return itest_rng_below(r, 100) < pct; }
+/* The library's splitmix64 (tests/support/rng.h), by the names the tests use. */
+typedef trng itest_rng;
+#define itest_rng_next trng_next
+#define itest_rng_below trng_below
+#define itest_rng_pct trng_pct
 
 /* --------------------------------------------------------- outbox corpus */
 

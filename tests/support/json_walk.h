@@ -1,5 +1,5 @@
 /* json_walk.h — the second route to a JSON verdict, shared by the JSON unit
- * tests (test_json.c) and the JSON fuzz target (tests/fuzz/fuzz_json.c):
+ * tests (tests/unit/test_json.c) and the JSON fuzz target (tests/fuzz/fuzz_json.c):
  * walk a document with iterators, decoding every key and string and
  * converting every number, and check the iterator protocol on the way.
  * Its verdict must equal json_validate()'s.
@@ -10,7 +10,8 @@
  * scanner caps depth at JSON_MAX_DEPTH.
  *
  * The includer defines JSON_WALK_CHECK(cond, msg): how a broken property is
- * reported (a cmocka failure, a fuzz abort). */
+ * reported (a cmocka failure, a fuzz abort).  That is why this one piece of
+ * tests/support stays a header: the fuzz build links no test library. */
 #ifndef CDC_TEST_JSON_WALK_H
 #define CDC_TEST_JSON_WALK_H
 
