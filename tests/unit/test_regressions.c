@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +19,10 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "bytes.h"
+#include "capture.h"
 #include "debezium.h"
 #include "input.h"
-#include "capture.h"
-#include "udfproc.h"
 
 static int memfd_of(const void *p, size_t n) {
     int fd = memfd_create("regression", MFD_CLOEXEC);
