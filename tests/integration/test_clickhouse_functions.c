@@ -41,12 +41,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "itest.h"
+#include "udfproc.h"
 
 static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
 #define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
@@ -887,39 +887,20 @@ static void test_damaged_everywhere(void **state) {
  * ClickHouse does with execute_direct) and returns its first output line. */
 static char *binary_signature(const char *command) {
     char *copy = strdup(command);
-    char *argv[64];
+    const char *argv[64];
     int argc = 0;
     for (char *t = strtok(copy, " "); t && argc < 62; t = strtok(NULL, " ")) argv[argc++] = t;
     argv[argc++] = "--signature";
     argv[argc] = NULL;
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", itest_scripts_dir(), argv[0]);
-    int fds[2];
-    if (pipe(fds) != 0) return free(copy), NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execv(path, argv);
-        _exit(127);
+    udfproc_result r;
+    char *text = NULL;
+    if (udfproc_run(argv[0], argv + 1, NULL, 0, &r) == 0 && udfproc_code(&r) == 0) {
+        text = tb_take(&r.out);
+        char *nl = strchr(text, '\n');
+        if (nl) *nl = 0;
     }
-    close(fds[1]);
-    itest_buf out = {0};
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof(buf))) > 0) itest_buf_put(&out, buf, (size_t)n);
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
+    udfproc_result_free(&r);
     free(copy);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        itest_buf_free(&out);
-        return NULL;
-    }
-    char *text = itest_buf_take(&out);
-    char *nl = strchr(text, '\n');
-    if (nl) *nl = 0;
     return text;
 }
 

@@ -1,5 +1,6 @@
 /* itest.c — shared support for the integration tests (see itest.h). */
 #include "itest.h"
+#include "udfproc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,8 +22,7 @@
 /* ------------------------------------------------------------- session */
 
 const char *itest_scripts_dir(void) {
-    const char *env = getenv("CDC_TEST_SCRIPTS_DIR");
-    return env && *env ? env : SCRIPTS_DIR;
+    return udfproc_dir();
 }
 
 const char *itest_functions_glob(void) {
