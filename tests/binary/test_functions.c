@@ -212,8 +212,20 @@ static void cmd_split(cmdline *c, const char *command, const char *extra1, const
 static xml_fn xml_fns[32];
 static int xml_nfns;
 
+/* The number of <function>s; the XML is read on first use. */
+static int xml_count(void) {
+    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
+    return xml_nfns;
+}
+
+/* Runs a <function>'s <command> (plus `flag`) on `in`, as ClickHouse would; exit 0. */
+static void xml_run(const xml_fn *x, const char *flag, const tbuf *in, cmdline *c, proc *p) {
+    cmd_split(c, x->command, flag, NULL);
+    run_ok(c->argv, in, p);
+}
+
 static const xml_fn *xml_find(const char *name) {
-    for (int i = 0; i < xml_nfns; i++)
+    for (int i = 0; i < xml_count(); i++)
         if (!strcmp(xml_fns[i].name, name)) return &xml_fns[i];
     print_error("no <function> named %s in the XML\n", name);
     fail();
@@ -233,10 +245,9 @@ static const char *const binaries[] = {"debezium_unwrap", "payload_extract", "pa
 
 static void test_xml_is_consistent(void **state) {
     (void)state;
-    xml_nfns = load_xml(xml_fns, 32);
-    assert_int_equal(xml_nfns, 14);
+    assert_int_equal(xml_count(), 14);
     int uses[NBIN] = {0};
-    for (int i = 0; i < xml_nfns; i++) {
+    for (int i = 0; i < xml_count(); i++) {
         const xml_fn *x = &xml_fns[i];
         cmdline c;
         cmd_split(&c, x->command, NULL, NULL);
@@ -259,13 +270,11 @@ static void test_xml_is_consistent(void **state) {
 /* Every <function>: its command plus --signature prints its <return_type>. */
 static void test_signature_matches_xml(void **state) {
     (void)state;
-    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
-    for (int i = 0; i < xml_nfns; i++) {
+    for (int i = 0; i < xml_count(); i++) {
         const xml_fn *x = &xml_fns[i];
         cmdline c;
-        cmd_split(&c, x->command, "--signature", NULL);
         proc p;
-        run_ok(c.argv, NULL, &p);
+        xml_run(x, "--signature", NULL, &c, &p);
         char want[1100];
         snprintf(want, sizeof(want), "%s\n", x->ret);
         if (strcmp(p.out.p, want)) print_error("%s: --signature printed\n%s\nXML says\n%s", x->name, p.out.p, want);
@@ -279,13 +288,11 @@ static void test_signature_matches_xml(void **state) {
  * XML's arguments and return type. */
 static void test_help_shows_sql_signature(void **state) {
     (void)state;
-    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
-    for (int i = 0; i < xml_nfns; i++) {
+    for (int i = 0; i < xml_count(); i++) {
         const xml_fn *x = &xml_fns[i];
         cmdline c;
-        cmd_split(&c, x->command, "--help", NULL);
         proc p;
-        run_ok(c.argv, NULL, &p);
+        xml_run(x, "--help", NULL, &c, &p);
         char want[2048];
         int len = snprintf(want, sizeof(want), "SQL signature:\n  %s(", c.argv[0]);
         for (int a = 0; a < x->nargs; a++)
@@ -643,7 +650,6 @@ static void extract_rb_expected(tbuf *b) {
 /* payload_extract exactly as the XML's experiment_event functions run it. */
 static void test_extract_exact_output(void **state) {
     (void)state;
-    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
     tbuf want_tsv = {0}, want_rb = {0};
     extract_tsv_expected(&want_tsv);
     extract_rb_expected(&want_rb);
@@ -656,9 +662,8 @@ static void test_extract_exact_output(void **state) {
         tbuf in = {0};
         one_arg_input(&in, rowbinary, extract_msgs, 5, chunked ? five_in_chunks : NULL, 3);
         cmdline c;
-        cmd_split(&c, x->command, NULL, NULL);
         proc p;
-        run_ok(c.argv, &in, &p);
+        xml_run(x, NULL, &in, &c, &p);
         out_is_bytes(&p, rowbinary ? &want_rb : &want_tsv);
         assert_string_equal(p.err.p, "");
         proc_free(&p);
@@ -856,10 +861,13 @@ static void junk_field(tbuf *b, int rowbinary, const junk *j) {
     else b_tsv(b, j->s, j->n);
 }
 
-/* nargs copies of each junk message per row (payload_get gets "op" as path). */
-static void junk_input(tbuf *b, int rowbinary, int chunked, const char *fn) {
+/* The junk messages as rows of fn's arguments (payload_get gets "op" as
+ * path; is_valid_after_assignment the message twice, each argument with its
+ * Nullable(String) flag in RowBinary). */
+static void junk_input_for(tbuf *b, int rowbinary, int chunked, const char *fn) {
     junk j[N_JUNK];
     assert_int_equal(junk_rows(j), N_JUNK);
+    int nullable = !strcmp(fn, "is_valid_after_assignment");
     int row = 0;
     for (int c = 0; c < (chunked ? 4 : 1); c++) {
         int rows = chunked ? junk_chunks[c] : N_JUNK;
@@ -869,11 +877,12 @@ static void junk_input(tbuf *b, int rowbinary, int chunked, const char *fn) {
             tb_puts(b, h);
         }
         for (int i = 0; i < rows; i++, row++) {
+            if (rowbinary && nullable) tb_putc(b, 0);
             junk_field(b, rowbinary, &j[row]);
             if (!strcmp(fn, "payload_get")) {
                 if (rowbinary) b_cstr(b, "op");
                 else tb_puts(b, "\top");
-            } else if (!strcmp(fn, "is_valid_after_assignment")) {
+            } else if (nullable) {
                 if (rowbinary) tb_putc(b, 0), junk_field(b, 1, &j[row]);
                 else tb_puts(b, "\t"), junk_field(b, 0, &j[row]);
             }
@@ -881,32 +890,6 @@ static void junk_input(tbuf *b, int rowbinary, int chunked, const char *fn) {
         }
     }
     assert_int_equal(row, N_JUNK);
-}
-
-/* is_valid_after_assignment takes Nullable(String): its RowBinary input
- * needs the flag before the first argument too. */
-static void junk_input_for(tbuf *b, int rowbinary, int chunked, const char *fn) {
-    if (rowbinary && !strcmp(fn, "is_valid_after_assignment")) {
-        junk j[N_JUNK];
-        junk_rows(j);
-        int row = 0;
-        for (int c = 0; c < (chunked ? 4 : 1); c++) {
-            int rows = chunked ? junk_chunks[c] : N_JUNK;
-            if (chunked) {
-                char h[16];
-                snprintf(h, sizeof(h), "%d\n", rows);
-                tb_puts(b, h);
-            }
-            for (int i = 0; i < rows; i++, row++) {
-                tb_putc(b, 0);
-                tb_rb_string(b, j[row].s, j[row].n);
-                tb_putc(b, 0);
-                tb_rb_string(b, j[row].s, j[row].n);
-            }
-        }
-        return;
-    }
-    junk_input(b, rowbinary, chunked, fn);
 }
 
 /* One output row's error text, per function and format; is_null etc. in f. */
@@ -974,7 +957,6 @@ static void check_junk_output(const char *fn, int rowbinary, const proc *p) {
  * formats and both modes; exit 0. */
 static void test_junk_rows_keep_row_count(void **state) {
     (void)state;
-    if (!xml_nfns) xml_nfns = load_xml(xml_fns, 32);
     for (size_t b = 0; b < NBIN; b++) {
         for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
             for (int chunked = 0; chunked < 2; chunked++) {

@@ -60,6 +60,14 @@ static void val_is(const udf_value *v, const char *want, size_t n) {
 }
 #define VAL_IS(v, lit) val_is((v), (lit), sizeof(lit) - 1)
 
+/* Reads `good` rows, then one that fails with `why`; closes the case. */
+static void reads_then_fails(reader_case *c, int good, const char *why) {
+    for (int i = 0; i < good; i++) assert_int_equal(in_read_row(&c->in, c->v), 1);
+    assert_int_equal(in_read_row(&c->in, c->v), -1);
+    assert_string_equal(c->in.error, why);
+    reader_close(c);
+}
+
 /* Native bytes for blocks of the RowBinary rows in rb (nativefmt.h):
  * blocks[i] rows each, columns named a1, a2, … */
 static void native_of(tbuf *out, const chtype *types, int ntypes, const tbuf *rb, const uint64_t *blocks,
@@ -321,15 +329,9 @@ static void test_input_truncated_everywhere(void **state) {
     /* two exact messages */
     reader_case c;
     reader_open(&c, in.p, 3, types4, 4);     /* ncolumns, nrows, then one byte of a1's name length */
-    assert_int_equal(in_read_row(&c.in, c.v), -1);
-    assert_string_equal(c.in.error, "truncated Native block: input ended inside the header of column 1");
-    reader_close(&c);
+    reads_then_fails(&c, 0, "truncated Native block: input ended inside the header of column 1");
     reader_open(&c, in.p, first.n - 1, types4, 4);
-    assert_int_equal(in_read_row(&c.in, c.v), 1);
-    assert_int_equal(in_read_row(&c.in, c.v), 1);
-    assert_int_equal(in_read_row(&c.in, c.v), -1);
-    assert_string_equal(c.in.error, "truncated Native block: input ended inside column 4 ('a4') at row 3 of 3");
-    reader_close(&c);
+    reads_then_fails(&c, 2, "truncated Native block: input ended inside column 4 ('a4') at row 3 of 3");
     tb_free(&rb);
     tb_free(&in);
     tb_free(&first);
@@ -404,9 +406,7 @@ static void test_input_chunks(void **state) {
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
     reader_open(&c, in.p, in.n, one, 1);
     assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
-    assert_int_equal(in_read_row(&c.in, c.v), -1);
-    assert_string_equal(c.in.error, "Native block of 3 rows, but its chunk header announced only 2 more");
-    reader_close(&c);
+    reads_then_fails(&c, 0, "Native block of 3 rows, but its chunk header announced only 2 more");
 
     /* "4\n" then blocks of 2 and 3 rows: the second has one row too many */
     in.n = 0;
@@ -416,11 +416,7 @@ static void test_input_chunks(void **state) {
     assert_int_equal(ntv_block_from_rowbinary(&in, &t, names, 1, &c6, 3), 0);
     reader_open(&c, in.p, in.n, one, 1);
     assert_int_equal(in_read_chunk_header(&c.in, &rows), 1);
-    assert_int_equal(in_read_row(&c.in, c.v), 1);
-    assert_int_equal(in_read_row(&c.in, c.v), 1);
-    assert_int_equal(in_read_row(&c.in, c.v), -1);
-    assert_string_equal(c.in.error, "Native block of 3 rows, but its chunk header announced only 2 more");
-    reader_close(&c);
+    reads_then_fails(&c, 2, "Native block of 3 rows, but its chunk header announced only 2 more");
     tb_free(&rb);
     tb_free(&in);
 }
