@@ -142,6 +142,24 @@ static void assert_str_value(const json_value *v, arena *a, const char *want) {
     assert_memory_equal(s, want, n);
 }
 
+/* `path` is found in doc and is the string `want`. */
+static void found_str(const char *doc, const char *path, arena *a, const char *want) {
+    json_value v;
+    json_error err;
+    assert_int_equal(lookup(doc, path, a, &v, &err), JSON_FOUND);
+    assert_str_value(&v, a, want);
+}
+
+/* `path` is found in doc and is the integer `want`. */
+static void found_i64(const char *doc, const char *path, arena *a, int64_t want) {
+    json_value v;
+    json_error err;
+    int64_t i;
+    assert_int_equal(lookup(doc, path, a, &v, &err), JSON_FOUND);
+    assert_int_equal(json_number_i64(&v, &i), 0);
+    assert_int_equal(i, want);
+}
+
 static void test_validate_doc(void **state) {
     (void)state;
     json_error err = {0};
@@ -158,11 +176,8 @@ static void test_lookup_nested(void **state) {
     double d;
     arena_init(&a);
 
-    assert_int_equal(lookup(DOC, "after.id", &a, &v, &err), JSON_FOUND);
-    assert_int_equal(json_number_i64(&v, &i), 0);
-    assert_int_equal(i, 42);
-    assert_int_equal(lookup(DOC, "after.address.city", &a, &v, &err), JSON_FOUND);
-    assert_str_value(&v, &a, "Bern");
+    found_i64(DOC, "after.id", &a, 42);
+    found_str(DOC, "after.address.city", &a, "Bern");
     assert_int_equal(lookup(DOC, "after.name", &a, &v, &err), JSON_FOUND);
     assert_true(v.escaped);
     assert_str_value(&v, &a, "Z\xc3\xbcrich \"HQ\"");
@@ -178,9 +193,7 @@ static void test_lookup_nested(void **state) {
     assert_int_equal(v.type, JSON_TRUE);
     assert_int_equal(lookup(DOC, "before", &a, &v, &err), JSON_FOUND);
     assert_int_equal(v.type, JSON_NULL);
-    assert_int_equal(lookup(DOC, "ts_ms", &a, &v, &err), JSON_FOUND);
-    assert_int_equal(json_number_i64(&v, &i), 0);
-    assert_int_equal(i, 1700000000456);
+    found_i64(DOC, "ts_ms", &a, 1700000000456);
 
     /* a container comes back lazy, and can be finished */
     assert_int_equal(lookup(DOC, "after.address", &a, &v, &err), JSON_FOUND);
@@ -202,22 +215,15 @@ static void test_lookup_arrays(void **state) {
     json_error err;
     int64_t i;
     arena_init(&a);
-    assert_int_equal(lookup(DOC, "after.tags.0", &a, &v, &err), JSON_FOUND);
-    assert_str_value(&v, &a, "a");
-    assert_int_equal(lookup(DOC, "after.tags.2", &a, &v, &err), JSON_FOUND);
-    assert_str_value(&v, &a, "c");
-    assert_int_equal(lookup(DOC, "after.tags.1.k.2", &a, &v, &err), JSON_FOUND);
-    assert_int_equal(json_number_i64(&v, &i), 0);
-    assert_int_equal(i, 3);
-    assert_int_equal(lookup(DOC, "schema.fields.0.field", &a, &v, &err), JSON_FOUND);
-    assert_str_value(&v, &a, "id");
+    found_str(DOC, "after.tags.0", &a, "a");
+    found_str(DOC, "after.tags.2", &a, "c");
+    found_i64(DOC, "after.tags.1.k.2", &a, 3);
+    found_str(DOC, "schema.fields.0.field", &a, "id");
     assert_int_equal(lookup(DOC, "after.tags.3", &a, &v, &err), JSON_MISSING);
     assert_null(err.msg);
     assert_int_equal(lookup(DOC, "after.tags.99999999999999999999999", &a, &v, &err), JSON_MISSING);
     /* a digit segment is a plain key in an object */
-    assert_int_equal(lookup("{\"0\":{\"1\":7}}", "0.1", &a, &v, &err), JSON_FOUND);
-    assert_int_equal(json_number_i64(&v, &i), 0);
-    assert_int_equal(i, 7);
+    found_i64("{\"0\":{\"1\":7}}", "0.1", &a, 7);
     /* root array */
     assert_int_equal(lookup("[[],[10,[20]]]", "1.1.0", &a, &v, &err), JSON_FOUND);
     assert_int_equal(json_number_i64(&v, &i), 0);
@@ -306,12 +312,9 @@ static void test_lookup_json_in_string(void **state) {
     int64_t i;
     arena_init(&a);
     /* one level: the outbox payload */
-    assert_int_equal(lookup(DOC, "after.payload.experiment_id", &a, &v, &err), JSON_FOUND);
-    assert_str_value(&v, &a, "exp-7");
+    found_str(DOC, "after.payload.experiment_id", &a, "exp-7");
     /* two levels: a string inside the payload holding JSON again */
-    assert_int_equal(lookup(DOC, "after.payload.inner.id", &a, &v, &err), JSON_FOUND);
-    assert_int_equal(json_number_i64(&v, &i), 0);
-    assert_int_equal(i, 99);
+    found_i64(DOC, "after.payload.inner.id", &a, 99);
     /* the payload itself, when the path ends on it, is the string */
     assert_int_equal(lookup(DOC, "after.payload", &a, &v, &err), JSON_FOUND);
     assert_int_equal(v.type, JSON_STRING);

@@ -15,52 +15,37 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static int64_t iso_ok(const char *s, int precision) {
+/* The three parsers share one signature; each check names the one it ran. */
+typedef int (*ts_parser)(const char *s, size_t n, int precision, int64_t *ticks, const char **why);
+
+static int64_t parses(ts_parser parse, const char *name, const char *s, int precision) {
     int64_t t = 0;
     const char *why = NULL;
-    int rc = ts_parse_iso(s, strlen(s), precision, &t, &why);
-    if (rc != 0) print_error("ts_parse_iso(\"%s\") failed: %s\n", s, why ? why : "(null)");
+    int rc = parse(s, strlen(s), precision, &t, &why);
+    if (rc != 0) print_error("%s(\"%s\") failed: %s\n", name, s, why ? why : "(null)");
     assert_int_equal(rc, 0);
     return t;
 }
 
-static void iso_bad(const char *s, int precision, const char *reason) {
+static void refuses(ts_parser parse, const char *name, const char *s, int precision, const char *reason) {
     int64_t t = 12345;
     const char *why = NULL;
-    int rc = ts_parse_iso(s, strlen(s), precision, &t, &why);
-    if (rc == 0) print_error("ts_parse_iso(\"%s\") accepted: %lld\n", s, (long long)t);
+    int rc = parse(s, strlen(s), precision, &t, &why);
+    if (rc == 0) print_error("%s(\"%s\") accepted: %lld\n", name, s, (long long)t);
     assert_int_equal(rc, -1);
     assert_non_null(why);
     assert_string_equal(why, reason);
 }
 
-static int64_t epoch_ok(const char *s, int precision) {
-    int64_t t = 0;
-    const char *why = NULL;
-    int rc = ts_parse_epoch_text(s, strlen(s), precision, &t, &why);
-    if (rc != 0) print_error("ts_parse_epoch_text(\"%s\") failed: %s\n", s, why ? why : "(null)");
-    assert_int_equal(rc, 0);
-    return t;
+static int64_t iso_ok(const char *s, int precision) { return parses(ts_parse_iso, "ts_parse_iso", s, precision); }
+static void iso_bad(const char *s, int precision, const char *reason) {
+    refuses(ts_parse_iso, "ts_parse_iso", s, precision, reason);
 }
-
+static int64_t epoch_ok(const char *s, int precision) { return parses(ts_parse_epoch_text, "ts_parse_epoch_text", s, precision); }
 static void epoch_bad(const char *s, int precision, const char *reason) {
-    int64_t t = 0;
-    const char *why = NULL;
-    int rc = ts_parse_epoch_text(s, strlen(s), precision, &t, &why);
-    if (rc == 0) print_error("ts_parse_epoch_text(\"%s\") accepted: %lld\n", s, (long long)t);
-    assert_int_equal(rc, -1);
-    assert_non_null(why);
-    assert_string_equal(why, reason);
+    refuses(ts_parse_epoch_text, "ts_parse_epoch_text", s, precision, reason);
 }
-
-static int64_t any_ok(const char *s, int precision) {
-    int64_t t = 0;
-    const char *why = NULL;
-    int rc = ts_parse(s, strlen(s), precision, &t, &why);
-    if (rc != 0) print_error("ts_parse(\"%s\") failed: %s\n", s, why ? why : "(null)");
-    assert_int_equal(rc, 0);
-    return t;
-}
+static int64_t any_ok(const char *s, int precision) { return parses(ts_parse, "ts_parse", s, precision); }
 
 static void format_is(int64_t ticks, int precision, const char *want) {
     char buf[40];
