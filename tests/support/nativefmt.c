@@ -16,7 +16,7 @@ static const unsigned char *ntv_value(tcursor *c, const chtype *t, size_t *n) {
 }
 
 int ntv_block_from_rowbinary(tbuf *out, const chtype *types, const char *const *names, int ntypes,
-                                           tcursor *rb, uint64_t nrows) {
+                             tcursor *rb, uint64_t nrows) {
     /* Column-major needs each row's value positions first. */
     size_t cells = (size_t)nrows * (size_t)ntypes;
     const unsigned char **at = calloc(cells ? cells : 1, sizeof(*at));
@@ -63,7 +63,7 @@ int ntv_block_from_rowbinary(tbuf *out, const chtype *types, const char *const *
 }
 
 int ntv_answer_to_rowbinary(const void *p, size_t n, const chtype *types, int ntypes, tbuf *rb,
-                                          ntv_blocks *info, const char **why) {
+                            ntv_blocks *info, const char **why) {
     tcursor c = tc_of(p, n);
     memset(info, 0, sizeof(*info));
     while (c.p < c.end) {
