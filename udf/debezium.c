@@ -13,6 +13,7 @@ static void dbz_fail(dbz_event *ev, const char *fmt, const char *detail) {
 
 static void dbz_json_fail(dbz_event *ev, const json_error *err, const char *base) {
     ev->kind = DBZ_NOT_CHANGE;
+    ev->invalid = 1;
     long at = err->where ? (long)(err->where - base) : -1;
     if (at >= 0)
         snprintf(ev->error, sizeof(ev->error), "invalid JSON: %s at byte %ld", err->msg ? err->msg : "malformed", at);
@@ -24,35 +25,6 @@ int dbz_is_blank(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return 0;
     return 1;
-}
-
-/* Debezium's JSON converter writes "schema" (or, without it, "payload")
- * first: any other first key means a bare event, decided without walking. */
-int dbz_envelope(json_value *root, json_value *payload, json_value *schema, json_error *err) {
-    json_iter it;
-    json_value k, v;
-    int rc, has_payload = 0, others = 0;
-    payload->type = schema->type = JSON_NONE;
-    if (root->type != JSON_OBJECT) return 0;
-    if (json_iter_init(&it, root, err) < 0) return -1;
-    while ((rc = json_iter_member(&it, &k, &v)) > 0) {
-        if (KEY_IS(&k, "payload")) {
-            *payload = v;
-            has_payload = 1;
-            if (v.type == JSON_OBJECT && json_finish(payload, err) < 0) return -1;
-            json_iter_resume(&it, payload);
-        } else if (KEY_IS(&k, "schema")) {
-            *schema = v;
-            if (v.type == JSON_OBJECT && json_finish(schema, err) < 0) return -1;
-            json_iter_resume(&it, schema);
-        } else if (it.count == 1) {
-            return 0;
-        } else {
-            others++;
-        }
-    }
-    if (rc < 0) return -1;
-    return has_payload && !others && (payload->type == JSON_OBJECT || payload->type == JSON_NULL);
 }
 
 static void dbz_text_of(const json_value *v, arena *a, dbz_text *out) {
@@ -138,6 +110,7 @@ typedef struct dbz_seen {
     int payload, schema;          /* top level only: the envelope's members */
     const char *dup;              /* the first member seen twice, or NULL */
     dbz_text status_text;
+    json_value op_value;          /* the first "op", for an error naming it */
 } dbz_seen;
 
 /* Duplicate members: the first is used (as ClickHouse's JSONExtract and
@@ -161,6 +134,7 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
         if (KEY_IS(&k, "op")) {
             dbz_text op;
             if (!dbz_once(seen, &seen->op, "op")) continue;
+            seen->op_value = v;
             dbz_text_of(&v, a, &op);
             ev->op = op.n == 1 ? op.s[0] : '?';
         } else if (KEY_IS(&k, "before") || KEY_IS(&k, "after")) {
@@ -229,13 +203,31 @@ static int dbz_op_known(char op) {
     return op && strchr("cudrtm", op) != NULL;
 }
 
-/* The images each op must carry; a missing one is reported, the rest kept. */
-static void dbz_check_images(dbz_event *ev) {
+/* "unknown op value \"x\"": the op as the message spells it (a string's
+ * text, another value's JSON), cut to a readable length. */
+static void dbz_unknown_op(dbz_event *ev, const json_value *op, arena *a) {
+    dbz_text t = {"", 0};
+    int quoted = op->type == JSON_STRING;
+    if (quoted) dbz_text_of(op, a, &t);
+    else if (op->end) t.s = op->start, t.n = json_raw_len(op);
+    else t.s = json_type_name(op->type), t.n = strlen(t.s);   /* an object or array */
+    snprintf(ev->error, sizeof(ev->error), "not a Debezium change event: unknown op value %s%.*s%s%s (expected c, u, d, r, t or m)",
+             quoted ? "\"" : "", (int)(t.n > 40 ? 40 : t.n), t.s, t.n > 40 ? "…" : "", quoted ? "\"" : "");
+}
+
+int dbz_missing_image(const dbz_event *ev, char *why, size_t cap) {
     int needs_after = ev->op == 'c' || ev->op == 'r' || ev->op == 'u';
     if (needs_after && ev->after.type != JSON_OBJECT)
-        snprintf(ev->error, sizeof(ev->error), "op '%c' event without an \"after\" object", ev->op);
+        snprintf(why, cap, "op '%c' event without an \"after\" object", ev->op);
     else if (ev->op == 'd' && ev->before.type != JSON_OBJECT)
-        snprintf(ev->error, sizeof(ev->error), "op 'd' event without a \"before\" object (REPLICA IDENTITY?)");
+        snprintf(why, cap, "op 'd' event without a \"before\" object (REPLICA IDENTITY?)");
+    else
+        return 0;
+    return 1;
+}
+
+int dbz_is_delete(const dbz_event *ev) {
+    return ev->op == 'd' || ev->op == 't';
 }
 
 dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
@@ -250,6 +242,7 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
     if (json_open(msg, n, &ev->root, &err) < 0) return dbz_json_fail(ev, &err, msg), ev->kind;
     if (ev->root.type == JSON_NULL)  /* "null" and nothing else: "null x" is broken, not a delete */
         return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : (ev->kind = DBZ_TOMBSTONE);
+    ev->payload = ev->root;
     if (ev->root.type != JSON_OBJECT) {
         dbz_fail(ev, "not a Debezium change event: the message is a JSON %s, not an object", json_type_name(ev->root.type));
         return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : ev->kind;
@@ -272,33 +265,16 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
         return ev->kind;
     }
     if (!dbz_op_known(ev->op)) {
-        dbz_fail(ev, "not a Debezium change event: unknown op value %s", "(expected c, u, d, r, t or m)");
+        ev->kind = DBZ_NOT_CHANGE;
+        dbz_unknown_op(ev, &seen.op_value, a);
         return ev->kind;
     }
     ev->version = dbz_version(ev, &x);
-    dbz_check_images(ev);
+    dbz_missing_image(ev, ev->error, sizeof(ev->error));
     if (dup && !ev->error[0]) snprintf(ev->error, sizeof(ev->error), "duplicate member \"%s\" in the change event (the first is used)", dup);
     return ev->kind;
 }
 
 const json_value *dbz_row_image(const dbz_event *ev) {
     return ev->op == 'd' ? &ev->before : &ev->after;
-}
-
-int dbz_row_object(json_value *event, json_value *row, char *op, json_error *err) {
-    json_iter it;
-    json_value k, v, before = {0}, after = {0};
-    int rc;
-    *op = 0;
-    row->type = JSON_NONE;
-    if (event->type != JSON_OBJECT) return 0;
-    if (json_iter_init(&it, event, err) < 0) return -1;
-    while ((rc = json_iter_member(&it, &k, &v)) > 0) {
-        if (KEY_IS(&k, "before")) before = v;
-        else if (KEY_IS(&k, "after")) after = v;
-        else if (KEY_IS(&k, "op") && v.type == JSON_STRING && json_raw_len(&v) == 3) *op = v.start[1];
-    }
-    if (rc < 0) return -1;
-    *row = *op == 'd' ? before : after;
-    return 0;
 }

@@ -8,9 +8,8 @@
  *
  * `--args DateTime64` switches the signature to two Nullable(DateTime64(6,
  * 'UTC')) arguments, for columns that are already typed. */
-#include "driver.h"
-#include "fatal.h"
 #include "timestamp.h"
+#include "udf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -81,16 +80,14 @@ static void va_block_end(void *self) {
     st->bad_rows = 0;
 }
 
-int main(int argc, char **argv) {
-    static va_state state;
-    udf_function fn = {
-        .name = "is_valid_after_assignment",
-        .summary = "1 when an event happened at or after its assignment (or there is no assignment)",
-        .options_help = "  --args String|DateTime64   argument types (default String)\n",
-        .configure = va_configure,
-        .row = va_row,
-        .block_end = va_block_end,
-        .self = &state,
-    };
-    return udf_run(&fn, argc, argv);
-}
+static va_state va_state_of_process;
+
+const udf_function is_valid_after_assignment_udf = {
+    .name = "is_valid_after_assignment",
+    .summary = "1 when an event happened at or after its assignment (or there is no assignment)",
+    .options_help = "  --args String|DateTime64   argument types (default String)\n",
+    .configure = va_configure,
+    .row = va_row,
+    .block_end = va_block_end,
+    .self = &va_state_of_process,
+};

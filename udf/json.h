@@ -209,7 +209,5 @@ int json_string(const json_value *v, arena *a, const char **out, size_t *len, js
  * number is not an integer (has '.', 'e'), 1 when it is out of range. */
 int json_number_i64(const json_value *v, int64_t *out);
 int json_number_u64(const json_value *v, uint64_t *out);
-/* Correctly rounded (strtod); returns 0, or 1 on overflow to infinity. */
-int json_number_f64(const json_value *v, double *out);
 
 #endif

@@ -45,18 +45,20 @@
 #define SANDBOX_RELAXED 0
 #endif
 
-int sandbox_is_relaxed(void) {
-    return SANDBOX_RELAXED;
+const char *sandbox_mode(int confine) {
+    return !confine ? "off" : SANDBOX_RELAXED ? "denylist" : "allowlist";
 }
 
-static _Noreturn void sandbox_fail(const char *what, int rc) {
-    fatal_exit(EXIT_SOFTWARE_BUG, "cannot install the seccomp sandbox (%s: %s); run with --no-sandbox to go without it",
-               what, strerror(rc < 0 ? -rc : rc));
+/* Building the filter fails only on a bug or no memory; loading it is
+ * where a kernel without seccomp, or a container forbidding it, says no. */
+static _Noreturn void sandbox_fail(int status, const char *what, int rc) {
+    fatal_exit(status, "cannot install the seccomp sandbox (%s: %s); run with --no-sandbox to go without it", what,
+               strerror(rc < 0 ? -rc : rc));
 }
 
 static void sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned nargs, const struct scmp_arg_cmp *arg) {
     int rc = seccomp_rule_add_array(ctx, action, nr, nargs, arg);
-    if (rc < 0) sandbox_fail(seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr), rc);
+    if (rc < 0) sandbox_fail(EXIT_SOFTWARE_BUG, seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr), rc);
 }
 
 /* One argument comparison (libseccomp's SCMP_An macros leave datum_b to
@@ -131,14 +133,14 @@ static void sandbox_selftest(const char *name) {
 
 static void sandbox_install(void) {
     scmp_filter_ctx ctx = seccomp_init(SANDBOX_RELAXED ? SCMP_ACT_ALLOW : SCMP_ACT_KILL_PROCESS);
-    if (!ctx) sandbox_fail("seccomp_init", ENOMEM);
+    if (!ctx) sandbox_fail(EXIT_NOMEM, "seccomp_init", ENOMEM);
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-    if (rc < 0) sandbox_fail("bad-architecture action", rc);
+    if (rc < 0) sandbox_fail(EXIT_SOFTWARE_BUG, "bad-architecture action", rc);
     if (SANDBOX_RELAXED) sandbox_denylist(ctx);
     else sandbox_allowlist(ctx);
     rc = seccomp_load(ctx);
     seccomp_release(ctx);
-    if (rc < 0) sandbox_fail("seccomp_load", rc);
+    if (rc < 0) sandbox_fail(EXIT_NO_SANDBOX, "seccomp_load", rc);
 }
 
 void sandbox_enter(int confine, const char *selftest) {

@@ -53,7 +53,7 @@ static inline const unsigned char *ntv_value(ntv_cursor *c, const chtype *t, siz
     return c->ok ? start : NULL;
 }
 
-static inline void ntv_type_name(const chtype *t, char *buf, size_t cap) { chtype_format(t, buf, cap); }
+static inline void ntv_type_name(const chtype *t, char *out, size_t cap) { chtype_format(t, out, cap); }
 
 /* Appends one Native block of `nrows` rows, read as RowBinary rows of
  * types[0..ntypes) from *rb (advanced past them): column i is named

@@ -53,12 +53,12 @@ static int teardown(void **state) {
 }
 
 /* Everything written since the last call; the file is emptied. */
-static size_t take_output(char *buf, size_t cap) {
+static size_t take_output(char *out, size_t cap) {
     io_flush(&out_w);
     off_t end = lseek(out_fd, 0, SEEK_END);
     assert_true(end >= 0 && (size_t)end < cap);
-    assert_int_equal(pread(out_fd, buf, (size_t)end, 0), end);
-    buf[end] = 0;
+    assert_int_equal(pread(out_fd, out, (size_t)end, 0), end);
+    out[end] = 0;
     assert_int_equal(ftruncate(out_fd, 0), 0);
     assert_int_equal(lseek(out_fd, 0, SEEK_SET), 0);
     return (size_t)end;

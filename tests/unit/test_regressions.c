@@ -213,10 +213,10 @@ static void test_payload_decoded_once_per_row(void **state) {
     while (r.out.n < sizeof answer - 1) {
         struct pollfd pf = {p.out, POLLIN, 0};
         assert_true(poll(&pf, 1, UDFPROC_HANG_SECONDS * 1000) == 1);
-        char buf[4096];
-        ssize_t got = read(p.out, buf, sizeof(buf));
+        char text[4096];
+        ssize_t got = read(p.out, text, sizeof(text));
         assert_true(got > 0);
-        udfproc_append(&r.out, buf, (size_t)got);
+        udfproc_append(&r.out, text, (size_t)got);
     }
     long hwm_kb = udfproc_status_kb(p.pid, "VmHWM");
     udfproc_finish(&p, &r);

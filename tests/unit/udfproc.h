@@ -125,11 +125,11 @@ static inline int udfproc_pump(udfproc *p, const void *data, size_t n, int close
         int rc = poll(fds, 3, UDFPROC_HANG_SECONDS * 1000);
         if (rc == 0) return UDFPROC_HUNG;
         if (rc < 0 && errno == EINTR) continue;
-        char buf[65536];
+        char got_bytes[65536];
         for (int i = 1; i < 3; i++) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-            ssize_t got = read(fds[i].fd, buf, sizeof(buf));
-            if (got > 0) udfproc_append(i == 1 ? &r->out : &r->err, buf, (size_t)got);
+            ssize_t got = read(fds[i].fd, got_bytes, sizeof(got_bytes));
+            if (got > 0) udfproc_append(i == 1 ? &r->out : &r->err, got_bytes, (size_t)got);
             else udfproc_close(i == 1 ? &p->out : &p->err);
         }
         if (fds[0].revents & (POLLERR | POLLHUP)) break;
@@ -161,11 +161,11 @@ static inline void udfproc_finish(udfproc *p, udfproc_result *r) {
             return;
         }
         if (rc < 0) continue;
-        char buf[65536];
+        char got_bytes[65536];
         for (int i = 0; i < 2; i++) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            ssize_t got = read(fds[i].fd, buf, sizeof(buf));
-            if (got > 0) udfproc_append(i == 0 ? &r->out : &r->err, buf, (size_t)got);
+            ssize_t got = read(fds[i].fd, got_bytes, sizeof(got_bytes));
+            if (got > 0) udfproc_append(i == 0 ? &r->out : &r->err, got_bytes, (size_t)got);
             else udfproc_close(i == 0 ? &p->out : &p->err);
         }
     }
