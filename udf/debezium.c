@@ -121,11 +121,21 @@ static int dbz_once(dbz_seen *seen, int *flag, const char *name) {
     return 0;
 }
 
+/* What the members of one object said: the top level's, or the payload's. */
+typedef struct dbz_level {
+    dbz_event ev;
+    dbz_seen seen;
+    dbz_source_extra x;
+} dbz_level;
+
 /* Reads the members of a change object.  At the top level it also notes the
- * envelope members and reads "payload" in place, so a message is walked once
- * whichever shape it has. */
-static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, dbz_seen *seen, dbz_seen *inner,
-                            dbz_source_extra *x, json_error *err) {
+ * envelope members and reads "payload" in place, into `inner` — kept apart,
+ * because only the envelope rule, once the whole top level is known, says
+ * which of the two is the event — so a message is walked once whichever
+ * shape it has. */
+static int dbz_read_members(dbz_event *ev, json_value *obj, arena *a, dbz_seen *seen, dbz_source_extra *x,
+                            dbz_level *inner, json_error *err) {
+    int top = inner != NULL;
     json_iter it;
     json_value k, v;
     int rc;
@@ -161,7 +171,7 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
             if (!dbz_once(seen, &seen->payload, "payload")) continue;
             ev->payload = v;
             if (v.type == JSON_OBJECT) {
-                if (dbz_read_members(ev, &ev->payload, 0, a, inner, NULL, x, err) < 0) return -1;
+                if (dbz_read_members(&inner->ev, &ev->payload, a, &inner->seen, &inner->x, NULL, err) < 0) return -1;
                 json_iter_resume(&it, &ev->payload);
             }
         } else if (top && KEY_IS(&k, "schema")) {
@@ -247,19 +257,29 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
         dbz_fail(ev, "not a Debezium change event: the message is a JSON %s, not an object", json_type_name(ev->root.type));
         return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : ev->kind;
     }
-    dbz_seen inner;
+    dbz_level inner;
     memset(&inner, 0, sizeof(inner));
-    if (dbz_read_members(ev, &ev->root, 1, a, &seen, &inner, &x, &err) < 0 || json_close(&ev->root, &err) < 0)
+    if (dbz_read_members(ev, &ev->root, a, &seen, &x, &inner, &err) < 0 || json_close(&ev->root, &err) < 0)
         return dbz_json_fail(ev, &err, msg), ev->kind;
+    /* The envelope rule (debezium.h). */
     int env = seen.payload && !seen.op && !seen.other && !seen.ts_ms &&
               (ev->payload.type == JSON_OBJECT || ev->payload.type == JSON_NULL);
     if (env && ev->payload.type == JSON_NULL) {
         ev->error[0] = 0;
         return ev->kind = DBZ_TOMBSTONE;
     }
-    const char *dup = env && inner.dup ? inner.dup : seen.dup;
-    if (env) seen = inner;
-    else ev->payload = ev->root, ev->schema.type = JSON_NONE;
+    const char *dup = env && inner.seen.dup ? inner.seen.dup : seen.dup;
+    if (env) {
+        inner.ev.root = ev->root;
+        inner.ev.schema = ev->schema;
+        inner.ev.payload = ev->payload;
+        *ev = inner.ev;
+        seen = inner.seen;
+        x = inner.x;
+    } else {
+        ev->payload = ev->root;
+        ev->schema.type = JSON_NONE;
+    }
     if (!seen.op) {
         dbz_classify(ev, &seen, a);
         return ev->kind;

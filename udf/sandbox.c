@@ -49,11 +49,12 @@ const char *sandbox_mode(int confine) {
     return !confine ? "off" : SANDBOX_RELAXED ? "denylist" : "allowlist";
 }
 
-/* Building the filter fails only on a bug or no memory; loading it is
- * where a kernel without seccomp, or a container forbidding it, says no. */
+/* A kernel without seccomp, or a container forbidding it, says no when
+ * libseccomp probes it (seccomp_init) or loads the filter; adding a rule
+ * fails only on a bug.  rc: a negative errno, or 0 when there is none. */
 static _Noreturn void sandbox_fail(int status, const char *what, int rc) {
-    fatal_exit(status, "cannot install the seccomp sandbox (%s: %s); run with --no-sandbox to go without it", what,
-               strerror(rc < 0 ? -rc : rc));
+    fatal_exit(status, "cannot install the seccomp sandbox (%s%s%s); run with --no-sandbox to go without it", what,
+               rc ? ": " : "", rc ? strerror(-rc) : "");
 }
 
 static void sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned nargs, const struct scmp_arg_cmp *arg) {
@@ -133,7 +134,7 @@ static void sandbox_selftest(const char *name) {
 
 static void sandbox_install(void) {
     scmp_filter_ctx ctx = seccomp_init(SANDBOX_RELAXED ? SCMP_ACT_ALLOW : SCMP_ACT_KILL_PROCESS);
-    if (!ctx) sandbox_fail(EXIT_NOMEM, "seccomp_init", ENOMEM);
+    if (!ctx) sandbox_fail(EXIT_NO_SANDBOX, "seccomp_init failed: no seccomp filter support?", 0);
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
     if (rc < 0) sandbox_fail(EXIT_SOFTWARE_BUG, "bad-architecture action", rc);
     if (SANDBOX_RELAXED) sandbox_denylist(ctx);

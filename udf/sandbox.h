@@ -16,8 +16,8 @@
 /* Installs the filter when `confine` (0 = --no-sandbox: nothing is
  * installed).  When the kernel refuses it (no seccomp, or a container's own
  * filter forbidding it) the process exits with EXIT_NO_SANDBOX (69) and one
- * stderr line naming --no-sandbox; failing to build the filter is a bug
- * (EXIT_SOFTWARE_BUG, 70) or no memory (EXIT_NOMEM, 71).  `selftest` is a hidden test
+ * stderr line naming --no-sandbox; failing to add a rule to the filter is
+ * a bug (EXIT_SOFTWARE_BUG, 70).  `selftest` is a hidden test
  * hook: NULL normally; "socket", "open" or "exec" makes that forbidden call
  * afterwards — it must kill a confined process, and goes through (exit 70,
  * "was not stopped") in an unconfined one. */
