@@ -876,6 +876,27 @@ static void test_payload_get_exact_output(void **state) {
     b_free(&want_rb);
 }
 
+/* Broken JSON anywhere in the message is NULL, as JSONExtract answers,
+ * even where the value asked for comes before the damage. */
+static void test_payload_get_whole_message_valid(void **state) {
+    (void)state;
+    const char *in = "{\"a\":1,!!!\ta\n"                 /* damaged after the member */
+                     "{\"a\":1,\"b\":[1,2}\ta\n"         /* a bracket that does not match */
+                     "{\"a\":{\"x\":2}} trailing\ta.x\n"   /* text after the document */
+                     "{\"a\":\"s\",\"a\":1}\ta\n"         /* valid: the first of two wins */
+                     "{\"a\":1,\"b\":{}}\ta\n";           /* valid */
+    const char *want = "\\N\n\\N\n\\N\ns\n1\n";
+    const char *const argv[] = {"payload_get", NULL};
+    bytes b = {0};
+    b_lit(&b, in);
+    proc p;
+    run_ok(argv, &b, &p);
+    out_is(&p, want, strlen(want));
+    assert_non_null(strstr(p.err.p, "3 row(s) in this block were not valid JSON"));
+    proc_free(&p);
+    b_free(&b);
+}
+
 /* ------------------------------------------------ is_valid_after_assignment */
 
 /* event_ts, assignment_at (NULL = \N), expected answer */
@@ -1323,6 +1344,7 @@ int main(void) {
         cmocka_unit_test(test_unwrap_exact_output),
         cmocka_unit_test(test_extract_exact_output),
         cmocka_unit_test(test_payload_get_exact_output),
+        cmocka_unit_test(test_payload_get_whole_message_valid),
         cmocka_unit_test(test_is_valid_exact_output),
         cmocka_unit_test(test_is_valid_datetime64_args),
         cmocka_unit_test(test_junk_rows_keep_row_count),
