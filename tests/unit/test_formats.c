@@ -123,7 +123,7 @@ static void test_io_need_grows_for_5mb_value(void **state) {
     }
     assert_int_equal(io_find_newline(&r), -1);
     assert_int_equal(io_need(&r, 1), 0);
-    assert_true(io_at_eof(&r));
+    assert_int_equal(io_need(&r, 1), 0);   /* at the end */
     /* "shrinks back afterwards": nothing near the 8 MB the value needed is kept */
     assert_true(r.cap <= 4 * 1024 * 1024);
     io_reader_free(&r);
@@ -140,17 +140,17 @@ static void test_io_need_short_at_eof(void **state) {
     io_mark(&r);
     assert_int_equal(io_need(&r, 100), 6);
     assert_memory_equal(r.buf + r.pos, "abcdef", 6);
-    assert_false(io_at_eof(&r));
+    assert_true(io_need(&r, 1) > 0);
     r.pos += 6;
     assert_int_equal(io_need(&r, 1), 0);
-    assert_true(io_at_eof(&r));
+    assert_int_equal(io_need(&r, 1), 0);   /* at the end */
     assert_true(r.eof);
     io_reader_free(&r);
     close(fd);
 
     fd = fd_with("", 0);
     io_reader_init(&r, fd);
-    assert_true(io_at_eof(&r));
+    assert_int_equal(io_need(&r, 1), 0);   /* at the end */
     assert_int_equal(io_find_newline(&r), -1);
     io_reader_free(&r);
     close(fd);
@@ -200,7 +200,7 @@ static void test_io_find_newline_across_boundaries(void **state) {
         assert_int_equal(io_need(&r, 1), 3);
         assert_memory_equal(r.buf + r.pos, "end", 3);
         r.pos += 3;
-        assert_true(io_at_eof(&r));
+        assert_int_equal(io_need(&r, 1), 0);   /* at the end */
         io_reader_free(&r);
         if (mode == 2) close(fd);
         else udfproc_feed_done(&f);
@@ -245,7 +245,7 @@ static void test_io_marks_survive_compaction_and_growth(void **state) {
     assert_memory_equal(io_at(&r, off_mid), "MID", 3);
     assert_memory_equal(io_at(&r, off_mid + 3), data + skip + 4 + mid + 3, tail);
     assert_memory_equal(io_at(&r, off_end), "END", 3);
-    assert_true(io_at_eof(&r));
+    assert_int_equal(io_need(&r, 1), 0);   /* at the end */
     io_reader_free(&r);
     udfproc_feed_done(&f);
     free(data);
