@@ -910,8 +910,9 @@ static const struct { const char *ev, *as; char want; } va_rows[] = {
     {"1711958400000", "2024-04-01T08:00:00Z", '1'},                   /* epoch milliseconds */
     {NULL, "2024-04-01T08:00:00Z", '0'},
     {"garbage", "2024-04-01T08:00:00Z", '0'},                         /* reported once on stderr */
+    {"2024-04-01T08:00:00Z", "not a time", '0'},                      /* counted in the same line */
 };
-#define N_VA 9
+#define N_VA 10
 
 static void va_put(bytes *b, int rowbinary, const char *v, int last) {
     if (rowbinary) {
@@ -934,12 +935,12 @@ static void test_is_valid_exact_output(void **state) {
         b_u8(&want_rb, (unsigned)(va_rows[i].want - '0'));
     }
     want_tsv[2 * N_VA] = 0;
-    const char *warn = "is_valid_after_assignment: 1 unparseable timestamp(s) in this block, answered 0 "
-                       "(first: 'garbage' (bad date, expected YYYY-MM-DD))\n";
+    const char *warn = "is_valid_after_assignment: 2 unparseable timestamp(s) in this block, answered 0 "
+                       "(first: event_ts 'garbage' (bad date, expected YYYY-MM-DD))\n";
     for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
         for (int chunked = 0; chunked < 2; chunked++) {
             bytes in = {0};
-            if (chunked) b_lit(&in, "9\n");
+            if (chunked) b_lit(&in, "10\n");
             for (int i = 0; i < N_VA; i++) {
                 va_put(&in, rowbinary, va_rows[i].ev, 0);
                 va_put(&in, rowbinary, va_rows[i].as, 1);
