@@ -21,7 +21,8 @@ static void dbz_json_fail(dbz_event *ev, const json_error *err, const char *base
         snprintf(ev->error, sizeof(ev->error), "invalid JSON: %s", err->msg ? err->msg : "malformed");
 }
 
-int dbz_is_blank(const char *s, size_t n) {
+/* Empty or whitespace only: a Kafka tombstone as the Kafka engine hands it over. */
+static int dbz_is_blank(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return 0;
     return 1;

@@ -53,9 +53,6 @@ typedef struct dbz_event {
 /* Decode msg.  Always fills *ev; returns ev->kind. */
 dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev);
 
-/* Empty or whitespace only: a Kafka tombstone as the Kafka engine hands it over. */
-int dbz_is_blank(const char *s, size_t n);
-
 /* An op that must carry an image without it (c, r, u without an "after"
  * object, d without a "before" one): 1 with the sentence in `why`, else 0. */
 int dbz_missing_image(const dbz_event *ev, char *why, size_t cap);

@@ -11,8 +11,9 @@
  *   64  usage: unknown option, bad --field or type, too many fields
  *   65  framing: truncated row, wrong field count, short chunk, bad chunk
  *       header (the rows before it were answered whole)
- *   69  no sandbox: the kernel refused the seccomp filter (no seccomp, or
- *       a container forbidding it); --no-sandbox runs without it
+ *   69  no sandbox: the seccomp filter could not be installed (a kernel
+ *       without seccomp filters or the kill-process action, a container
+ *       forbidding it); --no-sandbox runs without it
  *   70  internal error: an invariant of this program failed (a bug)
  *   71  out of memory
  *   74  I/O: reading stdin or writing stdout failed, or the reader closed

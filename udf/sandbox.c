@@ -49,17 +49,19 @@ const char *sandbox_mode(int confine) {
     return !confine ? "off" : SANDBOX_RELAXED ? "denylist" : "allowlist";
 }
 
-/* A kernel without seccomp, or a container forbidding it, says no when
- * libseccomp probes it (seccomp_init) or loads the filter; adding a rule
- * fails only on a bug.  rc: a negative errno, or 0 when there is none. */
-static _Noreturn void sandbox_fail(int status, const char *what, int rc) {
-    fatal_exit(status, "cannot install the seccomp sandbox (%s%s%s); run with --no-sandbox to go without it", what,
-               rc ? ": " : "", rc ? strerror(-rc) : "");
+/* libseccomp checks each step against what the kernel supports (seccomp
+ * filters at all, the kill-process action), so a kernel or a container
+ * that says no can surface at any step, not only at seccomp_load: every
+ * failure is the same EXIT_NO_SANDBOX, the step and errno in the message.
+ * rc: a negative errno, or 0 when there is none. */
+static _Noreturn void sandbox_fail(const char *what, int rc) {
+    fatal_exit(EXIT_NO_SANDBOX, "cannot install the seccomp sandbox (%s%s%s); run with --no-sandbox to go without it",
+               what, rc ? ": " : "", rc ? strerror(-rc) : "");
 }
 
 static void sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned nargs, const struct scmp_arg_cmp *arg) {
     int rc = seccomp_rule_add_array(ctx, action, nr, nargs, arg);
-    if (rc < 0) sandbox_fail(EXIT_SOFTWARE_BUG, seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr), rc);
+    if (rc < 0) sandbox_fail(seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr), rc);
 }
 
 /* One argument comparison (libseccomp's SCMP_An macros leave datum_b to
@@ -134,14 +136,14 @@ static void sandbox_selftest(const char *name) {
 
 static void sandbox_install(void) {
     scmp_filter_ctx ctx = seccomp_init(SANDBOX_RELAXED ? SCMP_ACT_ALLOW : SCMP_ACT_KILL_PROCESS);
-    if (!ctx) sandbox_fail(EXIT_NO_SANDBOX, "seccomp_init failed: no seccomp filter support?", 0);
+    if (!ctx) sandbox_fail("seccomp_init failed: no seccomp filter support?", 0);
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-    if (rc < 0) sandbox_fail(EXIT_SOFTWARE_BUG, "bad-architecture action", rc);
+    if (rc < 0) sandbox_fail("bad-architecture action", rc);
     if (SANDBOX_RELAXED) sandbox_denylist(ctx);
     else sandbox_allowlist(ctx);
     rc = seccomp_load(ctx);
     seccomp_release(ctx);
-    if (rc < 0) sandbox_fail(EXIT_NO_SANDBOX, "seccomp_load", rc);
+    if (rc < 0) sandbox_fail("seccomp_load", rc);
 }
 
 void sandbox_enter(int confine, const char *selftest) {

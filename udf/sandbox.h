@@ -14,10 +14,10 @@
 #define CDC_SANDBOX_H
 
 /* Installs the filter when `confine` (0 = --no-sandbox: nothing is
- * installed).  When the kernel refuses it (no seccomp, or a container's own
- * filter forbidding it) the process exits with EXIT_NO_SANDBOX (69) and one
- * stderr line naming --no-sandbox; failing to add a rule to the filter is
- * a bug (EXIT_SOFTWARE_BUG, 70).  `selftest` is a hidden test
+ * installed).  When it cannot be installed — a kernel without seccomp
+ * filters or without the kill-process action, a container whose own filter
+ * forbids it — the process exits with EXIT_NO_SANDBOX (69) and one stderr
+ * line naming --no-sandbox.  `selftest` is a hidden test
  * hook: NULL normally; "socket", "open" or "exec" makes that forbidden call
  * afterwards — it must kill a confined process, and goes through (exit 70,
  * "was not stopped") in an unconfined one. */

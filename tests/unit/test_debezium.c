@@ -218,11 +218,11 @@ static void test_tombstones(void **state) {
     tombstone("{\"schema\":null,\"payload\":null}", 30);
     tombstone("{\"payload\":null}", 16);
     tombstone("{\"schema\":" SCHEMA ",\"payload\":null}", strlen("{\"schema\":" SCHEMA ",\"payload\":null}"));
-    assert_true(dbz_is_blank("", 0));
-    assert_true(dbz_is_blank(" \t\r\n", 4));
-    assert_false(dbz_is_blank(" x ", 3));
-    assert_false(dbz_is_blank("\0", 1));
-    assert_false(dbz_is_blank("null", 4));
+    /* blank means whitespace only: a NUL byte or other text is broken JSON */
+    assert_int_equal(decode_n(" x ", 3), DBZ_NOT_CHANGE);
+    assert_true(ev.invalid);
+    assert_int_equal(decode_n("\0", 1), DBZ_NOT_CHANGE);
+    assert_true(ev.invalid);
 }
 
 /* "null" followed by more text is not a tombstone but broken JSON: a delete
