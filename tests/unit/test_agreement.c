@@ -23,17 +23,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "extract.h"
-#include "json.h"
+#include "fnrun.h"
 #include "rowbinary.h"
-#include "udf.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "tests/fixtures"
@@ -81,93 +78,40 @@ static void add(messages *m, const char *s, size_t n, int plain) {
     m->plain[m->count++] = plain;
 }
 
-/* Every record's value and key bytes, as the Kafka engine hands them over. */
-static size_t add_fixtures(messages *m, const char *sub) {
-    char dir[512];
-    snprintf(dir, sizeof(dir), "%s/debezium/%s", FIXTURES_DIR, sub);
-    DIR *d = opendir(dir);
-    if (!d) fail_msg("cannot open %s", dir);
-    size_t values = 0;
-    struct dirent *e;
-    arena a;
-    arena_init(&a);
-    while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l < 6 || strcmp(e->d_name + l - 6, ".jsonl") != 0) continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        assert_non_null(f);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        while ((len = getline(&line, &cap, f)) > 0) {
-            json_value rec, v;
-            json_error err;
-            arena_reset(&a);
-            if (json_open(line, (size_t)len, &rec, &err) < 0) fail_msg("%s: not a record: %.80s", path, line);
-            static const char *const members[] = {"value", "key"};
-            for (int k = 0; k < 2; k++) {
-                const char *s = "";
-                size_t n = 0;
-                if (json_find(&rec, members[k], strlen(members[k]), &v, &err) != JSON_FOUND ||
-                    (v.type != JSON_STRING && v.type != JSON_NULL))
-                    fail_msg("%s: a record without its %s: %.80s", path, members[k], line);
-                if (v.type == JSON_STRING) assert_int_equal(json_string(&v, &a, &s, &n, &err), 0);
-                else if (k == 1) continue;   /* a truncate's absent key is no message */
-                add(m, s, n, strcmp(sub, "plain") == 0);
-                values += k == 0;
-            }
-        }
-        free(line);
-        fclose(f);
-    }
-    closedir(d);
-    arena_free(&a);
-    return values;
+static messages *adding;
+static int adding_plain;
+
+static void add_one(void *ctx, const char *msg, size_t n) {
+    (void)ctx;
+    add(adding, msg, n, adding_plain);
 }
 
-/* One function object, configured, answering one row at a time in RowBinary. */
+/* Every record's value and key bytes, as the Kafka engine hands them over. */
+static size_t add_fixtures(messages *m, const char *sub) {
+    adding = m;
+    adding_plain = strcmp(sub, "plain") == 0;
+    return fixture_each(FIXTURES_DIR, sub, 1, add_one, NULL);
+}
+
+/* A function's answer to one message, read back field by field. */
 typedef struct runner {
-    const udf_function *fn;
-    void *self;
-    udf_signature sig;
-    char *argv[16];       /* the configuration keeps pointers into them */
-    capture cap;
-    res_writer res;
+    fn_runner run;
     io_reader in;
 } runner;
 
 static void runner_open(runner *r, const udf_function *fn, void *self, const char *const *args) {
-    char why[512] = "";
-    int n = 0;
-    memset(r, 0, sizeof(*r));
-    r->fn = fn;
-    r->self = self;
-    r->argv[n++] = strdup(fn->name);
-    for (int i = 0; args[i]; i++) r->argv[n++] = strdup(args[i]);
-    if (fn->configure(self, n, r->argv, &r->sig, why, sizeof(why)) < 0) fail_msg("%s: %s", fn->name, why);
-    cap_init(&r->cap);
-    res_init(&r->res, &r->cap.w, FMT_ROWBINARY, r->sig.tuple, r->sig.results, r->sig.nresults);
+    fn_open(&r->run, fn, self, args);
 }
 
 static void runner_close(runner *r) {
-    res_free(&r->res);
-    cap_free(&r->cap);
-    for (int i = 0; r->argv[i]; i++) free(r->argv[i]);
+    fn_close(&r->run);
 }
 
-/* Answers one message; its fields are then read with next_string/next_u8. */
+/* Answers one message; its fields are then read with next_string/next_fixed. */
 static void runner_answer(runner *r, const char *msg, size_t n, arena *a) {
-    udf_value v = {0, msg, n, 0};
-    cap_clear(&r->cap);
-    arena_reset(a);
-    res_row_begin(&r->res);
-    r->fn->row(r->self, &v, &r->res, a);
-    assert_int_equal(res_row_end(&r->res), r->sig.nresults);
-    io_flush(&r->cap.w);
-    assert_int_equal(lseek(r->cap.fd, 0, SEEK_SET), 0);
-    io_reader_init(&r->in, r->cap.fd);
+    fn_answer(&r->run, msg, n, a);
+    assert_int_equal(lseek(r->run.cap.fd, 0, SEEK_SET), 0);
+    io_reader_init(&r->in, r->run.cap.fd);
     io_mark(&r->in);
 }
 

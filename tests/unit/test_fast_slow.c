@@ -21,15 +21,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
 #include "extract.h"
-#include "json.h"
-#include "udf.h"
+#include "fnrun.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "tests/fixtures"
@@ -63,39 +60,8 @@ static void corpus_free(corpus *c) {
     free(c->len);
 }
 
-/* Every captured message: the "value" of each line of each fixture file
- * (a null value is a tombstone: no bytes).  Returns how many. */
-static size_t corpus_fixtures(corpus *c, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) fail_msg("cannot open %s", dir);
-    struct dirent *e;
-    size_t added = 0;
-    arena a;
-    arena_init(&a);
-    while ((e = readdir(d))) {
-        if (!strstr(e->d_name, ".jsonl")) continue;
-        char path[1024], line[1 << 16];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        assert_non_null(f);
-        while (fgets(line, sizeof line, f)) {
-            json_value root, v;
-            json_error err;
-            const char *s = "";
-            size_t n = 0;
-            arena_reset(&a);
-            if (json_open(line, strlen(line), &root, &err) < 0 || json_find(&root, "value", 5, &v, &err) != JSON_FOUND ||
-                (v.type != JSON_STRING && v.type != JSON_NULL))
-                fail_msg("%s: a line that is not a captured record: %.80s", path, line);
-            if (v.type == JSON_STRING) assert_int_equal(json_string(&v, &a, &s, &n, &err), 0);
-            corpus_add(c, s, n);
-            added++;
-        }
-        fclose(f);
-    }
-    closedir(d);
-    arena_free(&a);
-    return added;
+static void corpus_add_one(void *ctx, const char *s, size_t n) {
+    corpus_add(ctx, s, n);
 }
 
 /* Outbox events whose payload text takes each exit of the fast decoder,
@@ -190,39 +156,13 @@ static void corpus_shapes(corpus *c) {
 /* One plan of the payload_extract object, configured with `args`. */
 typedef struct plan_case {
     ex_plan plan;
-    udf_signature sig;
-    char *argv[48];
-    capture cap;
-    res_writer res;
+    fn_runner run;
 } plan_case;
 
 static void plan_open(plan_case *p, const char *const *args, int lookups_only) {
-    char why[512] = "";
-    int n = 0;
-    memset(p, 0, sizeof(*p));
-    p->argv[n++] = strdup("payload_extract");
-    for (int i = 0; args[i]; i++) p->argv[n++] = strdup(args[i]);   /* configure may write into them */
+    memset(&p->plan, 0, sizeof(p->plan));
     p->plan.lookups_only = lookups_only;
-    if (payload_extract_udf.configure(&p->plan, n, p->argv, &p->sig, why, sizeof(why)) < 0) fail_msg("configure: %s", why);
-    cap_init(&p->cap);
-    res_init(&p->res, &p->cap.w, FMT_ROWBINARY, p->sig.tuple, p->sig.results, p->sig.nresults);
-}
-
-static void plan_close(plan_case *p) {
-    res_free(&p->res);
-    cap_free(&p->cap);
-    for (int i = 0; p->argv[i]; i++) free(p->argv[i]);
-}
-
-/* One message's answer, in p->cap.data. */
-static void plan_answer(plan_case *p, const char *msg, size_t n, arena *a) {
-    udf_value v = {0, msg, n, 0};
-    cap_clear(&p->cap);
-    arena_reset(a);
-    res_row_begin(&p->res);
-    payload_extract_udf.row(&p->plan, &v, &p->res, a);
-    assert_int_equal(res_row_end(&p->res), p->sig.nresults);
-    cap_take(&p->cap);
+    fn_open(&p->run, &payload_extract_udf, &p->plan, args);
 }
 
 static void test_fast_equals_slow(void **state) {
@@ -251,8 +191,8 @@ static void test_fast_equals_slow(void **state) {
      * fixed): fewer means the fast path gave up on rows it used to take. */
     static const unsigned long min_fast[] = {7, 3, 7, 28, 64};
     corpus c = {0};
-    size_t fixtures = corpus_fixtures(&c, FIXTURES_DIR "/debezium/plain");
-    fixtures += corpus_fixtures(&c, FIXTURES_DIR "/debezium/with-schema");
+    size_t fixtures = fixture_each(FIXTURES_DIR, "plain", 0, corpus_add_one, &c);
+    fixtures += fixture_each(FIXTURES_DIR, "with-schema", 0, corpus_add_one, &c);
     if (fixtures < FIXTURES_MIN) fail_msg("%zu captured messages, expected at least %d", fixtures, FIXTURES_MIN);
     corpus_shapes(&c);
     corpus_payloads(&c);
@@ -270,10 +210,10 @@ static void test_fast_equals_slow(void **state) {
         unsigned long fast_on_originals = 0;
         for (size_t i = 0; i < c.n; i++) {
             unsigned long before = fast->plan.fast_rows;
-            plan_answer(fast, c.msg[i], c.len[i], &a);
-            plan_answer(slow, c.msg[i], c.len[i], &a);
+            fn_answer(&fast->run, c.msg[i], c.len[i], &a);
+            fn_answer(&slow->run, c.msg[i], c.len[i], &a);
             if (i < base) fast_on_originals += fast->plan.fast_rows - before;
-            if (fast->cap.len != slow->cap.len || memcmp(fast->cap.data, slow->cap.data, fast->cap.len) != 0)
+            if (fast->run.cap.len != slow->run.cap.len || memcmp(fast->run.cap.data, slow->run.cap.data, fast->run.cap.len) != 0)
                 fail_msg("field list %zu, message %zu (%zu bytes): fast and slow answers differ: %.*s", k, i, c.len[i],
                          (int)(c.len[i] > 300 ? 300 : c.len[i]), c.msg[i]);
         }
@@ -286,8 +226,8 @@ static void test_fast_equals_slow(void **state) {
         if (fast_on_originals < min_fast[k])
             fail_msg("field list %zu: the fast path answered %lu unmutated messages, expected at least %lu", k,
                      fast_on_originals, min_fast[k]);
-        plan_close(fast);
-        plan_close(slow);
+        fn_close(&fast->run);
+        fn_close(&slow->run);
         free(fast);
         free(slow);
     }
