@@ -24,7 +24,7 @@ void arena_init(arena *a) {
 
 static arena_block *arena_new_block(size_t cap, arena_block *next) {
     arena_block *b = malloc(sizeof(*b) + cap);
-    if (!b) fatal("out of memory allocating %zu bytes of row scratch", cap);
+    if (!b) fatal_exit(EXIT_NOMEM, "out of memory allocating %zu bytes of row scratch", cap);
     b->next = next;
     b->cap = cap;
     return b;

@@ -1,7 +1,9 @@
 /* chtype.c — parsing and printing of ClickHouse type names (see chtype.h). */
 #include "chtype.h"
+#include "fatal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct { const char *name; chtype_kind kind; } chtype_names[] = {
@@ -120,15 +122,26 @@ size_t chtype_format(const chtype *t, char *buf, size_t cap) {
 
 size_t chtype_format_result(const chtype *types, const char *const *names, int n, int tuple, char *buf,
                             size_t cap) {
-    size_t len = 0;
     char t[96];
-    if (!tuple) return chtype_format(&types[0], buf, cap);
-    len += (size_t)snprintf(buf, cap, "Tuple(");
-    for (int i = 0; i < n && len < cap; i++) {
-        chtype_format(&types[i], t, sizeof(t));
-        len += (size_t)snprintf(buf + len, cap - len, "%s%s%s%s", i ? ", " : "", names ? names[i] : "",
-                                names ? " " : "", t);
+    if (!tuple) {
+        chtype_format(&types[0], t, sizeof(t));
+        return (size_t)snprintf(buf, cap, "%s", t);
     }
-    if (len < cap) len += (size_t)snprintf(buf + len, cap - len, ")");
-    return len < cap ? len : cap - 1;
+    /* snprintf with (NULL, 0) measures: past cap, only the length grows. */
+    size_t len = (size_t)snprintf(buf, cap, "Tuple(");
+    for (int i = 0; i < n; i++) {
+        chtype_format(&types[i], t, sizeof(t));
+        len += (size_t)snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, "%s%s%s%s", i ? ", " : "",
+                                names ? names[i] : "", names ? " " : "", t);
+    }
+    len += (size_t)snprintf(len < cap ? buf + len : NULL, len < cap ? cap - len : 0, ")");
+    return len;
+}
+
+char *chtype_result_type(const chtype *types, const char *const *names, int n, int tuple) {
+    size_t len = chtype_format_result(types, names, n, tuple, NULL, 0);
+    char *s = malloc(len + 1);
+    if (!s) fatal_exit(EXIT_NOMEM, "out of memory");
+    chtype_format_result(types, names, n, tuple, s, len + 1);
+    return s;
 }

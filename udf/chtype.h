@@ -31,13 +31,17 @@ int chtype_parse(const char *s, size_t n, chtype *t, const char **why);
 /* Write the canonical SQL spelling into buf; returns its length. */
 size_t chtype_format(const chtype *t, char *buf, size_t cap);
 /* The type of a function's result: types[0] alone, or with `tuple`
- * "Tuple(name1 T1, …)" — "Tuple(T1, …)" when names is NULL.  Returns its
- * length (truncated to cap - 1). */
+ * "Tuple(name1 T1, …)" — "Tuple(T1, …)" when names is NULL.  As snprintf:
+ * returns the full length, and a result of cap or more means buf holds
+ * only its start (buf may be NULL when cap is 0, to measure). */
 size_t chtype_format_result(const chtype *types, const char *const *names, int n, int tuple, char *buf,
                             size_t cap);
+/* The same, whole, in memory from malloc (the caller frees it).  Field
+ * names come from the command line and have no length limit, so there is
+ * no fixed-size buffer to cut them. */
+char *chtype_result_type(const chtype *types, const char *const *names, int n, int tuple);
 
 static inline int chtype_is_signed(chtype_kind k) { return k >= CT_INT8 && k <= CT_INT64; }
-static inline int chtype_is_unsigned(chtype_kind k) { return k >= CT_UINT8 && k <= CT_UINT64; }
 /* Width in bytes of a fixed-size type (Bool 1, DateTime64 8); 0 for String. */
 int chtype_width(chtype_kind k);
 

@@ -84,9 +84,9 @@ static void conv_int_range(chtype_kind k, int64_t *lo, uint64_t *hi) {
 }
 
 static const char *conv_type_name(const chtype *t, arena *a) {
-    char *buf = arena_alloc(a, 96);
-    chtype_format(t, buf, 96);
-    return buf;
+    char *name = arena_alloc(a, 96);
+    chtype_format(t, name, 96);
+    return name;
 }
 
 /* Integers are exact; integral decimals such as 5.0 or 1e3 are accepted

@@ -87,10 +87,6 @@ static const struct {
     {DBZT_NAME("io.debezium.time.ZonedTimestamp"), DBZT_ZONED, 0},
 };
 
-int dbzt_is_unavailable(const char *s, size_t n) {
-    return n == sizeof(DBZT_UNAVAILABLE) - 1 && memcmp(s, DBZT_UNAVAILABLE, n) == 0;
-}
-
 static int dbzt_fail(char *err, size_t errcap, const char *what, const json_error *jerr) {
     if (errcap) snprintf(err, errcap, "%s%s%s", what, jerr ? ": " : "", jerr && jerr->msg ? jerr->msg : "");
     return -1;
@@ -770,13 +766,4 @@ int dbzt_decode(const dbzt_table *t, const json_value *image, arena *a, const ch
     *out = c.out.p;
     *out_len = c.out.n;
     return 0;
-}
-
-int dbzt_decode_image(const json_value *envelope_schema, const char *field, const json_value *image, arena *a,
-                      const char **out, size_t *out_len, char *err, size_t errcap) {
-    const dbzt_table *before, *after;
-    *out = "";
-    *out_len = 0;
-    if (dbzt_tables(envelope_schema, a, &before, &after, err, errcap) < 0) return -1;
-    return dbzt_decode(strcmp(field, "before") == 0 ? before : after, image, a, out, out_len, err, errcap);
 }

@@ -45,10 +45,10 @@
  *    the column's type.  Every form 3.x uses — the string, base64 of its
  *    bytes (bytea, Decimal), a one-element text or uuid array, an integer
  *    array of its bytes — is written as the plain string DBZT_UNAVAILABLE, so
- *    one test (dbzt_is_unavailable, or `= '__debezium_unavailable_value'` in
- *    SQL) finds every column whose previous value must be kept.  Only the
- *    default placeholder is known (connector option
- *    unavailable.value.placeholder left alone).
+ *    one test (`= '__debezium_unavailable_value'` in SQL) finds every
+ *    column whose previous value must be kept.  Only the default
+ *    placeholder is known (connector option unavailable.value.placeholder
+ *    left alone).
  *  - A value that contradicts its declared type (a Decimal that is not
  *    base64, a Date that is not an integer, a Decimal whose schema has no
  *    usable `scale`) is an error naming the column: the message is broken,
@@ -66,9 +66,6 @@
 
 /* Debezium's default unavailable.value.placeholder. */
 #define DBZT_UNAVAILABLE "__debezium_unavailable_value"
-
-/* 1 when [s, s+n) (decoded string contents) is exactly the placeholder. */
-int dbzt_is_unavailable(const char *s, size_t n);
 
 /* The decoding rules for one struct's columns, built from its schema.
  * Lives in the arena it was built in. */
@@ -93,9 +90,5 @@ int dbzt_tables(const json_value *envelope_schema, arena *a, const dbzt_table **
  * -1 with err ("column \"x\": …") when a value contradicts its type. */
 int dbzt_decode(const dbzt_table *t, const json_value *image, arena *a, const char **out, size_t *out_len,
                 char *err, size_t errcap);
-
-/* Both steps for one field ("before" or "after"). */
-int dbzt_decode_image(const json_value *envelope_schema, const char *field, const json_value *image, arena *a,
-                      const char **out, size_t *out_len, char *err, size_t errcap);
 
 #endif

@@ -13,6 +13,7 @@ static void dbz_fail(dbz_event *ev, const char *fmt, const char *detail) {
 
 static void dbz_json_fail(dbz_event *ev, const json_error *err, const char *base) {
     ev->kind = DBZ_NOT_CHANGE;
+    ev->invalid = 1;
     long at = err->where ? (long)(err->where - base) : -1;
     if (at >= 0)
         snprintf(ev->error, sizeof(ev->error), "invalid JSON: %s at byte %ld", err->msg ? err->msg : "malformed", at);
@@ -20,39 +21,11 @@ static void dbz_json_fail(dbz_event *ev, const json_error *err, const char *base
         snprintf(ev->error, sizeof(ev->error), "invalid JSON: %s", err->msg ? err->msg : "malformed");
 }
 
-int dbz_is_blank(const char *s, size_t n) {
+/* Empty or whitespace only: a Kafka tombstone as the Kafka engine hands it over. */
+static int dbz_is_blank(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return 0;
     return 1;
-}
-
-/* Debezium's JSON converter writes "schema" (or, without it, "payload")
- * first: any other first key means a bare event, decided without walking. */
-int dbz_envelope(json_value *root, json_value *payload, json_value *schema, json_error *err) {
-    json_iter it;
-    json_value k, v;
-    int rc, has_payload = 0, others = 0;
-    payload->type = schema->type = JSON_NONE;
-    if (root->type != JSON_OBJECT) return 0;
-    if (json_iter_init(&it, root, err) < 0) return -1;
-    while ((rc = json_iter_member(&it, &k, &v)) > 0) {
-        if (KEY_IS(&k, "payload")) {
-            *payload = v;
-            has_payload = 1;
-            if (v.type == JSON_OBJECT && json_finish(payload, err) < 0) return -1;
-            json_iter_resume(&it, payload);
-        } else if (KEY_IS(&k, "schema")) {
-            *schema = v;
-            if (v.type == JSON_OBJECT && json_finish(schema, err) < 0) return -1;
-            json_iter_resume(&it, schema);
-        } else if (it.count == 1) {
-            return 0;
-        } else {
-            others++;
-        }
-    }
-    if (rc < 0) return -1;
-    return has_payload && !others && (payload->type == JSON_OBJECT || payload->type == JSON_NULL);
 }
 
 static void dbz_text_of(const json_value *v, arena *a, dbz_text *out) {
@@ -138,6 +111,7 @@ typedef struct dbz_seen {
     int payload, schema;          /* top level only: the envelope's members */
     const char *dup;              /* the first member seen twice, or NULL */
     dbz_text status_text;
+    json_value op_value;          /* the first "op", for an error naming it */
 } dbz_seen;
 
 /* Duplicate members: the first is used (as ClickHouse's JSONExtract and
@@ -148,11 +122,21 @@ static int dbz_once(dbz_seen *seen, int *flag, const char *name) {
     return 0;
 }
 
+/* What the members of one object said: the top level's, or the payload's. */
+typedef struct dbz_level {
+    dbz_event ev;
+    dbz_seen seen;
+    dbz_source_extra x;
+} dbz_level;
+
 /* Reads the members of a change object.  At the top level it also notes the
- * envelope members and reads "payload" in place, so a message is walked once
- * whichever shape it has. */
-static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, dbz_seen *seen, dbz_seen *inner,
-                            dbz_source_extra *x, json_error *err) {
+ * envelope members and reads "payload" in place, into `inner` — kept apart,
+ * because only the envelope rule, once the whole top level is known, says
+ * which of the two is the event — so a message is walked once whichever
+ * shape it has. */
+static int dbz_read_members(dbz_event *ev, json_value *obj, arena *a, dbz_seen *seen, dbz_source_extra *x,
+                            dbz_level *inner, json_error *err) {
+    int top = inner != NULL;
     json_iter it;
     json_value k, v;
     int rc;
@@ -161,6 +145,7 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
         if (KEY_IS(&k, "op")) {
             dbz_text op;
             if (!dbz_once(seen, &seen->op, "op")) continue;
+            seen->op_value = v;
             dbz_text_of(&v, a, &op);
             ev->op = op.n == 1 ? op.s[0] : '?';
         } else if (KEY_IS(&k, "before") || KEY_IS(&k, "after")) {
@@ -187,7 +172,7 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, int top, arena *a, d
             if (!dbz_once(seen, &seen->payload, "payload")) continue;
             ev->payload = v;
             if (v.type == JSON_OBJECT) {
-                if (dbz_read_members(ev, &ev->payload, 0, a, inner, NULL, x, err) < 0) return -1;
+                if (dbz_read_members(&inner->ev, &ev->payload, a, &inner->seen, &inner->x, NULL, err) < 0) return -1;
                 json_iter_resume(&it, &ev->payload);
             }
         } else if (top && KEY_IS(&k, "schema")) {
@@ -229,13 +214,31 @@ static int dbz_op_known(char op) {
     return op && strchr("cudrtm", op) != NULL;
 }
 
-/* The images each op must carry; a missing one is reported, the rest kept. */
-static void dbz_check_images(dbz_event *ev) {
+/* "unknown op value \"x\"": the op as the message spells it (a string's
+ * text, another value's JSON), cut to a readable length. */
+static void dbz_unknown_op(dbz_event *ev, const json_value *op, arena *a) {
+    dbz_text t = {"", 0};
+    int quoted = op->type == JSON_STRING;
+    if (quoted) dbz_text_of(op, a, &t);
+    else if (op->end) t.s = op->start, t.n = json_raw_len(op);
+    else t.s = json_type_name(op->type), t.n = strlen(t.s);   /* an object or array */
+    snprintf(ev->error, sizeof(ev->error), "not a Debezium change event: unknown op value %s%.*s%s%s (expected c, u, d, r, t or m)",
+             quoted ? "\"" : "", (int)(t.n > 40 ? 40 : t.n), t.s, t.n > 40 ? "…" : "", quoted ? "\"" : "");
+}
+
+int dbz_missing_image(const dbz_event *ev, char *why, size_t cap) {
     int needs_after = ev->op == 'c' || ev->op == 'r' || ev->op == 'u';
     if (needs_after && ev->after.type != JSON_OBJECT)
-        snprintf(ev->error, sizeof(ev->error), "op '%c' event without an \"after\" object", ev->op);
+        snprintf(why, cap, "op '%c' event without an \"after\" object", ev->op);
     else if (ev->op == 'd' && ev->before.type != JSON_OBJECT)
-        snprintf(ev->error, sizeof(ev->error), "op 'd' event without a \"before\" object (REPLICA IDENTITY?)");
+        snprintf(why, cap, "op 'd' event without a \"before\" object (REPLICA IDENTITY?)");
+    else
+        return 0;
+    return 1;
+}
+
+int dbz_is_delete(const dbz_event *ev) {
+    return ev->op == 'd' || ev->op == 't';
 }
 
 dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
@@ -250,55 +253,49 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
     if (json_open(msg, n, &ev->root, &err) < 0) return dbz_json_fail(ev, &err, msg), ev->kind;
     if (ev->root.type == JSON_NULL)  /* "null" and nothing else: "null x" is broken, not a delete */
         return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : (ev->kind = DBZ_TOMBSTONE);
+    ev->payload = ev->root;
     if (ev->root.type != JSON_OBJECT) {
         dbz_fail(ev, "not a Debezium change event: the message is a JSON %s, not an object", json_type_name(ev->root.type));
         return json_close(&ev->root, &err) < 0 ? (dbz_json_fail(ev, &err, msg), ev->kind) : ev->kind;
     }
-    dbz_seen inner;
+    dbz_level inner;
     memset(&inner, 0, sizeof(inner));
-    if (dbz_read_members(ev, &ev->root, 1, a, &seen, &inner, &x, &err) < 0 || json_close(&ev->root, &err) < 0)
+    if (dbz_read_members(ev, &ev->root, a, &seen, &x, &inner, &err) < 0 || json_close(&ev->root, &err) < 0)
         return dbz_json_fail(ev, &err, msg), ev->kind;
+    /* The envelope rule (debezium.h). */
     int env = seen.payload && !seen.op && !seen.other && !seen.ts_ms &&
               (ev->payload.type == JSON_OBJECT || ev->payload.type == JSON_NULL);
     if (env && ev->payload.type == JSON_NULL) {
         ev->error[0] = 0;
         return ev->kind = DBZ_TOMBSTONE;
     }
-    const char *dup = env && inner.dup ? inner.dup : seen.dup;
-    if (env) seen = inner;
-    else ev->payload = ev->root, ev->schema.type = JSON_NONE;
+    const char *dup = env && inner.seen.dup ? inner.seen.dup : seen.dup;
+    if (env) {
+        inner.ev.root = ev->root;
+        inner.ev.schema = ev->schema;
+        inner.ev.payload = ev->payload;
+        *ev = inner.ev;
+        seen = inner.seen;
+        x = inner.x;
+    } else {
+        ev->payload = ev->root;
+        ev->schema.type = JSON_NONE;
+    }
     if (!seen.op) {
         dbz_classify(ev, &seen, a);
         return ev->kind;
     }
     if (!dbz_op_known(ev->op)) {
-        dbz_fail(ev, "not a Debezium change event: unknown op value %s", "(expected c, u, d, r, t or m)");
+        ev->kind = DBZ_NOT_CHANGE;
+        dbz_unknown_op(ev, &seen.op_value, a);
         return ev->kind;
     }
     ev->version = dbz_version(ev, &x);
-    dbz_check_images(ev);
+    dbz_missing_image(ev, ev->error, sizeof(ev->error));
     if (dup && !ev->error[0]) snprintf(ev->error, sizeof(ev->error), "duplicate member \"%s\" in the change event (the first is used)", dup);
     return ev->kind;
 }
 
 const json_value *dbz_row_image(const dbz_event *ev) {
     return ev->op == 'd' ? &ev->before : &ev->after;
-}
-
-int dbz_row_object(json_value *event, json_value *row, char *op, json_error *err) {
-    json_iter it;
-    json_value k, v, before = {0}, after = {0};
-    int rc;
-    *op = 0;
-    row->type = JSON_NONE;
-    if (event->type != JSON_OBJECT) return 0;
-    if (json_iter_init(&it, event, err) < 0) return -1;
-    while ((rc = json_iter_member(&it, &k, &v)) > 0) {
-        if (KEY_IS(&k, "before")) before = v;
-        else if (KEY_IS(&k, "after")) after = v;
-        else if (KEY_IS(&k, "op") && v.type == JSON_STRING && json_raw_len(&v) == 3) *op = v.start[1];
-    }
-    if (rc < 0) return -1;
-    *row = *op == 'd' ? before : after;
-    return 0;
 }

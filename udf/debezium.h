@@ -6,6 +6,16 @@
  * members every consumer needs; before/after stay as views so callers can
  * copy them, descend into them, or decode them with the schema.
  *
+ * The envelope rule, the one every function follows (debezium_unwrap's
+ * columns, payload_extract's paths and its one-pass fast path): a message
+ * is an envelope when its top-level object has a "payload" member that is
+ * an object or null, no "op" and no "ts_ms" member, and no member a change
+ * event or an envelope does not have (the known ones: schema, payload,
+ * before, after, source, op, ts_ms, status, id).  Its event is then the
+ * payload; otherwise the event is the message itself.  So
+ * {"schema":{},"payload":{"op":"c",…},"source":{}} is an envelope holding
+ * a create, and {"payload":{…},"x":1} is a bare object.
+ *
  * Anything that is not a change event — invalid JSON, a record key,
  * transaction metadata, a heartbeat — is reported with a sentence saying
  * what it is, never silently defaulted.  Tombstones (empty message, `null`,
@@ -29,31 +39,26 @@ typedef struct dbz_event {
     char op;                      /* c u d r t m, or 0 */
     json_value root;              /* the whole message */
     json_value schema;            /* the envelope's schema; type JSON_NONE when absent */
-    json_value payload;           /* the change object */
+    json_value payload;           /* the event: the envelope's payload, else the message itself */
     json_value before, after;     /* JSON_NONE when absent; containers are walked (end known) */
     json_value source;
     dbz_text source_db, source_schema, source_table, snapshot;
     uint64_t source_lsn, source_tx_id;
     int64_t source_ts_ms, ts_ms;
     uint64_t version;             /* grows with the order of changes (see dbz_version) */
+    int invalid;                  /* the message is not valid JSON (error says where) */
     char error[240];              /* empty unless kind == DBZ_NOT_CHANGE or a member was malformed */
 } dbz_event;
 
 /* Decode msg.  Always fills *ev; returns ev->kind. */
 dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev);
 
-/* Empty or whitespace only: a Kafka tombstone as the Kafka engine hands it over. */
-int dbz_is_blank(const char *s, size_t n);
+/* An op that must carry an image without it (c, r, u without an "after"
+ * object, d without a "before" one): 1 with the sentence in `why`, else 0. */
+int dbz_missing_image(const dbz_event *ev, char *why, size_t cap);
 
-/* If root is a schema envelope, point *payload at its "payload" member and
- * *schema at its "schema" (JSON_NONE if absent) and return 1; else return 0
- * (-1 on malformed JSON, err filled). */
-int dbz_envelope(json_value *root, json_value *payload, json_value *schema, json_error *err);
-
-/* One pass over a change object (bare, or an envelope's payload): *row is
- * the image a ReplacingMergeTree keeps — after, or before for op 'd' —
- * JSON_NONE when absent; *op gets the op letter or 0.  0, or -1 (err). */
-int dbz_row_object(json_value *event, json_value *row, char *op, json_error *err);
+/* op 'd' or 't': a change that has no after image by nature. */
+int dbz_is_delete(const dbz_event *ev);
 
 /* The row image a ReplacingMergeTree should keep: after, or before for a delete. */
 const json_value *dbz_row_image(const dbz_event *ev);

@@ -38,8 +38,8 @@ void udf_sig_result(udf_signature *sig, const char *name, const char *type) {
     sig->result_names[sig->nresults++] = name;
 }
 
-size_t udf_signature_return_type(const udf_signature *sig, char *buf, size_t cap) {
-    return chtype_format_result(sig->results, sig->result_names, sig->nresults, sig->tuple, buf, cap);
+char *udf_return_type(const udf_signature *sig) {
+    return chtype_result_type(sig->results, sig->result_names, sig->nresults, sig->tuple);
 }
 
 /* A UDF process must not keep the server's files open (sockets, parts). */
@@ -51,9 +51,7 @@ static void udf_close_inherited_fds(void) {
     for (long fd = 3; fd < (max > 0 ? max : 1024); fd++) close((int)fd);
 }
 
-static void udf_usage(const udf_function *fn, const udf_signature *sig, FILE *out) {
-    char rt[4096];
-    udf_signature_return_type(sig, rt, sizeof(rt));
+static void udf_usage(const udf_function *fn, const udf_signature *sig, const char *rt, FILE *out) {
     fprintf(out, "%s — %s\n\nusage: %s [--format TabSeparated|RowBinary|Native] [--chunked] [options]\n\n", fn->name,
             fn->summary, fn->name);
     fprintf(out, "SQL signature:\n  %s(", fn->name);
@@ -189,18 +187,12 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
         fprintf(stderr, "%s: %s\n(try --help)\n", fn->name, why);
         return EXIT_USAGE;
     }
-    if (o.help) {
-        udf_usage(fn, &sig, stdout);
-        return 0;
-    }
-    if (o.version) {
-        printf("%s %s (clickhouse-cdc-udfs)\n", fn->name, CDC_VERSION);
-        return 0;
-    }
-    if (o.signature) {
-        char rt[4096];
-        udf_signature_return_type(&sig, rt, sizeof(rt));
-        puts(rt);
+    char *return_type = udf_return_type(&sig);
+    if (o.help || o.version || o.signature) {
+        if (o.help) udf_usage(fn, &sig, return_type, stdout);
+        else if (o.version) printf("%s %s (clickhouse-cdc-udfs; sandbox %s)\n", fn->name, CDC_VERSION, sandbox_mode(!o.no_sandbox));
+        else puts(return_type);
+        free(return_type);
         return 0;
     }
 
@@ -216,8 +208,6 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     l.in.need_newline = o.chunked;
     io_writer_init(&l.out, 1);
     res_init(&l.res, &l.out, o.fmt, sig.tuple, sig.results, sig.nresults);
-    char return_type[4096];
-    udf_signature_return_type(&sig, return_type, sizeof(return_type));
     res_native_column(&l.res, o.return_name, return_type);
     arena_init(&l.scratch);
     sandbox_enter(!o.no_sandbox, o.sandbox_selftest);
@@ -227,5 +217,6 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     res_free(&l.res);
     io_writer_free(&l.out);
     in_free(&l.in);
+    free(return_type);
     return 0;
 }

@@ -14,14 +14,6 @@ static void vline(const char *fmt, va_list ap) {
     fflush(stderr);
 }
 
-void fatal(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vline(fmt, ap);
-    va_end(ap);
-    exit(EXIT_NOMEM);
-}
-
 void fatal_exit(int status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -6,7 +6,7 @@
  * calendar dates and times) instead of Debezium's wire encodings. */
 #include "dbz_types.h"
 #include "debezium.h"
-#include "driver.h"
+#include "udf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -95,12 +95,9 @@ static void unwrap_row(void *self, const udf_value *args, res_writer *out, arena
     res_string(out, ev.error, strlen(ev.error));
 }
 
-int main(int argc, char **argv) {
-    udf_function fn = {
-        .name = "debezium_unwrap",
-        .summary = "decode one Debezium change event (with or without the schema envelope) into typed columns",
-        .configure = unwrap_configure,
-        .row = unwrap_row,
-    };
-    return udf_run(&fn, argc, argv);
-}
+const udf_function debezium_unwrap_udf = {
+    .name = "debezium_unwrap",
+    .summary = "decode one Debezium change event (with or without the schema envelope) into typed columns",
+    .configure = unwrap_configure,
+    .row = unwrap_row,
+};

@@ -4,13 +4,14 @@
  * assignment to the experiment.  1 when there is no assignment time (NULL
  * or ''); otherwise both instants are parsed (ISO-8601 in any zone, or epoch
  * numbers) and compared in UTC at microsecond precision.  An unparseable
- * event time gives 0 and one stderr line per block, not per row.
+ * event_ts or assignment_at gives 0; such rows are counted in one stderr
+ * line per block, not per row, which names the first unparseable value of
+ * the block and its argument (within a row, assignment_at is read first).
  *
  * `--args DateTime64` switches the signature to two Nullable(DateTime64(6,
  * 'UTC')) arguments, for columns that are already typed. */
-#include "driver.h"
-#include "fatal.h"
 #include "timestamp.h"
+#include "udf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 typedef struct va_state {
     int typed;                  /* DateTime64 arguments instead of text */
     long bad_rows;
-    char first_bad[96];
+    char first_bad[160];
 } va_state;
 
 static int va_configure(void *self, int argc, char **argv, udf_signature *sig, char *why, size_t cap) {
@@ -42,9 +43,9 @@ static int va_configure(void *self, int argc, char **argv, udf_signature *sig, c
     return 0;
 }
 
-static void va_note_bad(va_state *st, const udf_value *v, const char *why) {
+static void va_note_bad(va_state *st, const char *arg, const udf_value *v, const char *why) {
     if (st->bad_rows++) return;
-    snprintf(st->first_bad, sizeof(st->first_bad), "'%.*s' (%s)", (int)(v->n > 40 ? 40 : v->n), v->s, why);
+    snprintf(st->first_bad, sizeof(st->first_bad), "%s '%.*s' (%s)", arg, (int)(v->n > 40 ? 40 : v->n), v->s, why);
 }
 
 /* 1 = parsed into *us, 0 = absent (NULL or empty), -1 = unparseable. */
@@ -68,9 +69,9 @@ static void va_row(void *self, const udf_value *args, res_writer *out, arena *a)
         res_uint(out, 1);
         return;
     }
-    if (has_as < 0) va_note_bad(st, &args[1], why);
+    if (has_as < 0) va_note_bad(st, "assignment_at", &args[1], why);
     int has_ev = va_instant(st, &args[0], &ev, &why);
-    if (has_ev < 0) va_note_bad(st, &args[0], why);
+    if (has_ev < 0) va_note_bad(st, "event_ts", &args[0], why);
     res_uint(out, has_as > 0 && has_ev > 0 && ev >= as);
 }
 
@@ -81,16 +82,14 @@ static void va_block_end(void *self) {
     st->bad_rows = 0;
 }
 
-int main(int argc, char **argv) {
-    static va_state state;
-    udf_function fn = {
-        .name = "is_valid_after_assignment",
-        .summary = "1 when an event happened at or after its assignment (or there is no assignment)",
-        .options_help = "  --args String|DateTime64   argument types (default String)\n",
-        .configure = va_configure,
-        .row = va_row,
-        .block_end = va_block_end,
-        .self = &state,
-    };
-    return udf_run(&fn, argc, argv);
-}
+static va_state va_state_of_process;
+
+const udf_function is_valid_after_assignment_udf = {
+    .name = "is_valid_after_assignment",
+    .summary = "1 when an event happened at or after its assignment (or there is no assignment)",
+    .options_help = "  --args String|DateTime64   argument types (default String)\n",
+    .configure = va_configure,
+    .row = va_row,
+    .block_end = va_block_end,
+    .self = &va_state_of_process,
+};

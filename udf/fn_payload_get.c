@@ -4,10 +4,15 @@
  * dot path (descending into JSON held in strings).  A string comes back
  * decoded, any other value as its JSON text; missing, null or unreadable
  * input gives NULL, and unreadable input is reported on stderr once per
- * block rather than per row. */
-#include "driver.h"
-#include "fatal.h"
+ * block rather than per row.
+ *
+ * Unreadable means anywhere in the message, not only on the way to the
+ * value: `{"a":1,!!!` answers NULL for `a`, as ClickHouse's JSONExtract
+ * does.  So the lookup, which stops at the member it wants, is followed by
+ * a walk of the rest of the message.  JSON held in a string is a document
+ * of its own, read as far as the path goes into it. */
 #include "json.h"
+#include "udf.h"
 
 #include <stdio.h>
 
@@ -35,6 +40,8 @@ static void pg_row(void *self, const udf_value *args, res_writer *out, arena *a)
                                                               : json_lookup(&root, args[1].s, args[1].n, a, &v, &err);
     if (rc == JSON_FOUND && v.type == JSON_STRING && json_string(&v, a, &s, &n, &err) < 0) rc = JSON_ERR;
     if (rc == JSON_FOUND && v.type != JSON_STRING && json_finish(&v, &err) < 0) rc = JSON_ERR;
+    /* The lookup walked a copy of the root: the whole message is walked now. */
+    if (rc != JSON_ERR && json_close(&root, &err) < 0) rc = JSON_ERR;
     if (rc == JSON_FOUND && v.type != JSON_NULL) {
         if (v.type != JSON_STRING) s = v.start, n = json_raw_len(&v);
         res_string(out, s, n);
@@ -51,15 +58,13 @@ static void pg_block_end(void *self) {
     st->bad_rows = 0;
 }
 
-int main(int argc, char **argv) {
-    static pg_state state;
-    udf_function fn = {
-        .name = "payload_get",
-        .summary = "one value from JSON by a dot path, descending into JSON held in strings",
-        .configure = pg_configure,
-        .row = pg_row,
-        .block_end = pg_block_end,
-        .self = &state,
-    };
-    return udf_run(&fn, argc, argv);
-}
+static pg_state pg_state_of_process;
+
+const udf_function payload_get_udf = {
+    .name = "payload_get",
+    .summary = "one value from JSON by a dot path, descending into JSON held in strings",
+    .configure = pg_configure,
+    .row = pg_row,
+    .block_end = pg_block_end,
+    .self = &pg_state_of_process,
+};

@@ -22,15 +22,7 @@
 #include "chtype.h"
 #include "format.h"
 #include "io.h"
-
-#define UDF_MAX_ARGS 8
-
-typedef struct udf_value {
-    int is_null;
-    const char *s;        /* String: the bytes (not NUL-terminated) */
-    size_t n;
-    int64_t ticks;        /* DateTime64: ticks at the declared precision */
-} udf_value;
+#include "udf.h"
 
 /* Native (see above): the block being read. */
 typedef struct in_native {

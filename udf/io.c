@@ -93,10 +93,6 @@ long io_find_newline(io_reader *r) {
     }
 }
 
-int io_at_eof(io_reader *r) {
-    return io_need(r, 1) == 0;
-}
-
 void io_writer_init(io_writer *w, int fd) {
     w->fd = fd;
     w->cap = IO_WRITE_BUF;

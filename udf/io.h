@@ -44,8 +44,6 @@ static inline size_t io_offset(const io_reader *r) { return r->pos - r->mark; }
 /* Find the next '\n' at or after pos, reading as needed.  Returns its offset
  * from pos, or -1 at end of input (then `io_need(r, 1)` tells if bytes remain). */
 long io_find_newline(io_reader *r);
-/* True when no byte is left, reading if needed. */
-int io_at_eof(io_reader *r);
 
 void io_writer_init(io_writer *w, int fd);
 void io_writer_free(io_writer *w);

@@ -19,16 +19,13 @@
  *              way (json_finish_pick), so one validating pass also does the
  *              lookups; json_skip_container is the walk without a tree.
  *   iterators  produce one member/element at a time, lazily.
- *   decoding   escapes -> UTF-8, exact integers, strtod for doubles.
+ *   decoding   escapes -> UTF-8, exact integers.
  *   lookup     dot paths, including descent into JSON held in a string.
  *
  * Every read is bounds-checked against `limit`: buffers are not assumed to
  * be NUL-terminated and may end anywhere. */
 #include "json.h"
-#include "fatal.h"
 
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #ifdef __SSE2__
@@ -1223,31 +1220,6 @@ int json_number_i64(const json_value *v, int64_t *out) {
         *out = (int64_t)m;
     }
     return 0;
-}
-
-/* strtod wants a NUL-terminated string, and the number sits in the middle of
- * the caller's buffer.  Real numbers fit the stack buffer; a longer one
- * (valid JSON allows any length: "0.000…0001" with 600 zeros is an ordinary
- * double) is copied to the heap rather than misread.  The processes never
- * call setlocale(), so strtod reads '.' as the decimal point (C locale).
- * Returns 0, 1 on overflow to ±infinity (*out is then ±HUGE_VAL), and -1
- * when v is not a number at all. */
-int json_number_f64(const json_value *v, double *out) {
-    if (!v || v->type != JSON_NUMBER || !v->start || !v->end) return -1;
-    size_t n = (size_t)(v->end - v->start);
-    char local[512];
-    char *heap = NULL, *s = local;
-    if (n >= sizeof local) {
-        heap = malloc(n + 1);
-        if (!heap) fatal("out of memory converting a %zu-byte JSON number", n);
-        s = heap;
-    }
-    memcpy(s, v->start, n);
-    s[n] = 0;
-    double d = strtod(s, NULL);
-    free(heap);
-    *out = d;
-    return isinf(d) ? 1 : 0;
 }
 
 /* ----------------------------------------------------------------- lookup */

@@ -112,10 +112,11 @@ int json_iter_element(json_iter *it, json_value *val);
 /* The pending container was walked by the caller: continue after it. */
 void json_iter_resume(json_iter *it, const json_value *walked);
 
+/* json_key_equals' slow path: a key with escapes, compared as it decodes. */
+int json_key_equals_decoded(const json_value *key, const char *s, size_t n);
 /* 1 when the string value `key` (quotes included, escapes allowed) decodes to exactly [s, s+n).
  * Inline for the common unescaped key: a caller comparing with a literal
  * gets a length test and a fixed-size compare, no call. */
-int json_key_equals_decoded(const json_value *key, const char *s, size_t n);
 static inline int json_key_equals(const json_value *key, const char *s, size_t n) {
     if (key && key->type == JSON_STRING && !key->escaped && key->start && key->end && key->end - key->start >= 2)
         return (size_t)(key->end - key->start) - 2 == n && (n == 0 || memcmp(key->start + 1, s, n) == 0);
@@ -197,7 +198,8 @@ typedef struct json_pick {
 int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others, arena *a,
                      json_error *err);
 
-/* Decoded length bound: a string's decoded bytes never exceed its raw span. */
+/* The length of a value's JSON text, [start, end): a scalar, or a container
+ * once walked.  A string's decoded bytes never exceed it. */
 static inline size_t json_raw_len(const json_value *v) { return (size_t)(v->end - v->start); }
 
 /* Decode a JSON_STRING's contents (no quotes) into UTF-8.  Zero-copy when the
@@ -209,7 +211,5 @@ int json_string(const json_value *v, arena *a, const char **out, size_t *len, js
  * number is not an integer (has '.', 'e'), 1 when it is out of range. */
 int json_number_i64(const json_value *v, int64_t *out);
 int json_number_u64(const json_value *v, uint64_t *out);
-/* Correctly rounded (strtod); returns 0, or 1 on overflow to infinity. */
-int json_number_f64(const json_value *v, double *out);
 
 #endif

@@ -13,16 +13,6 @@
 /* Native column buffers holding more than this in all are given back after a block. */
 #define RES_NATIVE_KEEP (2u * RES_NATIVE_BYTES)
 
-/* "T" or "Tuple(T1, T2, …)" of the declared types: the Native column's type
- * when the driver did not name it (ClickHouse casts an unnamed Tuple by position). */
-static char *res_default_type(const res_writer *r) {
-    size_t cap = 8 + (size_t)r->ntypes * 96;
-    char *s = malloc(cap);
-    if (!s) fatal_exit(EXIT_NOMEM, "out of memory");
-    chtype_format_result(r->types, NULL, r->ntypes, r->tuple, s, cap);
-    return s;
-}
-
 void res_init(res_writer *r, io_writer *w, fmt_kind fmt, int tuple, const chtype *types, int ntypes) {
     memset(r, 0, sizeof(*r));
     r->w = w;
@@ -33,7 +23,9 @@ void res_init(res_writer *r, io_writer *w, fmt_kind fmt, int tuple, const chtype
     if (fmt != FMT_NATIVE) return;
     r->cols = calloc((size_t)ntypes, sizeof(res_column));
     if (!r->cols) fatal_exit(EXIT_NOMEM, "out of memory");
-    r->default_type = res_default_type(r);
+    /* "T" or "Tuple(T1, T2, …)": the Native column's type when the driver
+     * does not name it (ClickHouse casts an unnamed Tuple by position). */
+    r->default_type = chtype_result_type(types, NULL, ntypes, tuple);
     r->name = "result";
     r->type_name = r->default_type;
 }
@@ -172,7 +164,7 @@ static char *res_u64_text(uint64_t v, char *end) {
 }
 
 static void res_write_i64_text(io_writer *w, int64_t v) {
-    char buf[24], *end = buf + sizeof(buf);
+    char digits[24], *end = digits + sizeof(digits);
     char *p = res_u64_text(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, end);
     if (v < 0) *--p = '-';
     io_write(w, p, (size_t)(end - p));
@@ -209,12 +201,12 @@ void res_uint(res_writer *r, uint64_t v) {
         res_nat_le(r, v, chtype_width(t->kind));
         return;
     }
-    char buf[24];
+    char digits[24];
     if (t->kind == CT_BOOL) {
         io_write(r->w, v ? "true" : "false", v ? 4 : 5);
     } else {
-        char *p = res_u64_text(v, buf + sizeof(buf));
-        io_write(r->w, p, (size_t)(buf + sizeof(buf) - p));
+        char *p = res_u64_text(v, digits + sizeof(digits));
+        io_write(r->w, p, (size_t)(digits + sizeof(digits) - p));
     }
 }
 
@@ -238,10 +230,10 @@ void res_float(res_writer *r, double v) {
         else rb_write_le(r->w, bits, chtype_width(t->kind));
         return;
     }
-    char buf[40];
-    int n = t->kind == CT_FLOAT32 ? snprintf(buf, sizeof(buf), "%.9g", (double)(float)v)
-                                  : snprintf(buf, sizeof(buf), "%.17g", v);
-    io_write(r->w, buf, (size_t)n);
+    char text[40];
+    int n = t->kind == CT_FLOAT32 ? snprintf(text, sizeof(text), "%.9g", (double)(float)v)
+                                  : snprintf(text, sizeof(text), "%.17g", v);
+    io_write(r->w, text, (size_t)n);
 }
 
 /* DateTime64 as text is written as its raw tick count, unquoted: ClickHouse

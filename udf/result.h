@@ -78,7 +78,5 @@ void res_uint(res_writer *r, uint64_t v);            /* any UInt*, Bool */
 void res_float(res_writer *r, double v);
 void res_bool(res_writer *r, int v);
 void res_datetime64(res_writer *r, int64_t ticks);   /* ticks at the declared precision */
-/* The declared type of the next field (for writers driven by a type list). */
-static inline const chtype *res_next_type(const res_writer *r) { return &r->types[r->field]; }
 
 #endif

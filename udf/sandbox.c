@@ -45,13 +45,18 @@
 #define SANDBOX_RELAXED 0
 #endif
 
-int sandbox_is_relaxed(void) {
-    return SANDBOX_RELAXED;
+const char *sandbox_mode(int confine) {
+    return !confine ? "off" : SANDBOX_RELAXED ? "denylist" : "allowlist";
 }
 
+/* libseccomp checks each step against what the kernel supports (seccomp
+ * filters at all, the kill-process action), so a kernel or a container
+ * that says no can surface at any step, not only at seccomp_load: every
+ * failure is the same EXIT_NO_SANDBOX, the step and errno in the message.
+ * rc: a negative errno, or 0 when there is none. */
 static _Noreturn void sandbox_fail(const char *what, int rc) {
-    fatal_exit(EXIT_SOFTWARE_BUG, "cannot install the seccomp sandbox (%s: %s); run with --no-sandbox to go without it",
-               what, strerror(rc < 0 ? -rc : rc));
+    fatal_exit(EXIT_NO_SANDBOX, "cannot install the seccomp sandbox (%s%s%s); run with --no-sandbox to go without it",
+               what, rc ? ": " : "", rc ? strerror(-rc) : "");
 }
 
 static void sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned nargs, const struct scmp_arg_cmp *arg) {
@@ -131,7 +136,7 @@ static void sandbox_selftest(const char *name) {
 
 static void sandbox_install(void) {
     scmp_filter_ctx ctx = seccomp_init(SANDBOX_RELAXED ? SCMP_ACT_ALLOW : SCMP_ACT_KILL_PROCESS);
-    if (!ctx) sandbox_fail("seccomp_init", ENOMEM);
+    if (!ctx) sandbox_fail("seccomp_init failed: no seccomp filter support?", 0);
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
     if (rc < 0) sandbox_fail("bad-architecture action", rc);
     if (SANDBOX_RELAXED) sandbox_denylist(ctx);

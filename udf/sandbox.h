@@ -14,15 +14,19 @@
 #define CDC_SANDBOX_H
 
 /* Installs the filter when `confine` (0 = --no-sandbox: nothing is
- * installed), or exits with EXIT_SOFTWARE_BUG and one stderr line naming
- * --no-sandbox when the kernel refuses it.  `selftest` is a hidden test
+ * installed).  When it cannot be installed — a kernel without seccomp
+ * filters or without the kill-process action, a container whose own filter
+ * forbids it — the process exits with EXIT_NO_SANDBOX (69) and one stderr
+ * line naming --no-sandbox.  `selftest` is a hidden test
  * hook: NULL normally; "socket", "open" or "exec" makes that forbidden call
  * afterwards — it must kill a confined process, and goes through (exit 70,
  * "was not stopped") in an unconfined one. */
 void sandbox_enter(int confine, const char *selftest);
 
-/* 1 when this build's filter also admits what the sanitizer runtimes need
- * (see sandbox.c); the self-test "socket" is forbidden in every build. */
-int sandbox_is_relaxed(void);
+/* What a process confined (or not) by sandbox_enter runs under, as
+ * --version reports it: "allowlist" (release builds), "denylist" (sanitizer
+ * builds, which must admit what their runtimes need: see sandbox.c; the
+ * self-test "socket" is forbidden by both) or "off" (--no-sandbox). */
+const char *sandbox_mode(int confine);
 
 #endif

@@ -318,6 +318,43 @@ static void test_help_shows_sql_signature(void **state) {
     proc_free(&p);
 }
 
+/* 63 fields with long names and types make a return type of about 7 kB:
+ * --signature and --help print it whole (it was once cut at 4 kB). */
+static void test_long_signature_not_cut(void **state) {
+    (void)state;
+    static char specs[63][160];
+    const char *argv[2 + 2 * 63 + 1];
+    size_t cap = 16384, len = 0;
+    char *want = malloc(cap);
+    assert_non_null(want);
+    int n = 0;
+    argv[n++] = "payload_extract";
+    argv[n++] = "--signature";
+    len += (size_t)snprintf(want + len, cap - len, "Tuple(");
+    for (int i = 0; i < 63; i++) {
+        char name[100];
+        snprintf(name, sizeof(name), "field_%02d_%s", i, "with_a_name_long_enough_to_need_many_bytes_in_the_return_type_xxxxxxxxxx");
+        snprintf(specs[i], sizeof(specs[i]), "%s:Nullable(DateTime64(6, 'UTC'))=a.b", name);
+        argv[n++] = "--field";
+        argv[n++] = specs[i];
+        len += (size_t)snprintf(want + len, cap - len, "%s Nullable(DateTime64(6, 'UTC')), ", name);
+    }
+    argv[n] = NULL;
+    len += (size_t)snprintf(want + len, cap - len, "error String)\n");
+    assert_true(len > 6000 && len < cap);
+    proc p;
+    run_ok(argv, NULL, &p);
+    assert_int_equal(p.out.n, len);
+    assert_string_equal(p.out.p, want);
+    proc_free(&p);
+    argv[1] = "--help";
+    run_ok(argv, NULL, &p);
+    want[len - 1] = 0;   /* without its newline */
+    assert_non_null(strstr(p.out.p, want));
+    proc_free(&p);
+    free(want);
+}
+
 static void test_version(void **state) {
     (void)state;
     for (size_t b = 0; b < NBIN; b++) {
@@ -325,8 +362,8 @@ static void test_version(void **state) {
         proc p;
         run_ok(argv, NULL, &p);
         char want[256];
-        snprintf(want, sizeof(want), "%s %s (clickhouse-cdc-udfs)\n", binaries[b], CDC_VERSION);
-        assert_string_equal(p.out.p, want);
+        snprintf(want, sizeof(want), "%s %s (clickhouse-cdc-udfs; sandbox ", binaries[b], CDC_VERSION);
+        assert_int_equal(strncmp(p.out.p, want, strlen(want)), 0);   /* the sandbox: test_sandbox.c */
         assert_string_equal(p.err.p, "");
         proc_free(&p);
     }
@@ -628,7 +665,7 @@ static void extract_tsv_expected(tbuf *b) {
     tb_puts(b, good);
     tsv_tuple(b, "srsrssrrsssss", "x", "0", "", "0", "", "", "0", "NULL", "", "", "c", "", OUTBOX_BAD_ERROR);
     tb_puts(b, "('',0,'',0,'','',0,NULL,'','','','','')\n");
-    tb_puts(b, "('',0,'',0,'','',0,NULL,'','','','','invalid JSON: unexpected end of input')\n");
+    tb_puts(b, "('',0,'',0,'','',0,NULL,'','','','','" BAD_JSON_ERROR "')\n");
     tb_puts(b, good);   /* the same event inside the schema envelope */
 }
 
@@ -642,8 +679,7 @@ static void extract_rb_expected(tbuf *b) {
     extract_rb_one_good(b);
     rb_row(b, "s4s4ss8Nsssss", "x", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "c", "", OUTBOX_BAD_ERROR);
     rb_row(b, "s4s4ss8Nsssss", "", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "", "", "");
-    rb_row(b, "s4s4ss8Nsssss", "", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "", "",
-           "invalid JSON: unexpected end of input");
+    rb_row(b, "s4s4ss8Nsssss", "", (uint64_t)0, "", (uint64_t)0, "", "", (uint64_t)0, "", "", "", "", BAD_JSON_ERROR);
     extract_rb_one_good(b);
 }
 
@@ -725,6 +761,27 @@ static void test_payload_get_exact_output(void **state) {
     tb_free(&want_rb);
 }
 
+/* Broken JSON anywhere in the message is NULL, as JSONExtract answers,
+ * even where the value asked for comes before the damage. */
+static void test_payload_get_whole_message_valid(void **state) {
+    (void)state;
+    const char *in = "{\"a\":1,!!!\ta\n"                 /* damaged after the member */
+                     "{\"a\":1,\"b\":[1,2}\ta\n"         /* a bracket that does not match */
+                     "{\"a\":{\"x\":2}} trailing\ta.x\n"   /* text after the document */
+                     "{\"a\":\"s\",\"a\":1}\ta\n"         /* valid: the first of two wins */
+                     "{\"a\":1,\"b\":{}}\ta\n";           /* valid */
+    const char *want = "\\N\n\\N\n\\N\ns\n1\n";
+    const char *const argv[] = {"payload_get", NULL};
+    tbuf b = {0};
+    tb_puts(&b, in);
+    proc p;
+    run_ok(argv, &b, &p);
+    out_is(&p, want, strlen(want));
+    assert_non_null(strstr(p.err.p, "3 row(s) in this block were not valid JSON"));
+    proc_free(&p);
+    tb_free(&b);
+}
+
 /* ------------------------------------------------ is_valid_after_assignment */
 
 /* event_ts, assignment_at (NULL = \N), expected answer */
@@ -738,8 +795,9 @@ static const struct { const char *ev, *as; char want; } va_rows[] = {
     {"1711958400000", "2024-04-01T08:00:00Z", '1'},                   /* epoch milliseconds */
     {NULL, "2024-04-01T08:00:00Z", '0'},
     {"garbage", "2024-04-01T08:00:00Z", '0'},                         /* reported once on stderr */
+    {"2024-04-01T08:00:00Z", "not a time", '0'},                      /* counted in the same line */
 };
-#define N_VA 9
+#define N_VA 10
 
 static void va_put(tbuf *b, int rowbinary, const char *v, int last) {
     if (rowbinary) {
@@ -762,12 +820,12 @@ static void test_is_valid_exact_output(void **state) {
         tb_putc(&want_rb, (unsigned)(va_rows[i].want - '0'));
     }
     want_tsv[2 * N_VA] = 0;
-    const char *warn = "is_valid_after_assignment: 1 unparseable timestamp(s) in this block, answered 0 "
-                       "(first: 'garbage' (bad date, expected YYYY-MM-DD))\n";
+    const char *warn = "is_valid_after_assignment: 2 unparseable timestamp(s) in this block, answered 0 "
+                       "(first: event_ts 'garbage' (bad date, expected YYYY-MM-DD))\n";
     for (int rowbinary = 0; rowbinary < 2; rowbinary++) {
         for (int chunked = 0; chunked < 2; chunked++) {
             tbuf in = {0};
-            if (chunked) tb_puts(&in, "9\n");
+            if (chunked) tb_puts(&in, "10\n");
             for (int i = 0; i < N_VA; i++) {
                 va_put(&in, rowbinary, va_rows[i].ev, 0);
                 va_put(&in, rowbinary, va_rows[i].as, 1);
@@ -1143,11 +1201,13 @@ int main(void) {
         cmocka_unit_test(test_xml_is_consistent),
         cmocka_unit_test(test_signature_matches_xml),
         cmocka_unit_test(test_help_shows_sql_signature),
+        cmocka_unit_test(test_long_signature_not_cut),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_bad_command_line),
         cmocka_unit_test(test_unwrap_exact_output),
         cmocka_unit_test(test_extract_exact_output),
         cmocka_unit_test(test_payload_get_exact_output),
+        cmocka_unit_test(test_payload_get_whole_message_valid),
         cmocka_unit_test(test_is_valid_exact_output),
         cmocka_unit_test(test_is_valid_datetime64_args),
         cmocka_unit_test(test_junk_rows_keep_row_count),

@@ -6,21 +6,28 @@
  * really has it confined (/proc/<pid>/status shows seccomp filter mode while
  * it serves a chunk); and a forbidden system call, made by the hidden
  * --sandbox-selftest hook right after start-up, kills it with SIGSYS —
- * while --no-sandbox lets the same call through.  Sanitizer builds use the
- * relaxed denylist (sandbox.c explains why), where only the socket test
- * applies. */
+ * while --no-sandbox lets the same call through; and a kernel that refuses
+ * the filter gets its own exit status (69), not a crash or a bug's.
+ * Sanitizer builds use the relaxed denylist (sandbox.c explains why), where
+ * only the socket test applies: which filter a binary runs under is asked
+ * of the binary itself (--version), not assumed from this test's build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "sandbox.h"
 #include "udfproc.h"
 
 static const char *const all_functions[] = {"debezium_unwrap", "payload_extract", "payload_get", "is_valid_after_assignment"};
@@ -130,11 +137,39 @@ static void assert_killed_by_sigsys(const char *fn, const char *test) {
     udfproc_result_free(&r);
 }
 
+/* The sandbox a binary reports in --version: "allowlist", "denylist" or "off". */
+static void sandbox_of(const char *fn, const char *extra, char *mode, size_t cap) {
+    const char *args[] = {"--version", extra, NULL};
+    udfproc_result r;
+    run_text(fn, args, "", &r);
+    assert_int_equal(udfproc_code(&r), 0);
+    const char *at = r.out.p ? strstr(r.out.p, "sandbox ") : NULL;
+    if (!at) fail_msg("%s --version does not say which sandbox: %s", fn, r.out.p ? r.out.p : "");
+    at += strlen("sandbox ");
+    size_t n = strcspn(at, ")\n");
+    snprintf(mode, cap, "%.*s", (int)n, at);
+    udfproc_result_free(&r);
+}
+
+static void test_version_reports_the_sandbox(void **state) {
+    (void)state;
+    for (size_t i = 0; i < NFUNCTIONS; i++) {
+        char mode[32], off[32];
+        sandbox_of(all_functions[i], NULL, mode, sizeof(mode));
+        if (strcmp(mode, "allowlist") != 0 && strcmp(mode, "denylist") != 0)
+            fail_msg("%s: sandbox '%s'", all_functions[i], mode);
+        sandbox_of(all_functions[i], "--no-sandbox", off, sizeof(off));
+        assert_string_equal(off, "off");
+    }
+}
+
 static void test_forbidden_call_kills(void **state) {
     (void)state;
     for (size_t i = 0; i < NFUNCTIONS; i++) {
+        char mode[32];
         assert_killed_by_sigsys(all_functions[i], "socket");
-        if (sandbox_is_relaxed()) continue;   /* the denylist admits open and exec (sandbox.c) */
+        sandbox_of(all_functions[i], NULL, mode, sizeof(mode));
+        if (!strcmp(mode, "denylist")) continue;   /* it admits open and exec (sandbox.c) */
         assert_killed_by_sigsys(all_functions[i], "open");
         assert_killed_by_sigsys(all_functions[i], "exec");
     }
@@ -179,10 +214,10 @@ static void serve_one_chunk(const char *extra, int *mode, int *filters) {
     tb_rb_string(&in, "a", 1);
     assert_int_equal(udfproc_pump(&p, in.p, in.n, 0, &r), 0);
     while (r.out.n < 3) {  /* the chunk's answer: the process is inside its row loop */
-        char buf[16];
-        ssize_t got = read(p.out, buf, sizeof(buf));
+        char chunk[16];
+        ssize_t got = read(p.out, chunk, sizeof(chunk));
         assert_true(got > 0);
-        tb_put(&r.out, buf, (size_t)got);
+        tb_put(&r.out, chunk, (size_t)got);
     }
     proc_seccomp(p.pid, mode, filters);
     udfproc_finish(&p, &r);
@@ -203,6 +238,47 @@ static void test_kernel_reports_the_filter(void **state) {
     assert_int_equal(filters, 0);
 }
 
+/* A kernel (or a container) that refuses seccomp: the binary is started
+ * under a filter of our own that fails seccomp() and prctl(PR_SET_SECCOMP)
+ * with ENOSYS, and must exit 69 with a line naming --no-sandbox. */
+static void test_refused_sandbox_has_its_own_status(void **state) {
+    (void)state;
+    for (size_t i = 0; i < NFUNCTIONS; i++) {
+        char path[1024];
+        int err[2];
+        snprintf(path, sizeof(path), "%s/%s", udfproc_dir(), all_functions[i]);
+        assert_int_equal(pipe(err), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+            struct scmp_arg_cmp set_seccomp = {0, SCMP_CMP_EQ, PR_SET_SECCOMP, 0};
+            if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(seccomp), 0) < 0 ||
+                seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(prctl), 1, &set_seccomp) < 0 ||
+                seccomp_load(ctx) < 0)
+                _exit(120);
+            int devnull = open("/dev/null", O_RDONLY);
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            dup2(err[1], 2);
+            execl(path, path, (char *)NULL);
+            _exit(121);
+        }
+        close(err[1]);
+        char text[1024];
+        ssize_t n, len = 0;
+        while (len < (ssize_t)sizeof(text) - 1 && (n = read(err[0], text + len, sizeof(text) - 1 - (size_t)len)) > 0) len += n;
+        text[len] = 0;
+        close(err[0]);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 69)
+            fail_msg("%s: status %d (raw), expected exit 69; stderr: %s", all_functions[i], status, text);
+        assert_non_null(strstr(text, "cannot install the seccomp sandbox"));
+        assert_non_null(strstr(text, "--no-sandbox"));
+    }
+}
+
 static void test_help_documents_no_sandbox(void **state) {
     (void)state;
     const char *args[] = {"--help", NULL};
@@ -221,7 +297,9 @@ int main(void) {
         cmocka_unit_test(test_rows_answered_under_sandbox),
         cmocka_unit_test(test_huge_row_under_sandbox),
         cmocka_unit_test(test_stderr_and_exit_paths_under_sandbox),
+        cmocka_unit_test(test_version_reports_the_sandbox),
         cmocka_unit_test(test_forbidden_call_kills),
+        cmocka_unit_test(test_refused_sandbox_has_its_own_status),
         cmocka_unit_test(test_no_sandbox_lets_the_call_through),
         cmocka_unit_test(test_kernel_reports_the_filter),
         cmocka_unit_test(test_help_documents_no_sandbox),

@@ -306,9 +306,9 @@ static void test_two_engines_share_partitions(void **state) {
     int nonempty = 0;
     char *save = NULL;
     for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *last = strrchr(line, ':');
-        if (!last || strncmp(line, S.topic, strlen(S.topic)) != 0) continue;
-        long long end = atoll(last + 1);
+        char *colon = strrchr(line, ':');
+        if (!colon || strncmp(line, S.topic, strlen(S.topic)) != 0) continue;
+        long long end = atoll(colon + 1);
         in_topic += end;
         nonempty += end > 0;
         fprintf(stderr, "  %s\n", line);

@@ -1,36 +1,32 @@
 /* fuzz_fn.c — libFuzzer target for one function's row decoder, built once
- * per function (FUZZ_FN_NAME) together with that function's udf/fn_*.c.
+ * per function, linking the function's object (FUZZ_FN_OBJECT, udf.h) as
+ * its binary does.
  *
- * The function's source is compiled with main renamed to fuzz_fn_main and
- * udf_run renamed to fuzz_fn_capture (tests/fuzz/CMakeLists.txt), so its own
- * main() hands us the udf_function exactly as the binary would run it, with
- * the command line the shipped XML uses.  Each input is one row: the whole
- * input is the first argument; a two-argument function gets the text after
- * the last newline as its second ("\N" is NULL for a Nullable argument).
- * Arguments are exact-size heap copies (ASan sees any over-read); the row is
- * answered in RowBinary, in TabSeparated and in Native (one block per row),
- * with the arena reused across inputs as the driver does, and must write
- * exactly the declared number of fields.  payload_extract's row is also
- * answered by a copy without its fast path (FUZZ_FN_SLOW,
- * fn_payload_extract_slow.c), and the two RowBinary answers must be equal. */
+ * The object is configured with the command line the shipped XML uses.
+ * Each input is one row: the whole input is the first argument; a
+ * two-argument function gets the text after the last newline as its second
+ * ("\\N" is NULL for a Nullable argument).  Arguments are exact-size heap
+ * copies (ASan sees any over-read); the row is answered in RowBinary, in
+ * TabSeparated and in Native (one block per row), with the arena reused
+ * across inputs as the driver does, and must write exactly the declared
+ * number of fields.  payload_extract's row is also answered by a second
+ * plan that takes the step-by-step lookups only (FUZZ_FN_LOOKUPS,
+ * extract.h's runtime switch), and the two RowBinary answers must be
+ * equal; at start-up a known message must be answered by the fast path,
+ * so a fast path that never runs cannot pass for one that agrees. */
 #include "fuzz_common.h"
 
-#include "driver.h"
-#include "result.h"
+#include "extract.h"
+#include "udf.h"
 
-#ifndef FUZZ_FN_NAME
-#error "FUZZ_FN_NAME must name the function"
+#ifndef FUZZ_FN_OBJECT
+#error "FUZZ_FN_OBJECT must name the function's object"
 #endif
 
-int fuzz_fn_main(int argc, char **argv);
-int fuzz_fn_capture(const udf_function *fn, int argc, char **argv);
-
-static udf_function fuzz_fn;
+static const udf_function *const fuzz_fn = &FUZZ_FN_OBJECT;
 static udf_signature fuzz_sig;
 static arena fuzz_arena;
 
-/* The options each function runs with in clickhouse-config/cdc_udf_functions.xml;
- * payload_extract gets experiment_event's fields plus one of every other type. */
 static char *fuzz_argv_unwrap[] = {"debezium_unwrap", NULL};
 static char *fuzz_argv_get[] = {"payload_get", NULL};
 static char *fuzz_argv_valid[] = {"is_valid_after_assignment", NULL};
@@ -48,22 +44,25 @@ static char *fuzz_argv_extract[] = {
     NULL,
 };
 
-#ifdef FUZZ_FN_SLOW
-int fuzz_fn_slow_main(int argc, char **argv);
-int fuzz_fn_slow_capture(const udf_function *fn, int argc, char **argv);
-static udf_function fuzz_slow_fn;
-static udf_signature fuzz_slow_sig;
-
-int fuzz_fn_slow_capture(const udf_function *fn, int argc, char **argv) {
+/* configure on its own copy of the arguments (it may write into them, as into argv). */
+static void fuzz_configure(void *self, char **args, udf_signature *sig) {
+    static char *copies[2][sizeof(fuzz_argv_extract) / sizeof(fuzz_argv_extract[0])];
+    static int used;
     char why[512] = "";
-    fuzz_slow_fn = *fn;
-    if (fn->configure(fn->self, argc, argv, &fuzz_slow_sig, why, sizeof(why)) < 0) fuzz_fail("configure: %s", why);
-    return 0;
+    char **c = copies[used++];
+    int n = 0;
+    for (; args[n]; n++) c[n] = strdup(args[n]);
+    c[n] = NULL;
+    memset(sig, 0, sizeof(*sig));
+    if (fuzz_fn->configure(self, n, c, sig, why, sizeof(why)) < 0) fuzz_fail("configure: %s", why);
 }
 
-/* One row answered in RowBinary by fn, read back into *out (malloc'd). */
-static size_t fuzz_answer_bytes(const udf_function *fn, const udf_signature *sig, const udf_value *vals,
-                                char **out) {
+#ifdef FUZZ_FN_LOOKUPS
+static ex_plan fuzz_lookups_plan;
+static udf_signature fuzz_lookups_sig;
+
+/* One row answered in RowBinary with `self`, read back into *out (malloc'd). */
+static size_t fuzz_answer_bytes(void *self, const udf_signature *sig, const udf_value *vals, char **out) {
     int fd = fuzz_memfd("", 0);
     io_writer w;
     res_writer res;
@@ -71,7 +70,7 @@ static size_t fuzz_answer_bytes(const udf_function *fn, const udf_signature *sig
     res_init(&res, &w, FMT_ROWBINARY, sig->tuple, sig->results, sig->nresults);
     arena_reset(&fuzz_arena);
     res_row_begin(&res);
-    fn->row(fn->self, vals, &res, &fuzz_arena);
+    fuzz_fn->row(self, vals, &res, &fuzz_arena);
     res_row_end(&res);
     res_block_end(&res);
     res_free(&res);
@@ -85,45 +84,49 @@ static size_t fuzz_answer_bytes(const udf_function *fn, const udf_signature *sig
     return (size_t)n;
 }
 
-static void fuzz_fast_equals_slow(const udf_value *vals) {
+static void fuzz_fast_equals_lookups(const udf_value *vals) {
     char *fast, *slow;
-    size_t nf = fuzz_answer_bytes(&fuzz_fn, &fuzz_sig, vals, &fast);
-    size_t ns = fuzz_answer_bytes(&fuzz_slow_fn, &fuzz_slow_sig, vals, &slow);
+    size_t nf = fuzz_answer_bytes(fuzz_fn->self, &fuzz_sig, vals, &fast);
+    size_t ns = fuzz_answer_bytes(&fuzz_lookups_plan, &fuzz_lookups_sig, vals, &slow);
     if (nf != ns || memcmp(fast, slow, nf) != 0)
         fuzz_fail("fast path answered %zu bytes, the step-by-step lookups %zu, and they differ", nf, ns);
     free(fast);
     free(slow);
 }
+
+/* The fast path is live: an outbox event holding every field is answered by it. */
+static void fuzz_require_fast_path(void) {
+    static const char msg[] =
+        "{\"before\":null,\"after\":{\"aggregate_id\":\"1\",\"payload\":\"{\\\"id\\\":\\\"e1\\\",\\\"experiment_id\\\":7,"
+        "\\\"user_id\\\":\\\"u\\\",\\\"variant_id\\\":1,\\\"variant_key\\\":\\\"a\\\",\\\"event_type\\\":\\\"view\\\","
+        "\\\"timestamp\\\":\\\"2024-04-01T08:00:30Z\\\",\\\"assignment_at\\\":null,\\\"session_id\\\":\\\"s\\\","
+        "\\\"properties\\\":{\\\"i8\\\":1,\\\"i64\\\":2,\\\"value\\\":1.5,\\\"f\\\":2.5,\\\"b\\\":true,"
+        "\\\"a\\\":{\\\"0\\\":{\\\"b\\\":\\\"x\\\"}}}}\"},\"source\":{\"lsn\":1},\"op\":\"c\",\"ts_ms\":1}";
+    udf_value v = {0, msg, sizeof(msg) - 1, 0};
+    const ex_plan *plan = fuzz_fn->self;
+    unsigned long before = plan->fast_rows;
+    char *out;
+    free((fuzz_answer_bytes(fuzz_fn->self, &fuzz_sig, &v, &out), out));
+    if (plan->fast_rows != before + 1) fuzz_fail("the fast path did not answer an outbox event holding every field");
+}
 #endif
 
-int fuzz_fn_capture(const udf_function *fn, int argc, char **argv) {
-    char why[512] = "";
-    fuzz_fn = *fn;
-    if (fn->configure(fn->self, argc, argv, &fuzz_sig, why, sizeof(why)) < 0) fuzz_fail("configure: %s", why);
-    return 0;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    char **args = !strcmp(FUZZ_FN_NAME, "debezium_unwrap") ? fuzz_argv_unwrap
-                : !strcmp(FUZZ_FN_NAME, "payload_get")     ? fuzz_argv_get
-                : !strcmp(FUZZ_FN_NAME, "payload_extract") ? fuzz_argv_extract
-                                                           : fuzz_argv_valid;
-    int n = 0;
-    static char *copies[sizeof(fuzz_argv_extract) / sizeof(fuzz_argv_extract[0])];
-    for (; args[n]; n++) copies[n] = strdup(args[n]);  /* configure may write into them, as into argv */
-    copies[n] = NULL;
-    fuzz_fn_main(n, copies);
-    if (!fuzz_fn.row) fuzz_fail("%s did not call udf_run", FUZZ_FN_NAME);
-#ifdef FUZZ_FN_SLOW
-    static char *slow_copies[sizeof(fuzz_argv_extract) / sizeof(fuzz_argv_extract[0])];
-    for (int i = 0; i < n; i++) slow_copies[i] = strdup(args[i]);
-    slow_copies[n] = NULL;
-    fuzz_fn_slow_main(n, slow_copies);
-    if (!fuzz_slow_fn.row) fuzz_fail("the slow copy did not call udf_run");
-#endif
+    const char *name = fuzz_fn->name;
+    char **args = !strcmp(name, "debezium_unwrap") ? fuzz_argv_unwrap
+                : !strcmp(name, "payload_get")     ? fuzz_argv_get
+                : !strcmp(name, "payload_extract") ? fuzz_argv_extract
+                                                   : fuzz_argv_valid;
+    fuzz_configure(fuzz_fn->self, args, &fuzz_sig);
     arena_init(&fuzz_arena);
+#ifdef FUZZ_FN_LOOKUPS
+    fuzz_lookups_plan.lookups_only = 1;
+    fuzz_configure(&fuzz_lookups_plan, args, &fuzz_lookups_sig);
+    fuzz_require_fast_path();
+#endif
     return 0;
 }
 
@@ -136,7 +139,7 @@ static void fuzz_answer(const udf_value *vals, fmt_kind fmt) {
     res_init(&res, &w, fmt, fuzz_sig.tuple, fuzz_sig.results, fuzz_sig.nresults);
     arena_reset(&fuzz_arena);
     res_row_begin(&res);
-    fuzz_fn.row(fuzz_fn.self, vals, &res, &fuzz_arena);
+    fuzz_fn->row(fuzz_fn->self, vals, &res, &fuzz_arena);
     int fields = res_row_end(&res);
     if (fields != fuzz_sig.nresults) fuzz_fail("wrote %d fields, signature has %d", fields, fuzz_sig.nresults);
     res_block_end(&res);
@@ -165,10 +168,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_answer(vals, FMT_ROWBINARY);
     fuzz_answer(vals, FMT_TSV);
     fuzz_answer(vals, FMT_NATIVE);
-#ifdef FUZZ_FN_SLOW
-    fuzz_fast_equals_slow(vals);
+#ifdef FUZZ_FN_LOOKUPS
+    fuzz_fast_equals_lookups(vals);
 #endif
-    if (++inputs % 1024 == 0 && fuzz_fn.block_end) fuzz_fn.block_end(fuzz_fn.self);
+    if (++inputs % 1024 == 0 && fuzz_fn->block_end) fuzz_fn->block_end(fuzz_fn->self);
     for (int i = 0; i < fuzz_sig.nargs; i++) free((void *)vals[i].s);
     return 0;
 }

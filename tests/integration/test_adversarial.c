@@ -70,7 +70,7 @@ static const adv_case CASES[] = {
     {"{\"op\":\"c\",\"after\":{\"id\":1},\"source\":{\"lsn\":-5}}", 0, "source.lsn is not an integer in the UInt64 range (taken as 0)", "path 'after.payload'"},
     {"{\"op\":\"c\",\"after\":{\"id\":1},\"ts_ms\":1e400}", 0, "ts_ms is not an integer in the Int64 range (taken as 0)", "path 'after.payload'"},
     {"{\"op\":\"c\",\"after\":{\"id\":1},\"source\":\"pg\"}", 0, "\"source\" is not an object (ignored)", "path 'after.payload'"},
-    {"{\"op\":5,\"after\":{}}", 0, "not a Debezium change event: unknown op value (expected c, u, d, r, t or m)", "path 'after.payload'"},
+    {"{\"op\":5,\"after\":{}}", 0, "not a Debezium change event: unknown op value 5 (expected c, u, d, r, t or m)", "path 'after.payload'"},
     {"{\"op\":\"c\",\"after\":5}", 0, "op 'c' event without an \"after\" object", "path 'after.payload': path step reached a number"},
     {"{\"op\":\"c\",\"after\":\"x\"}", 0, "op 'c' event without an \"after\" object", "path 'after.payload': path step reached a string"},
     {"{\"op\":\"c\",\"after\":[1]}", 0, "op 'c' event without an \"after\" object", "path 'after.payload': path step into an array is not an index"},

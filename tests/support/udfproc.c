@@ -48,13 +48,16 @@ int udfproc_spawn_argv(udfproc *p, const char *const *argv) {
 
 int udfproc_spawn(udfproc *p, const char *name, const char *const *args) {
     char path[4096];
-    const char *argv[64];
-    int n = 0;
+    size_t nargs = 0;
+    while (args && args[nargs]) nargs++;
+    const char **argv = calloc(nargs + 2, sizeof(*argv));   /* any number of options: no silent cut */
+    if (!argv) return -1;
     snprintf(path, sizeof(path), "%s/%s", udfproc_dir(), name);
-    argv[n++] = path;
-    for (; args && args[n - 1] && n < 63; n++) argv[n] = args[n - 1];
-    argv[n] = NULL;
-    return udfproc_spawn_argv(p, argv);
+    argv[0] = path;
+    for (size_t i = 0; i < nargs; i++) argv[i + 1] = args[i];
+    int rc = udfproc_spawn_argv(p, argv);
+    free(argv);
+    return rc;
 }
 
 void udfproc_close(int *fd) {
@@ -71,11 +74,11 @@ int udfproc_pump(udfproc *p, const void *data, size_t n, int close_in, udfproc_r
         int rc = poll(fds, 3, UDFPROC_HANG_SECONDS * 1000);
         if (rc == 0) return UDFPROC_HUNG;
         if (rc < 0 && errno == EINTR) continue;
-        char buf[65536];
+        char got_bytes[65536];
         for (int i = 1; i < 3; i++) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-            ssize_t got = read(fds[i].fd, buf, sizeof(buf));
-            if (got > 0) tb_put(i == 1 ? &r->out : &r->err, buf, (size_t)got);
+            ssize_t got = read(fds[i].fd, got_bytes, sizeof(got_bytes));
+            if (got > 0) tb_put(i == 1 ? &r->out : &r->err, got_bytes, (size_t)got);
             else udfproc_close(i == 1 ? &p->out : &p->err);
         }
         if (fds[0].revents & (POLLERR | POLLHUP)) break;
@@ -106,11 +109,11 @@ void udfproc_finish(udfproc *p, udfproc_result *r) {
             return;
         }
         if (rc < 0) continue;
-        char buf[65536];
+        char got_bytes[65536];
         for (int i = 0; i < 2; i++) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            ssize_t got = read(fds[i].fd, buf, sizeof(buf));
-            if (got > 0) tb_put(i == 0 ? &r->out : &r->err, buf, (size_t)got);
+            ssize_t got = read(fds[i].fd, got_bytes, sizeof(got_bytes));
+            if (got > 0) tb_put(i == 0 ? &r->out : &r->err, got_bytes, (size_t)got);
             else udfproc_close(i == 0 ? &p->out : &p->err);
         }
     }

@@ -1,7 +1,7 @@
 /* chsql.c — run SQL in the embedded ClickHouse engine with our functions loaded.
  *
  *   chsql --scripts build/user_scripts --functions 'build/clickhouse-config/{cdc,matrix}_functions.xml' \
- *         -q "SELECT debezium_unwrap('{\"op\":\"c\"}')" -f sql/experiments/01_tables.sql
+ *         -q "SELECT debezium_unwrap('{\"op\":\"c\"}')" -f sql/experiments/02_tables.sql
  *
  * Statements run in order in one engine; each -q prints its result in
  * --format (default PrettyCompactMonoBlock).  Used by the demo and by hand. */

@@ -48,10 +48,10 @@ static int teardown(void **state) {
 }
 
 /* Everything written since the last call; the capture is emptied. */
-static size_t take_output(char *buf, size_t cap) {
+static size_t take_output(char *text, size_t cap) {
     cap_take(&out);
     assert_true(out.len < cap);
-    memcpy(buf, out.data, out.len + 1);
+    memcpy(text, out.data, out.len + 1);
     cap_clear(&out);
     return out.len;
 }

@@ -173,7 +173,6 @@ static void test_lookup_nested(void **state) {
     json_error err;
     int64_t i;
     uint64_t u;
-    double d;
     arena_init(&a);
 
     found_i64(DOC, "after.id", &a, 42);
@@ -182,8 +181,6 @@ static void test_lookup_nested(void **state) {
     assert_true(v.escaped);
     assert_str_value(&v, &a, "Z\xc3\xbcrich \"HQ\"");
     assert_int_equal(lookup(DOC, "after.score", &a, &v, &err), JSON_FOUND);
-    assert_int_equal(json_number_f64(&v, &d), 0);
-    assert_true(d == -350.0);
     assert_int_equal(json_number_i64(&v, &i), -1);
     assert_int_equal(lookup(DOC, "source.lsn", &a, &v, &err), JSON_FOUND);
     assert_int_equal(json_number_u64(&v, &u), 0);
@@ -367,13 +364,6 @@ static int num_u64(const char *s, uint64_t *out) {
     return json_number_u64(&v, out);
 }
 
-static int num_f64(const char *s, double *out) {
-    json_value v;
-    json_error err;
-    assert_int_equal(json_open(s, strlen(s), &v, &err), 0);
-    return json_number_f64(&v, out);
-}
-
 static void test_numbers_exact(void **state) {
     (void)state;
     int64_t i = 0;
@@ -411,36 +401,6 @@ static void test_numbers_exact(void **state) {
     assert_int_equal(json_open("\"5\"", 3, &v, &err), 0);
     assert_int_equal(json_number_i64(&v, &i), -1);
     assert_int_equal(json_number_u64(&v, &u), -1);
-}
-
-static void test_numbers_f64(void **state) {
-    (void)state;
-    double d = 0;
-    assert_int_equal(num_f64("0.1", &d), 0);
-    assert_true(d == 0.1);
-    assert_int_equal(num_f64("-2.5E-3", &d), 0);
-    assert_true(d == -2.5e-3);
-    assert_int_equal(num_f64("9007199254740993", &d), 0);   /* rounds to even */
-    assert_true(d == 9007199254740992.0);
-    assert_int_equal(num_f64("1e400", &d), 1);
-    assert_int_equal(num_f64("-1e400", &d), 1);
-    assert_int_equal(num_f64("1e-400", &d), 0);
-    assert_true(d == 0.0);
-    /* longer than the stack buffer: still exact */
-    char big[1200];
-    size_t n = 0;
-    big[n++] = '0';
-    big[n++] = '.';
-    for (int k = 0; k < 1000; k++) big[n++] = '0';
-    big[n++] = '1';
-    big[n++] = 'e';
-    big[n++] = '1';
-    big[n++] = '0';
-    big[n++] = '0';
-    big[n++] = '1';
-    big[n] = 0;
-    assert_int_equal(num_f64(big, &d), 0);
-    assert_true(d == 1.0);
 }
 
 static void test_numbers_grammar(void **state) {
@@ -1087,7 +1047,6 @@ int main(void) {
         cmocka_unit_test(test_lookup_json_in_string),
         cmocka_unit_test(test_lookup_invalid_while_walking),
         cmocka_unit_test(test_numbers_exact),
-        cmocka_unit_test(test_numbers_f64),
         cmocka_unit_test(test_numbers_grammar),
         cmocka_unit_test(test_string_decode),
         cmocka_unit_test(test_string_offsets),

@@ -301,9 +301,8 @@ static int jeq(json_value *a, json_value *b, arena *ar) {
     case JSON_TRUE:
     case JSON_FALSE: return 1;
     case JSON_NUMBER: {
-        double x, y;
-        json_number_f64(a, &x);
-        json_number_f64(b, &y);
+        double x = strtod(arena_strdup(ar, a->start, json_raw_len(a)), NULL);
+        double y = strtod(arena_strdup(ar, b->start, json_raw_len(b)), NULL);
         return x == y;
     }
     case JSON_STRING: {

@@ -1,0 +1,96 @@
+/* fnrun.c — a function object run in-process (fnrun.h). */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fnrun.h"
+#include "json.h"
+
+/* args: the function's options, NULL-terminated (argv[0] is added). */
+void fn_open(fn_runner *r, const udf_function *fn, void *self, const char *const *args) {
+    char why[512] = "";
+    int n = 0;
+    memset(r, 0, sizeof(*r));
+    r->fn = fn;
+    r->self = self;
+    r->argv[n++] = strdup(fn->name);
+    for (int i = 0; args[i]; i++) r->argv[n++] = strdup(args[i]);   /* configure may write into them */
+    if (fn->configure(self, n, r->argv, &r->sig, why, sizeof(why)) < 0) fail_msg("%s: %s", fn->name, why);
+    cap_init(&r->cap);
+    res_init(&r->res, &r->cap.w, FMT_ROWBINARY, r->sig.tuple, r->sig.results, r->sig.nresults);
+}
+
+void fn_close(fn_runner *r) {
+    res_free(&r->res);
+    cap_free(&r->cap);
+    for (int i = 0; r->argv[i]; i++) free(r->argv[i]);
+}
+
+/* One message's answer: r->cap.data, r->cap.len (and the capture's file). */
+void fn_answer(fn_runner *r, const char *msg, size_t n, arena *a) {
+    udf_value v = {0, msg, n, 0};
+    cap_clear(&r->cap);
+    arena_reset(a);
+    res_row_begin(&r->res);
+    r->fn->row(r->self, &v, &r->res, a);
+    assert_int_equal(res_row_end(&r->res), r->sig.nresults);
+    cap_take(&r->cap);
+}
+
+/* Every record of every .jsonl file in tests/fixtures/debezium/<sub>: its
+ * value's bytes as the Kafka engine hands them over (a null value, a
+ * tombstone, is no bytes), then its key's when `keys` and it has one.  A
+ * line that is not a record fails the test.  Returns the number of values. */
+size_t fixture_each(const char *fixtures_dir, const char *sub, int keys,
+                    void (*each)(void *ctx, const char *msg, size_t n), void *ctx) {
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s/debezium/%s", fixtures_dir, sub);
+    DIR *d = opendir(dir);
+    if (!d) fail_msg("cannot open %s", dir);
+    size_t values = 0;
+    struct dirent *e;
+    arena a;
+    arena_init(&a);
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 6, ".jsonl") != 0) continue;
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        while ((len = getline(&line, &cap, f)) > 0) {
+            static const char *const members[] = {"value", "key"};
+            json_value rec, v;
+            json_error err;
+            arena_reset(&a);
+            if (json_open(line, (size_t)len, &rec, &err) < 0) fail_msg("%s: not a record: %.80s", path, line);
+            for (int k = 0; k < (keys ? 2 : 1); k++) {
+                const char *s = "";
+                size_t n = 0;
+                if (json_find(&rec, members[k], strlen(members[k]), &v, &err) != JSON_FOUND ||
+                    (v.type != JSON_STRING && v.type != JSON_NULL))
+                    fail_msg("%s: a record without its %s: %.80s", path, members[k], line);
+                if (v.type == JSON_STRING) assert_int_equal(json_string(&v, &a, &s, &n, &err), 0);
+                else if (k == 1) continue;   /* a truncate's absent key is no message */
+                each(ctx, s, n);
+                values += k == 0;
+            }
+        }
+        free(line);
+        fclose(f);
+    }
+    closedir(d);
+    arena_free(&a);
+    return values;
+}
+

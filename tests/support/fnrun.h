@@ -1,0 +1,38 @@
+/* fnrun.h — a function object (udf.h) run in-process, as its binary would
+ * run it, for the tests that compare functions or their two paths
+ * (test_agreement.c, test_fast_slow.c); and the captured Debezium messages
+ * of tests/fixtures they run it over.  Failures are cmocka failures of
+ * the calling test. */
+#ifndef CDC_TEST_FNRUN_H
+#define CDC_TEST_FNRUN_H
+
+#include <stddef.h>
+
+#include "capture.h"
+#include "udf.h"
+
+/* One configured function (its own `self`), answering a row at a time in RowBinary. */
+typedef struct fn_runner {
+    const udf_function *fn;
+    void *self;
+    udf_signature sig;
+    char *argv[64];       /* the configuration keeps pointers into them */
+    capture cap;
+    res_writer res;
+} fn_runner;
+
+/* args: the function's options, NULL-terminated (argv[0] is added). */
+void fn_open(fn_runner *r, const udf_function *fn, void *self, const char *const *args);
+void fn_close(fn_runner *r);
+
+/* One message's answer: r->cap.data, r->cap.len (and the capture's file). */
+void fn_answer(fn_runner *r, const char *msg, size_t n, arena *a);
+
+/* Every record of every .jsonl file in tests/fixtures/debezium/<sub>: its
+ * value's bytes as the Kafka engine hands them over (a null value, a
+ * tombstone, is no bytes), then its key's when `keys` and it has one.  A
+ * line that is not a record fails the test.  Returns the number of values. */
+size_t fixture_each(const char *fixtures_dir, const char *sub, int keys,
+                    void (*each)(void *ctx, const char *msg, size_t n), void *ctx);
+
+#endif
