@@ -23,7 +23,8 @@ void arena_init(arena *a) {
 }
 
 static arena_block *arena_new_block(size_t cap, arena_block *next) {
-    arena_block *b = malloc(sizeof(*b) + cap);
+    /* A request near SIZE_MAX would wrap the header's addition into a tiny block. */
+    arena_block *b = cap <= SIZE_MAX - sizeof(*b) ? malloc(sizeof(*b) + cap) : NULL;
     if (!b) fatal_exit(EXIT_NOMEM, "out of memory allocating %zu bytes of row scratch", cap);
     b->next = next;
     b->cap = cap;

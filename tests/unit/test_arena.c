@@ -4,7 +4,8 @@
  * and stays intact until the reset, whatever is allocated after it (across
  * block boundaries too); a reset keeps the newest block, so rows of a size
  * already seen allocate nothing; and one huge row does not pin its memory
- * (blocks above 4 MiB, ARENA_KEEP_LIMIT in arena.c, are given back). */
+ * (blocks above 4 MiB, ARENA_KEEP_LIMIT in arena.c, are given back); a
+ * request no block can hold is the out-of-memory exit, never a short block. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,11 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "fatal.h"
 
 #define KIB ((size_t)1024)
 #define MIB (1024 * KIB)
@@ -138,6 +142,24 @@ static void test_reset_releases_huge_block(void **state) {
     arena_free(&a);
 }
 
+/* A size near SIZE_MAX once wrapped the block header's addition into a
+ * tiny malloc that claimed to hold it; now it is the out-of-memory exit. */
+static void test_impossible_size_is_out_of_memory(void **state) {
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        arena a;
+        arena_init(&a);
+        arena_alloc(&a, SIZE_MAX - 8);
+        _exit(0);                                        /* a short block was handed out */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), EXIT_NOMEM);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_allocations_aligned_and_intact),
@@ -146,6 +168,7 @@ int main(void) {
         cmocka_unit_test(test_block_growth),
         cmocka_unit_test(test_reset_reuses_memory),
         cmocka_unit_test(test_reset_releases_huge_block),
+        cmocka_unit_test(test_impossible_size_is_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
