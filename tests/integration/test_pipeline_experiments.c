@@ -237,6 +237,200 @@ static void test_real_fixtures(void **state) {
     itest_exec(s, "USE exp_main");
 }
 
+/* ---------------------------------------------- seed 002's analytics */
+
+/* Replaces a dictionary of 05_dictionaries.sql by the same dictionary (its
+ * own CREATE: columns, layout, lifetime) reading a ClickHouse table instead
+ * of PostgreSQL: the embedded engine has no PostgreSQL to read.  e2e
+ * (test_e2e_dictionaries) reads the real one. */
+static void exp_dictionary_from_table(chs_session *s, const char *dict, const char *pg_table, const char *table) {
+    char *ddl = itest_query(s, "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() "
+                               "AND name = '%s' FORMAT TSVRaw", dict);
+    char *pg = itest_query(s, "SELECT 'SOURCE(POSTGRESQL(NAME experiments_pg TABLE \\'%s\\'))' FORMAT TSVRaw", pg_table);
+    char *ch = itest_query(s, "SELECT 'SOURCE(CLICKHOUSE(DB \\'' || currentDatabase() || '\\' TABLE \\'%s\\'))' FORMAT TSVRaw", table);
+    pg[strcspn(pg, "\n")] = ch[strcspn(ch, "\n")] = ddl[strcspn(ddl, "\n")] = '\0';
+    assert_non_null(strstr(ddl, pg));               /* the pipeline's dictionary reads PostgreSQL */
+    char *swapped = chs_replace(ddl, pg, ch);
+    char *replaced = chs_replace(swapped, "CREATE DICTIONARY", "CREATE OR REPLACE DICTIONARY");
+    itest_exec(s, "%s", replaced);
+    free(ddl), free(pg), free(ch), free(swapped), free(replaced);
+}
+
+/* The dictionaries' sources, filled from the generator's experiments:
+ * names 'Experiment 101', 'treatment of 101'; the split is even. */
+static void exp_load_dictionaries(chs_session *s) {
+    static int done;
+    exp_load(s);
+    if (done) return;
+    done = 1;
+    itest_exec(s, "CREATE TABLE src_experiments (id UInt64, name String, status String) ENGINE = Memory");
+    itest_exec(s, "CREATE TABLE src_variants (id UInt64, experiment_id UInt64, key String, name String, "
+                  "traffic_share Float64) ENGINE = Memory");
+    itest_exec(s, "CREATE TABLE src_users (id String, name String, country String) ENGINE = Memory");
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        const gen_exp_variant *v = &exp_gen.variants[i];
+        if (v == exp_control(v))
+            itest_exec(s, "INSERT INTO src_experiments VALUES (%u, 'Experiment %u', 'running')", v->experiment_id, v->experiment_id);
+        itest_exec(s, "INSERT INTO src_variants VALUES (%u, %u, '%s', '%s of %u', %.17g)", v->variant_id, v->experiment_id,
+                   v->key, v->key, v->experiment_id, v->intended_share);
+    }
+    itest_exec(s, "INSERT INTO src_users SELECT DISTINCT user_id, concat('Name of ', user_id), 'US' FROM events_processed");
+    exp_dictionary_from_table(s, "experiments_dict", "experiments", "src_experiments");
+    exp_dictionary_from_table(s, "variants_dict", "variants", "src_variants");
+    exp_dictionary_from_table(s, "users_dict", "users", "src_users");
+}
+
+/* "101\tExperiment 101\t1012\ttreatment\ttreatment of 101": a row's names. */
+static void exp_names(itest_buf *b, const gen_exp_variant *v) {
+    itest_buf_printf(b, "%u\tExperiment %u\t%u\t%s\t%s of %u", v->experiment_id, v->experiment_id, v->variant_id, v->key,
+                     v->key, v->experiment_id);
+}
+
+static void test_dictionaries(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_buf want = {0};
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        const gen_exp_variant *v = &exp_gen.variants[i];
+        exp_names(&want, v);
+        itest_buf_printf(&want, "\t%llu\n", (unsigned long long)v->users);
+    }
+    itest_assert_query(s, want.p, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, users "
+                                  "FROM experiment_dashboard");
+    itest_buf_free(&want);
+    itest_exec(s, "SELECT dictGet('users_dict', 'name', tuple('user-000001'))");
+    /* loaded, with the pipeline's lifetime */
+    itest_assert_query(s, "experiments_dict\tLOADED\t60\t300\nusers_dict\tLOADED\t60\t300\nvariants_dict\tLOADED\t60\t300\n",
+                       "SELECT name, status, lifetime_min, lifetime_max FROM system.dictionaries "
+                       "WHERE database = currentDatabase() ORDER BY name");
+}
+
+static void test_revenue_per_conversion(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_buf want = {0};
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        const gen_exp_variant *v = &exp_gen.variants[i];
+        exp_names(&want, v);
+        itest_buf_printf(&want, "\t%llu\t%lld\n", (unsigned long long)v->conversions, (long long)v->revenue_cents);
+    }
+    itest_assert_query(s, want.p, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, conversions, "
+                                  "toInt64(round(revenue * 100)) FROM revenue_per_conversion");
+    itest_buf_free(&want);
+    itest_table *t = itest_query_table(s, "SELECT variant_id, revenue_per_conversion FROM revenue_per_conversion");
+    assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const gen_exp_variant *v = exp_variant((uint32_t)exp_int(t, r, 0));
+        assert_true(v->conversions > 0);
+        pipeline_assert_near(exp_num(t, r, 1), (double)v->revenue_cents / 100.0 / (double)v->conversions, EXP_ROUNDED,
+                             "revenue_per_conversion");
+    }
+    itest_table_free(t);
+}
+
+static void test_traffic_allocation(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_table *t = itest_query_table(s, "SELECT variant_id, assigned, experiment_assigned, assigned_share, intended_share, "
+                                          "share_difference FROM traffic_allocation");
+    assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const gen_exp_variant *v = exp_variant((uint32_t)exp_int(t, r, 0));
+        uint64_t total = 0;
+        for (int i = 0; i < GEN_EXP_VARIANTS; i++)
+            if (exp_gen.variants[i].experiment_id == v->experiment_id) total += exp_gen.variants[i].assigned;
+        double share = (double)v->assigned / (double)total;
+        assert_int_equal(exp_int(t, r, 1), v->assigned);
+        assert_int_equal(exp_int(t, r, 2), total);
+        pipeline_assert_near(exp_num(t, r, 3), share, EXP_ROUNDED, "assigned_share");
+        pipeline_assert_near(exp_num(t, r, 4), v->intended_share, 1e-12, "intended_share");
+        pipeline_assert_near(exp_num(t, r, 5), share - v->intended_share, EXP_ROUNDED, "share_difference");
+    }
+    itest_table_free(t);
+}
+
+static void test_session_engagement(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_table *t = itest_query_table(s, "SELECT variant_id, sessions, session_events, events_per_session, "
+                                          "avg_session_duration_s FROM variant_engagement");
+    assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
+    uint64_t sessions = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const gen_exp_variant *v = exp_variant((uint32_t)exp_int(t, r, 0));
+        assert_int_equal(exp_int(t, r, 1), v->sessions);
+        assert_int_equal(exp_int(t, r, 2), v->session_events);
+        pipeline_assert_near(exp_num(t, r, 3), (double)v->session_events / (double)v->sessions, EXP_ROUNDED,
+                             "events_per_session");
+        pipeline_assert_near(exp_num(t, r, 4), (double)v->session_ms / 1000.0 / (double)v->sessions, EXP_ROUNDED,
+                             "avg_session_duration_s");
+        sessions += v->sessions;
+    }
+    itest_table_free(t);
+    /* one row per session, each named through users_dict */
+    char want[64];
+    snprintf(want, sizeof(want), "%llu\t0\n", (unsigned long long)sessions);
+    itest_assert_query(s, want, "SELECT count(), countIf(user_name != concat('Name of ', user_id)) FROM session_engagement");
+}
+
+static void test_conversion_cohorts(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_buf want = {0};
+    assert_true(exp_gen.ncohorts > GEN_EXP_VARIANTS);
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < exp_gen.ncohorts; i++) {
+        const gen_exp_cohort *c = &exp_gen.cohorts[i];
+        const gen_exp_variant *v = &exp_gen.variants[c->variant];
+        char day[24];
+        gen_date(day, c->day);
+        if (i == 0 || c->variant != exp_gen.cohorts[i - 1].variant || c->day != exp_gen.cohorts[i - 1].day) cumulative = 0;
+        cumulative += c->converters;
+        exp_names(&want, v);
+        itest_buf_printf(&want, "\t%s\t%llu\t%lld\t%llu\t%.4f\t%.4f\n", day, (unsigned long long)c->cohort_size,
+                         (long long)c->days_since, (unsigned long long)c->converters,
+                         (double)c->converters / (double)c->cohort_size, (double)cumulative / (double)c->cohort_size);
+    }
+    itest_assert_query(s, want.p, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, cohort_day, "
+                                  "cohort_size, days_since_assignment, converters, toDecimalString(conversion_rate, 4), "
+                                  "toDecimalString(cumulative_conversion_rate, 4) FROM conversion_cohorts");
+    itest_buf_free(&want);
+}
+
+static int exp_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void test_conversion_attribution(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    static const char *const models[] = {"first_touch", "last_touch"};
+    char *lines[GEN_EXP_VARIANTS * 2 * (GEN_EXP_PAGES + 1)];
+    size_t n = 0;
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        for (int m = 0; m < 2; m++) {
+            uint64_t total = 0;
+            for (int p = 0; p <= GEN_EXP_PAGES; p++) {
+                const gen_exp_credit *c = &exp_gen.credits[i][m][p];
+                total += c->conversions;
+                if (!c->conversions) continue;
+                itest_buf b = {0};
+                itest_buf_printf(&b, "%u\t%s\t%s\t%llu\t%lld\n", exp_gen.variants[i].variant_id, models[m],
+                                 p < GEN_EXP_PAGES ? gen_exp_pages[p] : "(none)", (unsigned long long)c->conversions,
+                                 (long long)c->revenue_cents);
+                lines[n++] = itest_buf_take(&b);
+            }
+            assert_int_equal(total, exp_gen.variants[i].conversions);   /* each conversion credited once per model */
+        }
+    }
+    qsort(lines, n, sizeof(*lines), exp_line_cmp);
+    itest_buf want = {0};
+    for (size_t i = 0; i < n; i++) itest_buf_puts(&want, lines[i]), free(lines[i]);
+    itest_assert_query(s, want.p, "SELECT variant_id, model, page, conversions, toInt64(round(revenue * 100)) "
+                                  "FROM conversion_attribution");
+    itest_buf_free(&want);
+    itest_assert_scalar(s, 0, "SELECT countIf(experiment_name != concat('Experiment ', toString(experiment_id)) "
+                              "OR variant_name != concat(variant_key, ' of ', toString(experiment_id))) FROM conversion_attribution");
+}
+
 /* ------------------------------------------------ undefined statistics */
 
 /* One arm of a hand-made experiment: `users` users with one exposure each,
@@ -446,6 +640,12 @@ int main(void) {
         cmocka_unit_test(test_hourly_daily_user_stats),
         cmocka_unit_test(test_dead_letters),
         cmocka_unit_test(test_redelivery_changes_nothing),
+        cmocka_unit_test(test_dictionaries),
+        cmocka_unit_test(test_revenue_per_conversion),
+        cmocka_unit_test(test_traffic_allocation),
+        cmocka_unit_test(test_session_engagement),
+        cmocka_unit_test(test_conversion_cohorts),
+        cmocka_unit_test(test_conversion_attribution),
         cmocka_unit_test(test_real_fixtures),
         cmocka_unit_test(test_report_undefined_statistics),
         cmocka_unit_test(test_decode_error_wins_over_op),
