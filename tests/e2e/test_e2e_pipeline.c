@@ -164,7 +164,7 @@ static int create_pipeline(const pipeline *p, consumer *c) {
     const char *fast = "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500";
     const char *subst_exp[] = {"kafka_broker_list = 'localhost:9092'", brokers,
                                "kafka_topic_list = 'experiments_events'", topic,
-                               "kafka_group_name = 'clickhouse_experiments'", group,
+                               "kafka_group_name = 'clickhouse_analytics'", group,
                                "kafka_format = 'RawBLOB'", fast, NULL};
     const char *subst_ad[] = {"kafka_broker_list = 'localhost:9092'", brokers,
                               "adtech.public.", p->prefix,
