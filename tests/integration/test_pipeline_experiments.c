@@ -286,18 +286,32 @@ static void exp_names(itest_buf *b, const gen_exp_variant *v) {
                      v->key, v->experiment_id);
 }
 
+/* A report with one row per variant, in variant order: its names, then
+ * what `numbers` writes (from "\t" to the end of the line). */
+static void exp_assert_named_variants(chs_session *s, void (*numbers)(itest_buf *, const gen_exp_variant *),
+                                      const char *query) {
+    itest_buf want = {0};
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        exp_names(&want, &exp_gen.variants[i]);
+        numbers(&want, &exp_gen.variants[i]);
+    }
+    itest_assert_query(s, want.p, "%s", query);
+    itest_buf_free(&want);
+}
+
+static void exp_users(itest_buf *b, const gen_exp_variant *v) {
+    itest_buf_printf(b, "\t%llu\n", (unsigned long long)v->users);
+}
+
+static void exp_conversions_revenue(itest_buf *b, const gen_exp_variant *v) {
+    itest_buf_printf(b, "\t%llu\t%lld\n", (unsigned long long)v->conversions, (long long)v->revenue_cents);
+}
+
 static void test_dictionaries(void **state) {
     chs_session *s = *state;
     exp_load_dictionaries(s);
-    itest_buf want = {0};
-    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
-        const gen_exp_variant *v = &exp_gen.variants[i];
-        exp_names(&want, v);
-        itest_buf_printf(&want, "\t%llu\n", (unsigned long long)v->users);
-    }
-    itest_assert_query(s, want.p, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, users "
-                                  "FROM experiment_dashboard");
-    itest_buf_free(&want);
+    exp_assert_named_variants(s, exp_users, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, "
+                                            "users FROM experiment_dashboard");
     itest_exec(s, "SELECT dictGet('users_dict', 'name', tuple('user-000001'))");
     /* loaded, with the pipeline's lifetime */
     itest_assert_query(s, "experiments_dict\tLOADED\t60\t300\nusers_dict\tLOADED\t60\t300\nvariants_dict\tLOADED\t60\t300\n",
@@ -308,15 +322,9 @@ static void test_dictionaries(void **state) {
 static void test_revenue_per_conversion(void **state) {
     chs_session *s = *state;
     exp_load_dictionaries(s);
-    itest_buf want = {0};
-    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
-        const gen_exp_variant *v = &exp_gen.variants[i];
-        exp_names(&want, v);
-        itest_buf_printf(&want, "\t%llu\t%lld\n", (unsigned long long)v->conversions, (long long)v->revenue_cents);
-    }
-    itest_assert_query(s, want.p, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, conversions, "
-                                  "toInt64(round(revenue * 100)) FROM revenue_per_conversion");
-    itest_buf_free(&want);
+    exp_assert_named_variants(s, exp_conversions_revenue,
+                              "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, conversions, "
+                              "toInt64(round(revenue * 100)) FROM revenue_per_conversion");
     itest_table *t = itest_query_table(s, "SELECT variant_id, revenue_per_conversion FROM revenue_per_conversion");
     assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
     for (size_t r = 0; r < t->nrows; r++) {
