@@ -27,9 +27,9 @@
 CREATE MATERIALIZED VIEW IF NOT EXISTS events_kafka_mv TO experiment_events_decoded AS
 WITH experiment_event(message) AS e,
      e.op AS event_op,
-     if(JSONHas(message, 'payload', 'after'), JSONExtractRaw(message, 'payload', 'after'),
-        JSONExtractRaw(message, 'after')) AS row_image,
-     JSONExtract(row_image, 'Tuple(aggregate_type Nullable(String), event_type Nullable(String), created_at Nullable(String), updated_at Nullable(String), processed_at Nullable(String))') AS outbox,
+     -- one parse of the message: the row image plain (.1) or in the schema envelope (.2.1)
+     JSONExtract(message, 'Tuple(after Tuple(aggregate_type Nullable(String), event_type Nullable(String), created_at Nullable(String), updated_at Nullable(String), processed_at Nullable(String)), payload Tuple(after Tuple(aggregate_type Nullable(String), event_type Nullable(String), created_at Nullable(String), updated_at Nullable(String), processed_at Nullable(String))))') AS row_columns,
+     if(isNotNull(row_columns.1.aggregate_type) OR isNotNull(row_columns.1.created_at), row_columns.1, row_columns.2.1) AS outbox,
      ifNull(outbox.aggregate_type, '') AS outbox_aggregate,
      if(e.event_type != '', e.event_type, ifNull(outbox.event_type, '')) AS event_type_or_row,
      parseDateTime64BestEffortOrNull(outbox.created_at, 6, 'UTC') AS row_created_at,

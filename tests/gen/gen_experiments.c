@@ -467,7 +467,7 @@ static void exp_expect_assignment(const exp_model *m, const exp_row *rows, size_
     res->assignments++;
     for (size_t i = lo; i < hi; i++) {
         const exp_row *r = &rows[i];
-        if (r->type != EV_ASSIGNMENT) res->events++;
+        if (r->type != EV_ASSIGNMENT) res->events++, res->created_lag_us += r->commit_us - r->ts_us;
         if (r->type != EV_ASSIGNMENT && !exp_valid(m, r)) res->invalid_events++;
         if (!exp_valid(m, r)) continue;
         steps[nsteps++] = *r;

@@ -104,6 +104,7 @@ typedef struct gen_exp_result {
     uint64_t invalid_events;        /* of which before their assignment (is_valid = 0) */
     uint64_t hourly_groups;         /* (experiment, variant, hour) with a valid event */
     uint64_t user_rows;             /* (experiment, variant, user) with a valid event */
+    int64_t created_lag_us;         /* over events_processed: sum of created_at (the commit) - timestamp */
     gen_exp_cohort *cohorts;        /* sorted by variant, day, days_since */
     size_t ncohorts;
     gen_exp_credit credits[GEN_EXP_VARIANTS][2][GEN_EXP_PAGES + 1];

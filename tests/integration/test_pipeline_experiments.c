@@ -152,6 +152,11 @@ static void test_processed_tables(void **state) {
         "countIf(page = '' OR device NOT IN ('ios', 'android', 'web', 'tv') OR event_hour != toHour(timestamp) "
         "OR event_date != toDate(timestamp) OR score < 0 OR score > 1) FROM events_processed FINAL");
     itest_assert_scalar(s, exp_gen.assignments, "SELECT count() FROM assignments_processed FINAL");
+    /* the outbox row's created_at (its commit), and updated_at = created_at (no processed_at) */
+    char lag[64];
+    snprintf(lag, sizeof(lag), "%lld\t0\n", (long long)exp_gen.created_lag_us);
+    itest_assert_query(s, lag, "SELECT sum(toUnixTimestamp64Micro(created_at) - toUnixTimestamp64Micro(timestamp)), "
+                               "countIf(updated_at != created_at) FROM events_processed FINAL");
     /* the re-delivered block and the duplicates did reach the table: FINAL collapses them */
     assert_true(itest_scalar(s, "SELECT count() FROM events_processed") > (long long)exp_gen.events);
 }
@@ -222,8 +227,13 @@ static void test_redelivery_changes_nothing(void **state) {
 static void test_real_fixtures(void **state) {
     chs_session *s = *state;
     pipeline_apply(s, "experiments", "exp_fixtures");
-    pipeline_insert_fixture(s, "raw_events_kafka", "plain/dbzplain.public.outbox_events.jsonl");
+    /* the outbox row's own columns, read through the schema envelope */
     pipeline_insert_fixture(s, "raw_events_kafka", "with-schema/dbz.public.outbox_events.jsonl");
+    itest_assert_query(s,
+        "6f0a4c2e-1111-4a5b-8c9d-000000000001\t2024-04-01 08:00:30.000000\t2024-04-01 08:00:30.000000\n"
+        "6f0a4c2e-1111-4a5b-8c9d-000000000003\t2024-04-02 09:00:05.000000\t2024-04-02 09:00:05.000000\n",
+        "SELECT id, created_at, updated_at FROM events_processed FINAL ORDER BY id");
+    pipeline_insert_fixture(s, "raw_events_kafka", "plain/dbzplain.public.outbox_events.jsonl");
     itest_assert_query(s,
         "6f0a4c2e-1111-4a5b-8c9d-000000000001\t42\tuser-a\t1\tcontrol\texposure\t2024-04-01 08:00:30.000000\t2024-04-01 08:00:00.000000\t/home\tios\t0\t0.5\tsess-1\t1\n"
         "6f0a4c2e-1111-4a5b-8c9d-000000000002\t42\tuser-b\t2\ttreatment\tconversion\t2024-04-01 08:02:00.000000\t2024-04-01 08:00:01.500000\t/checkout\tweb\t19.99\t0.87\tsess-2\t1\n"

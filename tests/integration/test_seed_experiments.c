@@ -105,6 +105,11 @@ static const seed_event seed_late[] = {
     {"evt_t09", "user_e", 2, "control", "exposure", "/home", 0, -1, 300},
     {"evt_t10", "user_f", 3, "treatment", "exposure", "/home", 0, -1, 310},
 };
+/* sent in the schema envelope: one of ours, one of another aggregate */
+static const seed_event seed_enveloped[] = {
+    {"evt_e01", "user_g", 3, "treatment", "exposure", "/home", 0, -1, 400},
+    {"evt_e02", "user_g", 3, "treatment", "exposure", "/home", 0, -1, 410},
+};
 static const seed_event seed_sample = {"event_866af50b", "test_user_123", 2, "control", "conversion", NULL, 3999, -1, 0};
 
 static gen_exp_result seed_gen;
@@ -329,6 +334,39 @@ static void test_seed_000_queries(void **state) {
                        "FROM events_processed WHERE id = 'event_866af50b'");
 }
 
+/* The outbox row's own columns (aggregate_type, created_at, processed_at)
+ * read from a message in the schema envelope (schemas.enable=true), as
+ * from a plain one: evt_e01 committed a minute after it happened and
+ * processed at 13:00; evt_e02 belongs to another aggregate (skipped). */
+static void test_seed_000_schema_envelope(void **state) {
+    chs_session *s = *state;
+    seed_load(s);
+    itest_rows rows = {0};
+    for (int i = 0; i < 2; i++) {
+        char *m = seed_message(&seed_enveloped[i]), created[48], processed[64];
+        snprintf(created, sizeof(created), "%sT12:0%d:%02d.060313Z", seed_day, seed_enveloped[i].second / 60,
+                 seed_enveloped[i].second % 60);
+        m = seed_replace(m, created, "2024-04-01T00:00:00.000000Z");   /* a placeholder, set below */
+        snprintf(created, sizeof(created), "%sT12:%02d:%02d.000000Z", seed_day, seed_enveloped[i].second / 60 + 1,
+                 seed_enveloped[i].second % 60);
+        m = seed_replace(m, "2024-04-01T00:00:00.000000Z", created);
+        snprintf(processed, sizeof(processed), "\"processed_at\": \"%sT13:00:00Z\"", seed_day);
+        m = seed_replace(m, "\"processed_at\": null", processed);
+        if (i == 1) m = seed_replace(m, "\"aggregate_type\": \"event\"", "\"aggregate_type\": \"experiment\"");
+        itest_rows_addf(&rows, "{\"schema\":{\"type\":\"struct\",\"optional\":false,"
+                               "\"name\":\"experiments.public.outbox_events.Envelope\"},\"payload\":%s}", m);
+        free(m);
+    }
+    itest_insert_strings(s, "raw_events_kafka", "message", &rows);
+    itest_rows_free(&rows);
+    char want[256];
+    snprintf(want, sizeof(want), "evt_e01\t%s 12:06:40.060313\t%s 12:07:40.000000\t%s 13:00:00.000000\n", seed_day, seed_day,
+             seed_day);
+    itest_assert_query(s, want, "SELECT id, timestamp, created_at, updated_at FROM events_processed "
+                                "WHERE id IN ('evt_e01', 'evt_e02')");
+    itest_assert_scalar(s, 0, "SELECT count() FROM events_dead_letters WHERE message LIKE '%%evt_e0%%'");
+}
+
 /* --------------------------------------------------- seed 002: queries */
 
 /* Valid events of experiment 1 fed, per variant: users, exposures, clicks,
@@ -339,6 +377,7 @@ static void seed_exp1_totals(uint32_t variant_id, unsigned out[5]) {
     all[n++] = &seed_sample;
     for (size_t i = 0; i < sizeof(seed_today) / sizeof(seed_today[0]); i++) all[n++] = &seed_today[i];
     for (size_t i = 0; i < seed_late_stored; i++) all[n++] = &seed_late[i];
+    all[n++] = &seed_enveloped[0];
     memset(out, 0, 5 * sizeof(*out));
     for (size_t i = 0; i < n; i++) {
         const seed_event *e = all[i];
@@ -365,7 +404,7 @@ static void test_seed_002_queries(void **state) {
                               "WHERE database = '" SEED_DB "' AND table = 'raw_events_kafka'");
     /* 2: every event once, after the merges that collapse re-deliveries */
     itest_exec(s, "OPTIMIZE TABLE events_processed FINAL");
-    size_t fed = 1 + sizeof(seed_today) / sizeof(seed_today[0]) + seed_late_stored;
+    size_t fed = 1 + sizeof(seed_today) / sizeof(seed_today[0]) + seed_late_stored + 1;   /* + evt_e01 */
     itest_assert_scalar(s, (long long)(seed_gen.events + fed), "%s", st.v[1]);
     /* 3: the dashboard: the generated variants and experiment 1's */
     itest_table *t = itest_query_table(s, "%s", st.v[2]);
@@ -417,6 +456,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_000_ddl),
         cmocka_unit_test(test_seed_000_queries),
+        cmocka_unit_test(test_seed_000_schema_envelope),
         cmocka_unit_test(test_seed_002_queries),
     };
     return cmocka_run_group_tests(tests, seed_setup, seed_teardown);
