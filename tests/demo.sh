@@ -50,7 +50,7 @@ chsql=("$build/tests/chsql" --scripts "$build/user_scripts" --functions "$build/
 case "$pipeline" in
     experiments)
         source_table=raw_events_kafka
-        refresh=(-q "SYSTEM REFRESH VIEW experiment_daily_stats_mv" -q "SYSTEM WAIT VIEW experiment_daily_stats_mv")
+        refresh=(-q "SYSTEM REFRESH VIEW daily_stats_mv" -q "SYSTEM WAIT VIEW daily_stats_mv")
         report=(-q "SELECT * FROM experiment_performance"
                 -q "SELECT * FROM user_journey_analysis"
                 -q "SELECT count() AS dead_letters, uniqExact(error) AS distinct_errors FROM events_dead_letters FINAL")

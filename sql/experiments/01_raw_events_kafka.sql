@@ -21,7 +21,7 @@ ENGINE = Kafka
 SETTINGS
     kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'experiments_events',
-    kafka_group_name = 'clickhouse_experiments',
+    kafka_group_name = 'clickhouse_analytics',
     kafka_format = 'RawBLOB'
     -- Production settings: uncomment and size them.
     -- , kafka_num_consumers = 4             -- at most the partition count and the server's cores

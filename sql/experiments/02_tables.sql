@@ -23,14 +23,21 @@ CREATE TABLE IF NOT EXISTS experiment_events_decoded
     properties String,
     session_id String,
     assignment_id String,
+    -- the outbox row's own columns, next to its payload
+    aggregate_type String,
+    created_at DateTime64(6, 'UTC'),
+    updated_at DateTime64(6, 'UTC'),
     error String
 )
 ENGINE = Null;
 
 -- Exposures, clicks and conversions (every outbox event but assignments).
+-- The columns are seed 000's, by name and in its order (sql/README.md, "The
+-- experiments seeds"); the types are stricter where the seed loses data
+-- (microseconds, UTC, Float64 values and scores).
 CREATE TABLE IF NOT EXISTS events_processed
 (
-    event_id String,                          -- outbox id = payload id (UUID text)
+    id String,                                -- the event's id (payload id = outbox id)
     experiment_id UInt32,
     user_id String,
     variant_id UInt32,
@@ -40,7 +47,6 @@ CREATE TABLE IF NOT EXISTS events_processed
     assignment_at Nullable(DateTime64(6, 'UTC')),
     properties String,                        -- JSON object text
     session_id String,
-    ingested_at DateTime64(3, 'UTC') DEFAULT now64(3),
     page String MATERIALIZED JSONExtractString(properties, 'page'),
     device LowCardinality(String) MATERIALIZED JSONExtractString(properties, 'device'),
     value Float64 MATERIALIZED JSONExtractFloat(properties, 'value'),
@@ -52,11 +58,14 @@ CREATE TABLE IF NOT EXISTS events_processed
     -- stale sessions): kept for inspection, left out of every statistic.
     is_valid UInt8 MATERIALIZED is_valid_after_assignment_dt64(timestamp, assignment_at),
     event_date Date MATERIALIZED toDate(timestamp),
-    event_hour DateTime('UTC') MATERIALIZED toStartOfHour(timestamp)
+    event_hour UInt8 MATERIALIZED toHour(timestamp),   -- the hour of the day, 0-23 (the seed's)
+    created_at DateTime64(6, 'UTC'),          -- the outbox row's created_at
+    updated_at DateTime64(6, 'UTC'),          -- its updated_at, else processed_at, else created_at
+    ingested_at DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY event_date
-ORDER BY (experiment_id, user_id, timestamp, event_id);
+ORDER BY (experiment_id, user_id, timestamp, id);
 
 -- The current assignment of each user to a variant of each experiment.
 CREATE TABLE IF NOT EXISTS assignments_processed

@@ -24,14 +24,14 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
 ORDER BY (experiment_id, variant_id, variant_key, hour);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS experiment_hourly_stats_mv TO experiment_hourly_stats AS
-SELECT experiment_id, variant_id, variant_key, event_hour AS hour,
+CREATE MATERIALIZED VIEW IF NOT EXISTS hourly_stats_mv TO experiment_hourly_stats AS
+SELECT experiment_id, variant_id, variant_key, toStartOfHour(timestamp) AS hour,
        uniqExactState(user_id) AS users,
-       uniqExactStateIf(event_id, is_exposure = 1) AS exposures,
-       uniqExactStateIf(event_id, is_click = 1) AS clicks,
-       uniqExactStateIf(event_id, is_conversion = 1) AS conversions,
+       uniqExactStateIf(id, is_exposure = 1) AS exposures,
+       uniqExactStateIf(id, is_click = 1) AS clicks,
+       uniqExactStateIf(id, is_conversion = 1) AS conversions,
        uniqExactStateIf(user_id, is_conversion = 1) AS converters,
-       maxMapStateIf([event_id], [value], is_conversion = 1) AS revenue
+       maxMapStateIf([id], [value], is_conversion = 1) AS revenue
 FROM events_processed
 WHERE is_valid = 1
 GROUP BY experiment_id, variant_id, variant_key, hour;
@@ -54,15 +54,15 @@ CREATE TABLE IF NOT EXISTS user_experiment_stats
 ENGINE = AggregatingMergeTree
 ORDER BY (experiment_id, variant_id, variant_key, user_id);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS user_experiment_stats_mv TO user_experiment_stats AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS user_stats_mv TO user_experiment_stats AS
 SELECT experiment_id, variant_id, variant_key, user_id,
        min(timestamp) AS first_event_at,
        max(timestamp) AS last_event_at,
-       uniqExactState(event_id) AS events,
-       uniqExactStateIf(event_id, is_exposure = 1) AS exposures,
-       uniqExactStateIf(event_id, is_click = 1) AS clicks,
-       uniqExactStateIf(event_id, is_conversion = 1) AS conversions,
-       maxMapStateIf([event_id], [value], is_conversion = 1) AS revenue
+       uniqExactState(id) AS events,
+       uniqExactStateIf(id, is_exposure = 1) AS exposures,
+       uniqExactStateIf(id, is_click = 1) AS clicks,
+       uniqExactStateIf(id, is_conversion = 1) AS conversions,
+       maxMapStateIf([id], [value], is_conversion = 1) AS revenue
 FROM events_processed
 WHERE is_valid = 1
 GROUP BY experiment_id, variant_id, variant_key, user_id;

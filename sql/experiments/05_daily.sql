@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS experiment_daily_stats
 ENGINE = SummingMergeTree((exposures, clicks, conversions, revenue))
 ORDER BY (experiment_id, variant_id, variant_key, day);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS experiment_daily_stats_mv
+CREATE MATERIALIZED VIEW IF NOT EXISTS daily_stats_mv
 REFRESH EVERY 5 MINUTE
 TO experiment_daily_stats AS
 SELECT toDate(hour) AS day, experiment_id, variant_id, variant_key,

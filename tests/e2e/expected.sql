@@ -65,7 +65,7 @@ SELECT p ->> 'id' AS event_id,
        (p ->> 'timestamp')::timestamptz AS ts,
        (p ->> 'assignment_at')::timestamptz AS assignment_at,
        p -> 'properties' AS properties,
-       coalesce(p ->> 'session_id', '') AS session_id,
+       coalesce(nullif(p ->> 'session_id', ''), 'unknown') AS session_id,
        coalesce((p -> 'properties' ->> 'value')::double precision, 0) AS value,
        (p ->> 'assignment_at') IS NULL
            OR (p ->> 'timestamp')::timestamptz >= (p ->> 'assignment_at')::timestamptz AS is_valid

@@ -45,6 +45,30 @@ CREATE TABLE outbox_events (
     created_at      timestamptz NOT NULL
 );
 
+-- Reference data of the experiments (seed 002): read by ClickHouse's
+-- dictionaries experiments_dict, variants_dict and users_dict
+-- (sql/experiments/05_dictionaries.sql) through the named collection
+-- experiments_pg; test_e2e_dictionaries fills them.
+CREATE TABLE experiments (
+    id      bigint PRIMARY KEY,
+    name    text   NOT NULL,
+    status  text   NOT NULL
+);
+
+CREATE TABLE variants (
+    id             bigint           PRIMARY KEY,
+    experiment_id  bigint           NOT NULL REFERENCES experiments (id),
+    key            text             NOT NULL,
+    name           text             NOT NULL,
+    traffic_share  double precision NOT NULL   -- the intended share of the experiment's users, 0..1
+);
+
+CREATE TABLE users (
+    id       text PRIMARY KEY,
+    name     text NOT NULL,
+    country  text
+);
+
 -- ============================================================== adtech
 CREATE TABLE advertiser (
     id          bigint      PRIMARY KEY,

@@ -164,7 +164,7 @@ static int create_pipeline(const pipeline *p, consumer *c) {
     const char *fast = "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500";
     const char *subst_exp[] = {"kafka_broker_list = 'localhost:9092'", brokers,
                                "kafka_topic_list = 'experiments_events'", topic,
-                               "kafka_group_name = 'clickhouse_experiments'", group,
+                               "kafka_group_name = 'clickhouse_analytics'", group,
                                "kafka_format = 'RawBLOB'", fast, NULL};
     const char *subst_ad[] = {"kafka_broker_list = 'localhost:9092'", brokers,
                               "adtech.public.", p->prefix,
@@ -689,7 +689,7 @@ static const e2e_cmp experiment_cmps[] = {
     {"events_processed",
      "SELECT event_id, experiment_id, user_id, variant_id, variant_key, event_type, ts, assignment_at, properties, "
      "session_id, is_valid FROM e2e.expected_events_processed",
-     "SELECT event_id, experiment_id, user_id, variant_id, variant_key, event_type, timestamp, assignment_at, "
+     "SELECT id, experiment_id, user_id, variant_id, variant_key, event_type, timestamp, assignment_at, "
      "properties, session_id, is_valid FROM events_processed FINAL",
      "TTTTTTTTJTT", 1},
     {"assignments_processed",
@@ -727,8 +727,8 @@ static void test_experiment_report(void **state) {
         fprintf(stderr, "  -- sql/experiments in %s (%s* topics)\n", pipelines[p].db, pipelines[p].prefix);
         use_db(pipelines[p].db);
         /* The daily roll-up is a refreshable view (every 5 minutes): refresh it now. */
-        itest_exec(E.s, "SYSTEM REFRESH VIEW experiment_daily_stats_mv");
-        itest_exec(E.s, "SYSTEM WAIT VIEW experiment_daily_stats_mv");
+        itest_exec(E.s, "SYSTEM REFRESH VIEW daily_stats_mv");
+        itest_exec(E.s, "SYSTEM WAIT VIEW daily_stats_mv");
         for (size_t i = 0; i < sizeof(experiment_cmps) / sizeof(experiment_cmps[0]); i++)
             bad += e2e_compare(E.s, &experiment_cmps[i], NULL);
         /* The report is not empty: the experiments of workload_e2e.sql are all there. */

@@ -21,7 +21,7 @@ static const exp_variant_def exp_variants[GEN_EXP_VARIANTS] = {
     {1, 1021, "control", 0.20},   {1, 1022, "blue", 0.21},      {1, 1023, "green", 0.29},
     {2, 1031, "control", 0.40},   {2, 1032, "treatment", 0.33},
 };
-static const char *const exp_pages[] = {"/home", "/pricing", "/checkout", "/docs", "/p/blue-mug", "/"};
+const char *const gen_exp_pages[GEN_EXP_PAGES] = {"/home", "/pricing", "/checkout", "/docs", "/p/blue-mug", "/"};
 static const char *const exp_devices[] = {"ios", "android", "web", "tv"};
 
 /* One assignment of a user to a variant. */
@@ -41,7 +41,8 @@ typedef struct exp_row {
     int64_t commit_us;              /* when the outbox row was committed (created_at) */
     int64_t value_cents;
     int score;                      /* 0..100 -> 0.00..1.00 */
-    int page, device, session;      /* session < 0: null */
+    int page, device, session;      /* session < 0: null; else the journey's 0, or 1 for a late conversion */
+    int as_event;                   /* published as aggregate_type 'event' (seed 000), else under the assignment */
 } exp_row;
 
 typedef struct exp_model {
@@ -76,9 +77,10 @@ static exp_row *exp_add_row(exp_model *m, uint32_t assign, int type, int64_t ts_
     r->type = type;
     r->ts_us = ts_us / 1000 * 1000;           /* the payload carries milliseconds */
     r->score = (int)gen_below(&m->rng, 101);
-    r->page = (int)gen_below(&m->rng, sizeof(exp_pages) / sizeof(exp_pages[0]));
+    r->page = (int)gen_below(&m->rng, GEN_EXP_PAGES);
     r->device = (int)gen_below(&m->rng, sizeof(exp_devices) / sizeof(exp_devices[0]));
-    r->session = gen_chance(&m->rng, 0.05) ? -1 : (int)gen_below(&m->rng, 1000000);
+    r->session = gen_chance(&m->rng, 0.05) ? -1 : 0;
+    r->as_event = type != EV_ASSIGNMENT && gen_chance(&m->rng, 0.5);
     /* Most rows are committed right away; some are uploaded hours later. */
     r->commit_us = r->ts_us + (gen_chance(&m->rng, 0.02) ? gen_range(&m->rng, 1, 30) * GEN_US_PER_HOUR
                                                          : gen_range(&m->rng, 5000, 900000));
@@ -100,10 +102,12 @@ static void exp_user_journey(exp_model *m, uint32_t a) {
     if (!gen_chance(g, 0.4)) return;
     exp_add_row(m, a, EV_CLICK, t += gen_range(g, 2, 600) * GEN_US_PER_SEC);
     if (!gen_chance(g, exp_variants[as->variant].p_convert)) return;
-    /* 15% convert a day or two later: outside the one-day funnel window. */
-    t += gen_chance(g, 0.15) ? gen_range(g, 26 * 3600, 60 * 3600) * GEN_US_PER_SEC : gen_range(g, 30, 10800) * GEN_US_PER_SEC;
+    /* 15% convert a day or two later: outside the one-day funnel window, in a session of their own. */
+    int late = gen_chance(g, 0.15);
+    t += late ? gen_range(g, 26 * 3600, 60 * 3600) * GEN_US_PER_SEC : gen_range(g, 30, 10800) * GEN_US_PER_SEC;
     exp_row *r = exp_add_row(m, a, EV_CONVERSION, t);
     r->value_cents = gen_range(g, 500, 25000);
+    if (late && r->session == 0) r->session = 1;
 }
 
 static void exp_build(exp_model *m) {
@@ -143,7 +147,7 @@ static void exp_user_name(uint32_t u, char *out, size_t cap) {
 static void exp_payload(const exp_model *m, const exp_row *r, gen_buf *out) {
     const exp_assign *as = &m->assign[r->assign];
     const exp_variant_def *v = &exp_variants[as->variant];
-    char user[64], ts[40], at[40], session[24];
+    char user[64], ts[40], at[40], session[40];
     exp_user_name(as->user, user, sizeof(user));
     gen_iso(ts, r->ts_us, 3);
     gen_iso(at, as->at_us / 1000 * 1000, 3);
@@ -152,12 +156,12 @@ static void exp_payload(const exp_model *m, const exp_row *r, gen_buf *out) {
     gen_printf(out, ", \"variant_id\" : %u, \"variant_key\" : \"%s\", \"event_type\" : \"%s\", ", v->variant_id, v->key,
                exp_type_name[r->type]);
     gen_printf(out, "\"timestamp\" : \"%s\", \"assignment_at\" : \"%s\", ", ts, at);
-    gen_printf(out, "\"properties\" : {\"page\" : \"%s\", \"device\" : \"%s\", \"value\" : ", exp_pages[r->page],
+    gen_printf(out, "\"properties\" : {\"page\" : \"%s\", \"device\" : \"%s\", \"value\" : ", gen_exp_pages[r->page],
                exp_devices[r->device]);
     if (r->type == EV_CONVERSION) gen_printf(out, "%lld.%02lld", (long long)(r->value_cents / 100), (long long)(r->value_cents % 100));
     else gen_puts(out, "0");
     gen_printf(out, ", \"score\" : %g}, \"session_id\" : ", r->score / 100.0);
-    snprintf(session, sizeof(session), "sess-%d", r->session);
+    snprintf(session, sizeof(session), "sess-%u-%d", as->id, r->session);
     gen_json_str(out, r->session < 0 ? NULL : session);
     gen_puts(out, "}");
 }
@@ -165,8 +169,12 @@ static void exp_payload(const exp_model *m, const exp_row *r, gen_buf *out) {
 static void exp_after(const exp_model *m, const exp_row *r, const char *payload, gen_buf *out) {
     char created[40];
     gen_iso(created, r->commit_us, 6);
-    gen_printf(out, "{\"id\":\"%s\",\"aggregate_type\":\"assignment\",\"aggregate_id\":\"%u\",\"event_type\":\"%s\",\"payload\":",
-               r->id, m->assign[r->assign].id, exp_type_name[r->type]);
+    if (r->as_event)   /* seed 000's shape: the event is its own aggregate */
+        gen_printf(out, "{\"id\":\"%s\",\"aggregate_type\":\"event\",\"aggregate_id\":\"%s\",\"event_type\":\"EVENT_CREATED\",\"payload\":",
+                   r->id, r->id);
+    else
+        gen_printf(out, "{\"id\":\"%s\",\"aggregate_type\":\"assignment\",\"aggregate_id\":\"%u\",\"event_type\":\"%s\",\"payload\":",
+                   r->id, m->assign[r->assign].id, exp_type_name[r->type]);
     gen_json_str(out, payload);
     gen_printf(out, ",\"created_at\":\"%s\"}", created);
 }
@@ -233,6 +241,25 @@ static size_t exp_emit_snapshot(exp_model *m, exp_emit *e, gen_msgs *out) {
     return n;
 }
 
+/* A row of another aggregate sharing the outbox (an experiment's settings):
+ * the pipeline skips it, as seed 000's aggregate_type filter does. */
+static void exp_emit_foreign(exp_model *m, exp_emit *e, const exp_row *r, int64_t order, gen_msgs *out) {
+    char id[37];
+    gen_uuid(&m->rng, id);
+    gen_buf_clear(&e->after);
+    gen_buf_clear(&e->msg);
+    gen_printf(&e->after, "{\"id\":\"%s\",\"aggregate_type\":\"experiment\",\"aggregate_id\":\"101\","
+               "\"event_type\":\"EXPERIMENT_UPDATED\",\"payload\":", id);
+    gen_json_str(&e->after, "{\"id\" : 101, \"name\" : \"checkout button\", \"status\" : \"running\"}");
+    gen_puts(&e->after, ",\"created_at\":\"2024-04-03T10:00:00.000000Z\"}");
+    gen_change ch = {.schema = "public", .table = "outbox_events", .op = 'c', .snapshot = "false", .after = e->after.p};
+    gen_dbz_begin(&e->conn, &ch);
+    ch.source_us = r->commit_us;
+    ch.ts_us = r->commit_us + 1000;
+    gen_dbz_write(&e->msg, &e->conn, &ch);
+    gen_msgs_add(out, order + 3, GEN_IGNORED, e->msg.p, e->msg.n);
+}
+
 /* Streaming: one transaction per row; a third are cleaned up in it. */
 static void exp_emit_stream(exp_model *m, exp_emit *e, size_t from, gen_msgs *out) {
     for (size_t i = from; i < m->nrows; i++) {
@@ -244,6 +271,7 @@ static void exp_emit_stream(exp_model *m, exp_emit *e, size_t from, gen_msgs *ou
         int64_t order = ch.ts_us + gen_range(&m->rng, 0, 300) * GEN_US_PER_SEC;   /* partitions interleave */
         exp_emit_row(m, e, r, &ch, order, out);
         if (gen_chance(&m->rng, 0.35)) exp_emit_cleanup(e, r, &ch, order, out);
+        if (gen_chance(&m->rng, 0.01)) exp_emit_foreign(m, e, r, order, out);
     }
 }
 
@@ -355,6 +383,77 @@ static gen_exp_day *exp_day_slot(gen_exp_result *res, int64_t day, int variant) 
     return d;
 }
 
+/* Slot of (variant, day, days_since) in res->cohorts (few: a linear search). */
+static gen_exp_cohort *exp_cohort_slot(gen_exp_result *res, int variant, int64_t day, int64_t days_since) {
+    for (size_t i = 0; i < res->ncohorts; i++) {
+        gen_exp_cohort *c = &res->cohorts[i];
+        if (c->variant == variant && c->day == day && c->days_since == days_since) return c;
+    }
+    res->cohorts = realloc(res->cohorts, (res->ncohorts + 1) * sizeof(*res->cohorts));
+    if (!res->cohorts) abort();
+    gen_exp_cohort *c = &res->cohorts[res->ncohorts++];
+    memset(c, 0, sizeof(*c));
+    c->variant = variant, c->day = day, c->days_since = days_since;
+    return c;
+}
+
+static int exp_cohort_cmp(const void *a, const void *b) {
+    const gen_exp_cohort *x = a, *y = b;
+    if (x->variant != y->variant) return x->variant - y->variant;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return x->days_since < y->days_since ? -1 : x->days_since > y->days_since;
+}
+
+/* (ts, id) order: which touch is first or last. */
+static int exp_touch_cmp(const exp_row *x, const exp_row *y) {
+    if (x->ts_us != y->ts_us) return x->ts_us < y->ts_us ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+/* Seed 002's analytics for one assignment (rows[lo..hi), sorted by time):
+ * its sessions, the days to its first valid conversion, and that
+ * conversion's first and last touch. */
+static void exp_expect_analytics(const exp_model *m, const exp_row *rows, size_t lo, size_t hi, gen_exp_result *res,
+                                 uint64_t *cohort_sizes) {
+    const exp_row *assignment = NULL, *conversion = NULL;
+    int64_t first[2] = {0, 0}, last[2] = {0, 0};
+    uint64_t events[2] = {0, 0};
+    int variant = m->assign[rows[lo].assign].variant;
+    gen_exp_variant *v = &res->variants[variant];
+    for (size_t i = lo; i < hi; i++) {
+        const exp_row *r = &rows[i];
+        if (r->type == EV_ASSIGNMENT) assignment = r;
+        if (r->type == EV_ASSIGNMENT || !exp_valid(m, r)) continue;
+        if (r->type == EV_CONVERSION && !conversion) conversion = r;
+        if (r->session < 0) continue;
+        if (!events[r->session]++) first[r->session] = r->ts_us;
+        last[r->session] = r->ts_us;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!events[k]) continue;
+        v->sessions++;
+        v->session_events += events[k];
+        v->session_ms += (last[k] - first[k]) / 1000;
+    }
+    int64_t day = gen_floor_div(assignment->ts_us, GEN_US_PER_DAY);
+    cohort_sizes[variant * 64 + (day - gen_floor_div(m->t0, GEN_US_PER_DAY))]++;
+    if (!conversion) return;
+    exp_cohort_slot(res, variant, day, (conversion->ts_us - assignment->ts_us) / GEN_US_PER_DAY)->converters++;
+    const exp_row *first_touch = NULL, *last_touch = NULL;
+    for (size_t i = lo; i < hi; i++) {
+        const exp_row *r = &rows[i];
+        if ((r->type != EV_EXPOSURE && r->type != EV_CLICK) || !exp_valid(m, r) || r->ts_us >= conversion->ts_us) continue;
+        if (!first_touch || exp_touch_cmp(r, first_touch) < 0) first_touch = r;
+        if (!last_touch || exp_touch_cmp(r, last_touch) > 0) last_touch = r;
+    }
+    for (int model = 0; model < 2; model++) {
+        const exp_row *t = model ? last_touch : first_touch;
+        gen_exp_credit *c = &res->credits[variant][model][t ? t->page : GEN_EXP_PAGES];
+        c->conversions++;
+        c->revenue_cents += conversion->value_cents;
+    }
+}
+
 /* The valid steps of one assignment (rows[lo..hi) sorted by time): totals,
  * distinct users per variant and per day, the funnel level. */
 static void exp_expect_assignment(const exp_model *m, const exp_row *rows, size_t lo, size_t hi, gen_exp_result *res,
@@ -368,7 +467,7 @@ static void exp_expect_assignment(const exp_model *m, const exp_row *rows, size_
     res->assignments++;
     for (size_t i = lo; i < hi; i++) {
         const exp_row *r = &rows[i];
-        if (r->type != EV_ASSIGNMENT) res->events++;
+        if (r->type != EV_ASSIGNMENT) res->events++, res->created_lag_us += r->commit_us - r->ts_us;
         if (r->type != EV_ASSIGNMENT && !exp_valid(m, r)) res->invalid_events++;
         if (!exp_valid(m, r)) continue;
         steps[nsteps++] = *r;
@@ -397,13 +496,17 @@ static void exp_expect_assignment(const exp_model *m, const exp_row *rows, size_
 static void exp_expect(exp_model *m, gen_exp_result *res) {
     exp_row *rows = malloc(m->nrows * sizeof(*rows)), *steps = malloc(m->nrows * sizeof(*steps));
     exp_hour_key *hours = malloc(m->nrows * sizeof(*hours));
-    if (!rows || !steps || !hours) abort();
+    uint64_t *cohort_sizes = calloc(GEN_EXP_VARIANTS * 64, sizeof(*cohort_sizes));   /* [variant][day - t0's] */
+    if (!rows || !steps || !hours || !cohort_sizes) abort();
     memcpy(rows, m->rows, m->nrows * sizeof(*rows));
     qsort(rows, m->nrows, sizeof(*rows), exp_row_by_assign_time);
     for (int v = 0; v < GEN_EXP_VARIANTS; v++) {
         res->variants[v].experiment_id = exp_ids[exp_variants[v].experiment];
         res->variants[v].variant_id = exp_variants[v].variant_id;
         res->variants[v].key = exp_variants[v].key;
+        int n = 0;
+        for (int w = 0; w < GEN_EXP_VARIANTS; w++) n += exp_variants[w].experiment == exp_variants[v].experiment;
+        res->variants[v].intended_share = 1.0 / n;
     }
     size_t nhours = 0;
     for (size_t lo = 0, hi; lo < m->nrows; lo = hi) {
@@ -412,7 +515,14 @@ static void exp_expect(exp_model *m, gen_exp_result *res) {
                 hours[nhours++] = (exp_hour_key){m->assign[rows[hi].assign].variant, gen_floor_div(rows[hi].ts_us, GEN_US_PER_HOUR)};
         }
         exp_expect_assignment(m, rows, lo, hi, res, steps);
+        exp_expect_analytics(m, rows, lo, hi, res, cohort_sizes);
     }
+    for (size_t i = 0; i < res->ncohorts; i++) {
+        gen_exp_cohort *c = &res->cohorts[i];
+        c->cohort_size = cohort_sizes[c->variant * 64 + (c->day - gen_floor_div(m->t0, GEN_US_PER_DAY))];
+    }
+    qsort(res->cohorts, res->ncohorts, sizeof(*res->cohorts), exp_cohort_cmp);
+    free(cohort_sizes);
     qsort(hours, nhours, sizeof(*hours), exp_hour_cmp);
     for (size_t i = 0; i < nhours; i++) res->hourly_groups += i == 0 || exp_hour_cmp(&hours[i], &hours[i - 1]) != 0;
     free(rows);
@@ -448,6 +558,7 @@ void gen_exp_generate(const gen_exp_config *cfg, gen_exp_result *out) {
 void gen_exp_result_free(gen_exp_result *r) {
     gen_msgs_free(&r->msgs);
     free(r->days);
+    free(r->cohorts);
     memset(r, 0, sizeof(*r));
 }
 

@@ -7,6 +7,14 @@
  * row of public.outbox_events (tests/e2e/schema.sql) whose `payload` text is
  * built like e2e_outbox_payload() builds it, captured by Debezium:
  *
+ *   - as seed 000 writes them: events of aggregate_type 'event' (aggregate_id
+ *     the event id) and assignments of aggregate_type 'assignment'; half the
+ *     events are published under their assignment instead, as our e2e
+ *     application does; rows of another aggregate sharing the outbox
+ *     ('experiment') must be skipped;
+ *   - a user's events of one assignment share a session, a conversion a day
+ *     or more later has a session of its own, some events have none;
+ *
  *   - rows committed before the connector started arrive as a snapshot (op r);
  *   - later rows as inserts (op c); about a third are deleted again in the
  *     same transaction by the outbox clean-up (op d + tombstone), which must
@@ -51,7 +59,32 @@ typedef struct gen_exp_variant {
     uint64_t converters;            /* users with a valid conversion */
     int64_t revenue_cents;          /* sum of the valid conversions' value */
     uint64_t funnel[4];             /* users whose windowFunnel level is >= 1, 2, 3, 4 */
+    double intended_share;          /* the split the experiment intends: 1 / its variants */
+    uint64_t sessions;              /* sessions with a valid event */
+    uint64_t session_events;        /* valid events in them */
+    int64_t session_ms;             /* the sum of their durations (first to last event) */
 } gen_exp_variant;
+
+/* seed 002's analytics: one (variant, assignment day, whole days to the
+ * first valid conversion) of conversion_cohorts. */
+typedef struct gen_exp_cohort {
+    int variant;                    /* index into variants[] */
+    int64_t day;                    /* the assignment day, days since 1970-01-01 */
+    int64_t days_since;
+    uint64_t cohort_size;           /* users assigned to the variant that day */
+    uint64_t converters;
+} gen_exp_cohort;
+
+/* The pages events are shown on; attribution credits them. */
+#define GEN_EXP_PAGES 6
+extern const char *const gen_exp_pages[GEN_EXP_PAGES];
+
+/* One variant's conversions credited to a page (GEN_EXP_PAGES: '(none)'),
+ * by model (0: first touch, 1: last touch). */
+typedef struct gen_exp_credit {
+    uint64_t conversions;
+    int64_t revenue_cents;
+} gen_exp_credit;
 
 /* One (day, variant) of experiment_daily_stats. */
 typedef struct gen_exp_day {
@@ -71,6 +104,10 @@ typedef struct gen_exp_result {
     uint64_t invalid_events;        /* of which before their assignment (is_valid = 0) */
     uint64_t hourly_groups;         /* (experiment, variant, hour) with a valid event */
     uint64_t user_rows;             /* (experiment, variant, user) with a valid event */
+    int64_t created_lag_us;         /* over events_processed: sum of created_at (the commit) - timestamp */
+    gen_exp_cohort *cohorts;        /* sorted by variant, day, days_since */
+    size_t ncohorts;
+    gen_exp_credit credits[GEN_EXP_VARIANTS][2][GEN_EXP_PAGES + 1];
 } gen_exp_result;
 
 void gen_exp_generate(const gen_exp_config *cfg, gen_exp_result *out);

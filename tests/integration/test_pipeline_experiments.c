@@ -37,7 +37,7 @@ static void exp_load(chs_session *s) {
     gen_exp_generate(&cfg, &exp_gen);
     pipeline_apply(s, "experiments", "exp_main");
     pipeline_stream(s, "raw_events_kafka", &exp_gen.msgs, 4, 1);
-    pipeline_refresh(s, "experiment_daily_stats_mv");
+    pipeline_refresh(s, "daily_stats_mv");
     exp_loaded = 1;
 }
 
@@ -149,9 +149,14 @@ static void test_processed_tables(void **state) {
     itest_assert_query(s, want,
         "SELECT count(), countIf(is_valid = 0), countIf(is_exposure AND is_valid), countIf(is_click AND is_valid), "
         "countIf(is_conversion AND is_valid), toInt64(round(sumIf(value, is_conversion AND is_valid) * 100)), "
-        "countIf(page = '' OR device NOT IN ('ios', 'android', 'web', 'tv') OR event_hour != toStartOfHour(timestamp) "
+        "countIf(page = '' OR device NOT IN ('ios', 'android', 'web', 'tv') OR event_hour != toHour(timestamp) "
         "OR event_date != toDate(timestamp) OR score < 0 OR score > 1) FROM events_processed FINAL");
     itest_assert_scalar(s, exp_gen.assignments, "SELECT count() FROM assignments_processed FINAL");
+    /* the outbox row's created_at (its commit), and updated_at = created_at (no processed_at) */
+    char lag[64];
+    snprintf(lag, sizeof(lag), "%lld\t0\n", (long long)exp_gen.created_lag_us);
+    itest_assert_query(s, lag, "SELECT sum(toUnixTimestamp64Micro(created_at) - toUnixTimestamp64Micro(timestamp)), "
+                               "countIf(updated_at != created_at) FROM events_processed FINAL");
     /* the re-delivered block and the duplicates did reach the table: FINAL collapses them */
     assert_true(itest_scalar(s, "SELECT count() FROM events_processed") > (long long)exp_gen.events);
 }
@@ -207,7 +212,7 @@ static void test_redelivery_changes_nothing(void **state) {
     size_t n = exp_gen.msgs.n;
     pipeline_insert(s, "raw_events_kafka", &exp_gen.msgs, n / 3, 2 * n / 3);
     pipeline_insert(s, "raw_events_kafka", &exp_gen.msgs, 0, n);
-    pipeline_refresh(s, "experiment_daily_stats_mv");
+    pipeline_refresh(s, "daily_stats_mv");
     itest_assert_query(s, before, "%s", report);
     itest_assert_query(s, before_funnel, "%s", funnel);
     itest_assert_scalar(s, exp_gen.events, "SELECT count() FROM events_processed FINAL");
@@ -222,19 +227,226 @@ static void test_redelivery_changes_nothing(void **state) {
 static void test_real_fixtures(void **state) {
     chs_session *s = *state;
     pipeline_apply(s, "experiments", "exp_fixtures");
-    pipeline_insert_fixture(s, "raw_events_kafka", "plain/dbzplain.public.outbox_events.jsonl");
+    /* the outbox row's own columns, read through the schema envelope */
     pipeline_insert_fixture(s, "raw_events_kafka", "with-schema/dbz.public.outbox_events.jsonl");
+    itest_assert_query(s,
+        "6f0a4c2e-1111-4a5b-8c9d-000000000001\t2024-04-01 08:00:30.000000\t2024-04-01 08:00:30.000000\n"
+        "6f0a4c2e-1111-4a5b-8c9d-000000000003\t2024-04-02 09:00:05.000000\t2024-04-02 09:00:05.000000\n",
+        "SELECT id, created_at, updated_at FROM events_processed FINAL ORDER BY id");
+    pipeline_insert_fixture(s, "raw_events_kafka", "plain/dbzplain.public.outbox_events.jsonl");
     itest_assert_query(s,
         "6f0a4c2e-1111-4a5b-8c9d-000000000001\t42\tuser-a\t1\tcontrol\texposure\t2024-04-01 08:00:30.000000\t2024-04-01 08:00:00.000000\t/home\tios\t0\t0.5\tsess-1\t1\n"
         "6f0a4c2e-1111-4a5b-8c9d-000000000002\t42\tuser-b\t2\ttreatment\tconversion\t2024-04-01 08:02:00.000000\t2024-04-01 08:00:01.500000\t/checkout\tweb\t19.99\t0.87\tsess-2\t1\n"
         "6f0a4c2e-1111-4a5b-8c9d-000000000003\t42\tuser-c\t2\ttreatment\texposure\t2024-04-02 09:00:05.000000\t2024-04-02 09:00:00.000000\t/pricing\tandroid\t12.5\t0.25\tsess-3\t1\n"
-        "6f0a4c2e-1111-4a5b-8c9d-000000000004\t44\tuser-ü \"quoted\"\t9\tv\\\\backslash\texposure\t2024-04-02 09:00:06.000000\t2024-04-02 09:00:00.000000\t\ttv\t0\t-1\t\t1\n"
+        "6f0a4c2e-1111-4a5b-8c9d-000000000004\t44\tuser-ü \"quoted\"\t9\tv\\\\backslash\texposure\t2024-04-02 09:00:06.000000\t2024-04-02 09:00:00.000000\t\ttv\t0\t-1\tunknown\t1\n"
         "6f0a4c2e-1111-4a5b-8c9d-000000000005\t43\tuser-a\t7\tblue\texposure\t2024-04-03 10:00:00.000000\t2024-04-01 08:00:02.123000\t/\tweb\t3\t0.001\tsess-5\t1\n",
-        "SELECT event_id, experiment_id, user_id, variant_id, variant_key, event_type, timestamp, assignment_at, "
-        "page, device, value, score, session_id, is_valid FROM events_processed FINAL ORDER BY event_id");
+        "SELECT id, experiment_id, user_id, variant_id, variant_key, event_type, timestamp, assignment_at, "
+        "page, device, value, score, session_id, is_valid FROM events_processed FINAL ORDER BY id");
     itest_assert_scalar(s, 0, "SELECT count() FROM events_dead_letters");
     itest_assert_scalar(s, 0, "SELECT count() FROM assignments_processed");
     itest_exec(s, "USE exp_main");
+}
+
+/* ---------------------------------------------- seed 002's analytics */
+
+/* Replaces a dictionary of 05_dictionaries.sql by the same dictionary (its
+ * own CREATE: columns, layout, lifetime) reading a ClickHouse table instead
+ * of PostgreSQL: the embedded engine has no PostgreSQL to read.  e2e
+ * (test_e2e_dictionaries) reads the real one. */
+static void exp_dictionary_from_table(chs_session *s, const char *dict, const char *pg_table, const char *table) {
+    char *ddl = itest_query(s, "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() "
+                               "AND name = '%s' FORMAT TSVRaw", dict);
+    char *pg = itest_query(s, "SELECT 'SOURCE(POSTGRESQL(NAME experiments_pg TABLE \\'%s\\'))' FORMAT TSVRaw", pg_table);
+    char *ch = itest_query(s, "SELECT 'SOURCE(CLICKHOUSE(DB \\'' || currentDatabase() || '\\' TABLE \\'%s\\'))' FORMAT TSVRaw", table);
+    pg[strcspn(pg, "\n")] = ch[strcspn(ch, "\n")] = ddl[strcspn(ddl, "\n")] = '\0';
+    assert_non_null(strstr(ddl, pg));               /* the pipeline's dictionary reads PostgreSQL */
+    char *swapped = chs_replace(ddl, pg, ch);
+    char *replaced = chs_replace(swapped, "CREATE DICTIONARY", "CREATE OR REPLACE DICTIONARY");
+    itest_exec(s, "%s", replaced);
+    free(ddl), free(pg), free(ch), free(swapped), free(replaced);
+}
+
+/* The dictionaries' sources, filled from the generator's experiments:
+ * names 'Experiment 101', 'treatment of 101'; the split is even. */
+static void exp_load_dictionaries(chs_session *s) {
+    static int done;
+    exp_load(s);
+    if (done) return;
+    done = 1;
+    itest_exec(s, "CREATE TABLE src_experiments (id UInt64, name String, status String) ENGINE = Memory");
+    itest_exec(s, "CREATE TABLE src_variants (id UInt64, experiment_id UInt64, key String, name String, "
+                  "traffic_share Float64) ENGINE = Memory");
+    itest_exec(s, "CREATE TABLE src_users (id String, name String, country String) ENGINE = Memory");
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        const gen_exp_variant *v = &exp_gen.variants[i];
+        if (v == exp_control(v))
+            itest_exec(s, "INSERT INTO src_experiments VALUES (%u, 'Experiment %u', 'running')", v->experiment_id, v->experiment_id);
+        itest_exec(s, "INSERT INTO src_variants VALUES (%u, %u, '%s', '%s of %u', %.17g)", v->variant_id, v->experiment_id,
+                   v->key, v->key, v->experiment_id, v->intended_share);
+    }
+    itest_exec(s, "INSERT INTO src_users SELECT DISTINCT user_id, concat('Name of ', user_id), 'US' FROM events_processed");
+    exp_dictionary_from_table(s, "experiments_dict", "experiments", "src_experiments");
+    exp_dictionary_from_table(s, "variants_dict", "variants", "src_variants");
+    exp_dictionary_from_table(s, "users_dict", "users", "src_users");
+}
+
+/* "101\tExperiment 101\t1012\ttreatment\ttreatment of 101": a row's names. */
+static void exp_names(itest_buf *b, const gen_exp_variant *v) {
+    itest_buf_printf(b, "%u\tExperiment %u\t%u\t%s\t%s of %u", v->experiment_id, v->experiment_id, v->variant_id, v->key,
+                     v->key, v->experiment_id);
+}
+
+/* A report with one row per variant, in variant order: its names, then
+ * what `numbers` writes (from "\t" to the end of the line). */
+static void exp_assert_named_variants(chs_session *s, void (*numbers)(itest_buf *, const gen_exp_variant *),
+                                      const char *query) {
+    itest_buf want = {0};
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        exp_names(&want, &exp_gen.variants[i]);
+        numbers(&want, &exp_gen.variants[i]);
+    }
+    itest_assert_query(s, want.p, "%s", query);
+    itest_buf_free(&want);
+}
+
+static void exp_users(itest_buf *b, const gen_exp_variant *v) {
+    itest_buf_printf(b, "\t%llu\n", (unsigned long long)v->users);
+}
+
+static void exp_conversions_revenue(itest_buf *b, const gen_exp_variant *v) {
+    itest_buf_printf(b, "\t%llu\t%lld\n", (unsigned long long)v->conversions, (long long)v->revenue_cents);
+}
+
+static void test_dictionaries(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    exp_assert_named_variants(s, exp_users, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, "
+                                            "users FROM experiment_dashboard");
+    itest_exec(s, "SELECT dictGet('users_dict', 'name', tuple('user-000001'))");
+    /* loaded, with the pipeline's lifetime */
+    itest_assert_query(s, "experiments_dict\tLOADED\t60\t300\nusers_dict\tLOADED\t60\t300\nvariants_dict\tLOADED\t60\t300\n",
+                       "SELECT name, status, lifetime_min, lifetime_max FROM system.dictionaries "
+                       "WHERE database = currentDatabase() ORDER BY name");
+}
+
+static void test_revenue_per_conversion(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    exp_assert_named_variants(s, exp_conversions_revenue,
+                              "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, conversions, "
+                              "toInt64(round(revenue * 100)) FROM revenue_per_conversion");
+    itest_table *t = itest_query_table(s, "SELECT variant_id, revenue_per_conversion FROM revenue_per_conversion");
+    assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const gen_exp_variant *v = exp_variant((uint32_t)exp_int(t, r, 0));
+        assert_true(v->conversions > 0);
+        pipeline_assert_near(exp_num(t, r, 1), (double)v->revenue_cents / 100.0 / (double)v->conversions, EXP_ROUNDED,
+                             "revenue_per_conversion");
+    }
+    itest_table_free(t);
+}
+
+static void test_traffic_allocation(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_table *t = itest_query_table(s, "SELECT variant_id, assigned, experiment_assigned, assigned_share, intended_share, "
+                                          "share_difference FROM traffic_allocation");
+    assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const gen_exp_variant *v = exp_variant((uint32_t)exp_int(t, r, 0));
+        uint64_t total = 0;
+        for (int i = 0; i < GEN_EXP_VARIANTS; i++)
+            if (exp_gen.variants[i].experiment_id == v->experiment_id) total += exp_gen.variants[i].assigned;
+        double share = (double)v->assigned / (double)total;
+        assert_int_equal(exp_int(t, r, 1), v->assigned);
+        assert_int_equal(exp_int(t, r, 2), total);
+        pipeline_assert_near(exp_num(t, r, 3), share, EXP_ROUNDED, "assigned_share");
+        pipeline_assert_near(exp_num(t, r, 4), v->intended_share, 1e-12, "intended_share");
+        pipeline_assert_near(exp_num(t, r, 5), share - v->intended_share, EXP_ROUNDED, "share_difference");
+    }
+    itest_table_free(t);
+}
+
+static void test_session_engagement(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_table *t = itest_query_table(s, "SELECT variant_id, sessions, session_events, events_per_session, "
+                                          "avg_session_duration_s FROM variant_engagement");
+    assert_int_equal(t->nrows, GEN_EXP_VARIANTS);
+    uint64_t sessions = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const gen_exp_variant *v = exp_variant((uint32_t)exp_int(t, r, 0));
+        assert_int_equal(exp_int(t, r, 1), v->sessions);
+        assert_int_equal(exp_int(t, r, 2), v->session_events);
+        pipeline_assert_near(exp_num(t, r, 3), (double)v->session_events / (double)v->sessions, EXP_ROUNDED,
+                             "events_per_session");
+        pipeline_assert_near(exp_num(t, r, 4), (double)v->session_ms / 1000.0 / (double)v->sessions, EXP_ROUNDED,
+                             "avg_session_duration_s");
+        sessions += v->sessions;
+    }
+    itest_table_free(t);
+    /* one row per session, each named through users_dict */
+    char want[64];
+    snprintf(want, sizeof(want), "%llu\t0\n", (unsigned long long)sessions);
+    itest_assert_query(s, want, "SELECT count(), countIf(user_name != concat('Name of ', user_id)) FROM session_engagement");
+}
+
+static void test_conversion_cohorts(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    itest_buf want = {0};
+    assert_true(exp_gen.ncohorts > GEN_EXP_VARIANTS);
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < exp_gen.ncohorts; i++) {
+        const gen_exp_cohort *c = &exp_gen.cohorts[i];
+        const gen_exp_variant *v = &exp_gen.variants[c->variant];
+        char day[24];
+        gen_date(day, c->day);
+        if (i == 0 || c->variant != exp_gen.cohorts[i - 1].variant || c->day != exp_gen.cohorts[i - 1].day) cumulative = 0;
+        cumulative += c->converters;
+        exp_names(&want, v);
+        itest_buf_printf(&want, "\t%s\t%llu\t%lld\t%llu\t%.4f\t%.4f\n", day, (unsigned long long)c->cohort_size,
+                         (long long)c->days_since, (unsigned long long)c->converters,
+                         (double)c->converters / (double)c->cohort_size, (double)cumulative / (double)c->cohort_size);
+    }
+    itest_assert_query(s, want.p, "SELECT experiment_id, experiment_name, variant_id, variant_key, variant_name, cohort_day, "
+                                  "cohort_size, days_since_assignment, converters, toDecimalString(conversion_rate, 4), "
+                                  "toDecimalString(cumulative_conversion_rate, 4) FROM conversion_cohorts");
+    itest_buf_free(&want);
+}
+
+static int exp_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void test_conversion_attribution(void **state) {
+    chs_session *s = *state;
+    exp_load_dictionaries(s);
+    static const char *const models[] = {"first_touch", "last_touch"};
+    char *lines[GEN_EXP_VARIANTS * 2 * (GEN_EXP_PAGES + 1)];
+    size_t n = 0;
+    for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
+        for (int m = 0; m < 2; m++) {
+            uint64_t total = 0;
+            for (int p = 0; p <= GEN_EXP_PAGES; p++) {
+                const gen_exp_credit *c = &exp_gen.credits[i][m][p];
+                total += c->conversions;
+                if (!c->conversions) continue;
+                itest_buf b = {0};
+                itest_buf_printf(&b, "%u\t%s\t%s\t%llu\t%lld\n", exp_gen.variants[i].variant_id, models[m],
+                                 p < GEN_EXP_PAGES ? gen_exp_pages[p] : "(none)", (unsigned long long)c->conversions,
+                                 (long long)c->revenue_cents);
+                lines[n++] = itest_buf_take(&b);
+            }
+            assert_int_equal(total, exp_gen.variants[i].conversions);   /* each conversion credited once per model */
+        }
+    }
+    qsort(lines, n, sizeof(*lines), exp_line_cmp);
+    itest_buf want = {0};
+    for (size_t i = 0; i < n; i++) itest_buf_puts(&want, lines[i]), free(lines[i]);
+    itest_assert_query(s, want.p, "SELECT variant_id, model, page, conversions, toInt64(round(revenue * 100)) "
+                                  "FROM conversion_attribution");
+    itest_buf_free(&want);
+    itest_assert_scalar(s, 0, "SELECT countIf(experiment_name != concat('Experiment ', toString(experiment_id)) "
+                              "OR variant_name != concat(variant_key, ' of ', toString(experiment_id))) FROM conversion_attribution");
 }
 
 /* ------------------------------------------------ undefined statistics */
@@ -446,6 +658,12 @@ int main(void) {
         cmocka_unit_test(test_hourly_daily_user_stats),
         cmocka_unit_test(test_dead_letters),
         cmocka_unit_test(test_redelivery_changes_nothing),
+        cmocka_unit_test(test_dictionaries),
+        cmocka_unit_test(test_revenue_per_conversion),
+        cmocka_unit_test(test_traffic_allocation),
+        cmocka_unit_test(test_session_engagement),
+        cmocka_unit_test(test_conversion_cohorts),
+        cmocka_unit_test(test_conversion_attribution),
         cmocka_unit_test(test_real_fixtures),
         cmocka_unit_test(test_report_undefined_statistics),
         cmocka_unit_test(test_decode_error_wins_over_op),
