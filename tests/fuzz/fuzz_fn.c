@@ -29,7 +29,7 @@ static udf_function fuzz_fn;
 static udf_signature fuzz_sig;
 static arena fuzz_arena;
 
-/* The options each function runs with in clickhouse-config/cdc_udf_functions.xml;
+/* The options each function runs with in clickhouse-config/cdc_udfs_function.xml;
  * payload_extract gets experiment_event's fields plus one of every other type. */
 static char *fuzz_argv_unwrap[] = {"debezium_unwrap", NULL};
 static char *fuzz_argv_get[] = {"payload_get", NULL};
