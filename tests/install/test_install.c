@@ -239,7 +239,7 @@ static void test_dpkg_install(void **state) {
     assert_int_equal(install_run("dpkg-query -W -f='${Depends}\\n' clickhouse-cdc-udfs | grep -q 'libseccomp2'"), 0);
     assert_int_equal(install_run("dpkg-query -W -f='${Conffiles}\\n' clickhouse-cdc-udfs | grep -q '" OUR_XML "'"), 0);
     /* No server setting is overridden: nothing in config.d. */
-    assert_int_equal(install_run("dpkg-query -L clickhouse-cdc-udfs | grep -q config"), 1);
+    assert_int_equal(install_run("dpkg-query -L clickhouse-cdc-udfs | grep -q /config.d/"), 1);
     assert_true(install_exists(SCRIPTS_DIR "/debezium_unwrap"));
     assert_true(install_exists(OTHER_XML));
 }

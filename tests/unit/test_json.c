@@ -1088,7 +1088,11 @@ static void test_string_tokens_random(void **state) {
         }
     }
     print_message("%d strings decoded during the walk\n", fast_decoded);
+#if defined(__SSSE3__)
     assert_true(fast_decoded > 1000);
+#else
+    assert_int_equal(fast_decoded, 0);   /* decoding on the walk is the SSSE3 path (json.c) */
+#endif
     arena_free(&a);
 }
 
