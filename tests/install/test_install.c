@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <pthread.h>
@@ -33,6 +32,7 @@
 #include <unistd.h>
 
 #include "chsession.h"
+#include "itest.h"
 
 #define ETC_DIR "/etc/clickhouse-server"
 #define SCRIPTS_DIR "/var/lib/clickhouse/user_scripts"
@@ -102,49 +102,31 @@ static char *install_slurp(const char *path) {
     return p;
 }
 
-/* One query's TabSeparated answer (malloc'd); fails the test on an error. */
-static char *install_query(chs_session *s, const char *sql) {
-    char *err = NULL;
-    char *out = chs_query(s, sql, "TabSeparated", NULL, &err);
-    if (!out) fail_msg("query failed: %s\n%s", sql, err ? err : "?");
-    return out;
+/* The engine's child process running `path` (other than `except`). */
+typedef struct {
+    const char *path;
+    pid_t except, found;
+    int deleted;           /* its executable was unlinked since it started */
+} install_child;
+
+static void install_match_child(void *ctx, const itest_child *c) {
+    install_child *want = ctx;
+    char link[64], exe[4096];
+    snprintf(link, sizeof link, "/proc/%d/exe", c->pid);
+    ssize_t n = readlink(link, exe, sizeof exe - 1);
+    if (want->found || c->pid == want->except || n <= 0) return;
+    exe[n] = 0;
+    size_t len = strlen(want->path);
+    if (strncmp(exe, want->path, len) != 0 || (exe[len] && strcmp(exe + len, " (deleted)") != 0)) return;
+    want->found = c->pid;
+    want->deleted = exe[len] != 0;
 }
 
-static void install_assert_query(chs_session *s, const char *expected, const char *sql) {
-    char *out = install_query(s, sql);
-    if (strcmp(out, expected) != 0) fail_msg("query: %s\nexpected: %s\ngot:      %s", sql, expected, out);
-    free(out);
-}
-
-/* The pid of the engine's child process running `path` (not another one
- * than `except`), or 0.  *deleted: its executable was unlinked since. */
 static pid_t install_find_child(const char *path, pid_t except, int *deleted) {
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    pid_t found = 0;
-    assert_non_null(d);
-    while (!found && (e = readdir(d)) != NULL) {
-        pid_t pid = (pid_t)atoi(e->d_name);
-        if (pid <= 0 || pid == except) continue;
-        char link[64], exe[4096], statpath[64];
-        snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
-        ssize_t n = readlink(link, exe, sizeof exe - 1);
-        if (n <= 0) continue;
-        exe[n] = 0;
-        size_t len = strlen(path);
-        if (strncmp(exe, path, len) != 0 || (exe[len] && strcmp(exe + len, " (deleted)") != 0)) continue;
-        snprintf(statpath, sizeof statpath, "/proc/%d/stat", (int)pid);
-        char *stat = install_slurp(statpath);
-        const char *close_paren = stat ? strrchr(stat, ')') : NULL;
-        int ppid = 0;
-        if (close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == getpid()) {
-            found = pid;
-            if (deleted) *deleted = exe[len] != 0;
-        }
-        free(stat);
-    }
-    closedir(d);
-    return found;
+    install_child want = {path, except, 0, 0};
+    itest_for_each_child(install_match_child, &want);
+    if (deleted) *deleted = want.deleted;
+    return want.found;
 }
 
 /* The name of every <function> of a function XML (its first <name>; the
@@ -284,12 +266,12 @@ static void test_every_function_loads_and_decodes(void **state) {
     size_t n;
     char *names = install_function_names(OUR_XML, &n);
     assert_true(n >= 2 * (sizeof DECODES / sizeof DECODES[0]));
-    char sql[8192], expected[4096];
+    char sql[8192];
     for (char *name = names, *nl; (nl = strchr(name, '\n')) != NULL; name = nl + 1) {
         *nl = 0;
-        snprintf(sql, sizeof sql,
-                 "SELECT load_status, loading_error_message FROM system.user_defined_functions WHERE name = '%s'", name);
-        install_assert_query(st->s, "Success\t\n", sql);
+        itest_assert_query(st->s, "Success\t\n",
+                           "SELECT load_status, loading_error_message FROM system.user_defined_functions WHERE name = '%s'",
+                           name);
         size_t len = strlen(name);
         if (len > 4 && !strcmp(name + len - 4, "_tsv")) len -= 4;
         size_t i = 0;
@@ -298,15 +280,14 @@ static void test_every_function_loads_and_decodes(void **state) {
             i++;
         if (i == sizeof DECODES / sizeof DECODES[0]) fail_msg("no message to decode for function '%s'", name);
         snprintf(sql, sizeof sql, DECODES[i].sql, name, name);
-        install_assert_query(st->s, DECODES[i].answer, sql);
+        itest_assert_query(st->s, DECODES[i].answer, "%s", sql);
     }
     free(names);
     /* The foreign UDF loaded beside ours, and answers. */
-    install_assert_query(st->s, "Success\t\n",
-                         "SELECT load_status, loading_error_message FROM system.user_defined_functions WHERE name = 'other_echo'");
-    install_assert_query(st->s, "hello\n", "SELECT other_echo('hello')");
-    snprintf(expected, sizeof expected, "%zu\n", n + 1);
-    install_assert_query(st->s, expected, "SELECT count() FROM system.user_defined_functions WHERE load_status = 'Success'");
+    itest_assert_query(st->s, "Success\t\n",
+                       "SELECT load_status, loading_error_message FROM system.user_defined_functions WHERE name = 'other_echo'");
+    itest_assert_query(st->s, "hello\n", "SELECT other_echo('hello')");
+    itest_assert_scalar(st->s, n + 1, "SELECT count() FROM system.user_defined_functions WHERE load_status = 'Success'");
 }
 
 typedef struct {
@@ -362,11 +343,10 @@ static void test_upgrade_while_serving(void **state) {
     st->old_pid = old;
 
     /* After the reload the operator is told to run, the next process is the new binary. */
-    char *out = install_query(st->s, "SYSTEM RELOAD FUNCTIONS");
-    free(out);
-    install_assert_query(st->s, "c\t7\t\n",
-                         "SELECT tupleElement(d, 'op'), tupleElement(d, 'version'), tupleElement(d, 'error') FROM "
-                         "(SELECT debezium_unwrap('{\"op\":\"c\",\"after\":{\"id\":1},\"source\":{\"lsn\":7}}') AS d)");
+    itest_exec(st->s, "SYSTEM RELOAD FUNCTIONS");
+    itest_assert_query(st->s, "c\t7\t\n",
+                       "SELECT tupleElement(d, 'op'), tupleElement(d, 'version'), tupleElement(d, 'error') FROM "
+                       "(SELECT debezium_unwrap('{\"op\":\"c\",\"after\":{\"id\":1},\"source\":{\"lsn\":7}}') AS d)");
     pid_t fresh = install_find_child(bin, old, &deleted);
     assert_true(fresh > 0);
     assert_false(deleted);
