@@ -3,7 +3,9 @@
 #
 #   tests/demo.sh [experiments|adtech] [--messages N] [--seed N]
 #
-# Builds the functions (cmake into ./build, or $CDC_BUILD_DIR), gets the
+# Installs the Debian packages it needs when they are missing
+# (tests/tools/bootstrap.sh), builds the functions (cmake into ./build, or
+# $CDC_BUILD_DIR, with the test tools: -DCDC_BUILD_TESTS=ON), gets the
 # embedded ClickHouse engine (libchdb, fetched by the cmake configure step),
 # applies sql/<pipeline> as written with the Kafka source swapped for a Null
 # table (the swap sql/README.md describes), streams generated Debezium
@@ -34,17 +36,21 @@ say() { printf '\n== %s\n' "$*"; }
 quiet() { "$@" >"$work/build.log" 2>&1 || { tail -40 "$work/build.log" >&2; exit 1; }; }
 
 # --------------------------------------------------------------- build
+"$root/tests/tools/bootstrap.sh"   # compiler, CMake, libseccomp, cmocka, npm: installed when missing
 if [ ! -f "$build/CMakeCache.txt" ]; then
     say "configuring $build (fetches libchdb once, into ~/.cache/cdc-udfs)"
     generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)
-    quiet cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release
+    quiet cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCDC_BUILD_TESTS=ON
+elif ! grep -q '^CDC_BUILD_TESTS:BOOL=ON' "$build/CMakeCache.txt"; then
+    say "reconfiguring $build with the test tools (fetches libchdb once, into ~/.cache/cdc-udfs)"
+    quiet cmake "$build" -DCDC_BUILD_TESTS=ON
 fi
 say "building the functions, chsql and cdc_gen"
 quiet cmake --build "$build" --parallel --target debezium_unwrap payload_extract payload_get is_valid_after_assignment \
     chsql cdc_gen
 
-chsql=("$build/tests/chsql" --scripts "$build/user_scripts" --functions "$build/clickhouse-config/*_functions.xml")
+chsql=("$build/tests/chsql" --scripts "$build/user_scripts" --functions "$build/clickhouse-config/*_function.xml")
 
 # ------------------------------------------------------------ pipeline
 case "$pipeline" in

@@ -23,7 +23,7 @@
 #ifndef CDC_FATAL_H
 #define CDC_FATAL_H
 
-/* Exit statuses (see above; README "Guarantees" lists them too). */
+/* Exit statuses (see above; tests/GUARANTEES.md lists them too). */
 enum {
     EXIT_USAGE = 64,        /* bad command line or configuration */
     EXIT_FRAMING = 65,      /* input framing broken: truncated row, short chunk */

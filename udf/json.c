@@ -683,6 +683,8 @@ value:                                  /* p < lim, at the first byte of a value
                 break;
             }
         }
+#else
+        (void)a;                         /* the decode-while-scanning needs SSSE3 */
 #endif
         p = json_scan_string(p, lim, &escaped, err);
         break;

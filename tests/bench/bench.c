@@ -16,7 +16,7 @@
  *    best native SQL (one JSONExtract of the message, one of the payload),
  *    (c) experiment_event (executable_pool + RowBinary),
  *    experiment_event_tsv (executable + TabSeparated) and
- *    experiment_event_native (executable_pool + Native; bench_functions.xml
+ *    experiment_event_native (executable_pool + Native; bench_function.xml
  *    until the shipped XML chooses a format), (d) the same function
  *    in Python, (e) the I/O ceiling: a no-op UDF and `cat`.  Every variant
  *    is forced to materialise every column (sum of cityHash64 of the tuple),
@@ -861,12 +861,12 @@ static void engine_open(void) {
     chmod(dst, 0755);
     free(py);
     free(script);
-    snprintf(dst, sizeof(dst), "%s/cdc_udf_functions.xml", config);
+    snprintf(dst, sizeof(dst), "%s/cdc_udfs_function.xml", config);
     copy_file(CDC_FUNCTIONS_XML, dst, 0);
-    snprintf(src, sizeof(src), "%s/bench_functions.xml", BENCH_SOURCE_DIR);
-    snprintf(dst, sizeof(dst), "%s/bench_functions.xml", config);
+    snprintf(src, sizeof(src), "%s/bench_function.xml", BENCH_SOURCE_DIR);
+    snprintf(dst, sizeof(dst), "%s/bench_function.xml", config);
     copy_file(src, dst, 0);
-    snprintf(glob, sizeof(glob), "%s/*_functions.xml", config);
+    snprintf(glob, sizeof(glob), "%s/*_function.xml", config);
     S = chs_open(scripts, glob, data);
     if (!S) die("cannot open the embedded engine");
 }

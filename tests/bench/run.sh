@@ -15,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${CDC_BENCH_BUILD_DIR:-$root/build-bench}"
 "$root/tests/tools/bootstrap.sh" gnuplot-nox
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCDC_BUILD_TESTS=ON >/dev/null
 cmake --build "$build" --target cdc_bench
 echo "bench: load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2
 exec "$build/tests/bench/cdc_bench" --out "$here" "$@"

@@ -4,7 +4,7 @@
  * Covered for every binary: --help (mentions the SQL signature, which must
  * match the XML's arguments and return type), --version, --signature equal
  * to the <return_type> of every <function> in
- * clickhouse-config/cdc_udf_functions.xml (run with that function's own
+ * clickhouse-config/cdc_udfs_function.xml (run with that function's own
  * <command> options), exact output bytes in TabSeparated and RowBinary, plain
  * mode (rows until EOF) and --chunked mode (N\n headers, a 0-row chunk), the
  * row-count invariant under junk rows (invalid JSON, empty, binary garbage
@@ -38,7 +38,7 @@
 #ifndef CDC_VERSION
 #define CDC_VERSION "0.0.0"
 #endif
-#define FUNCTIONS_XML FIXTURES_DIR "/../../clickhouse-config/cdc_udf_functions.xml"
+#define FUNCTIONS_XML FIXTURES_DIR "/../../clickhouse-config/cdc_udfs_function.xml"
 
 enum { EXIT_USAGE_WANT = 64, EXIT_FRAMING_WANT = 65 };
 

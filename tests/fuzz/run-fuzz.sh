@@ -22,7 +22,7 @@ shift || true
 
 build="${CDC_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 CC=clang cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCDC_FUZZ=ON -DCDC_BUILD_TESTS=OFF >/dev/null
+    -DCDC_FUZZ=ON -DCDC_BUILD_TESTS=OFF -DCDC_WERROR=ON >/dev/null
 cmake --build "$build" -j "${CDC_FUZZ_BUILD_JOBS:-2}" >/dev/null
 
 targets=("$@")

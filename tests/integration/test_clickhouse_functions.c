@@ -1,7 +1,7 @@
 /* test_clickhouse_functions.c — every function, in ClickHouse, through real SQL.
  *
- * One embedded engine (libchdb) loads cdc_udf_functions.xml and the test-only
- * matrix_functions.xml, so each function exists in six format x mode
+ * One embedded engine (libchdb) loads cdc_udfs_function.xml and the test-only
+ * matrix_function.xml, so each function exists in six format x mode
  * variants: NAME (executable_pool + RowBinary), NAME_tsv (executable +
  * TabSeparated), NAME_pool_tsv (executable_pool + TabSeparated),
  * NAME_exec_rb (executable + RowBinary), NAME_pool_native (executable_pool

@@ -1,6 +1,6 @@
 /* chsql.c — run SQL in the embedded ClickHouse engine with our functions loaded.
  *
- *   chsql --scripts build/user_scripts --functions 'build/clickhouse-config/{cdc,matrix}_functions.xml' \
+ *   chsql --scripts build/user_scripts --functions 'build/clickhouse-config/{cdc_udfs,matrix}_function.xml' \
  *         -q "SELECT debezium_unwrap('{\"op\":\"c\"}')" -f sql/experiments/02_tables.sql
  *
  * Statements run in order in one engine; each -q prints its result in

@@ -63,7 +63,15 @@ static int run_suite(const char *prefix, int want) {
     DIR *d = opendir(JSON_TEST_SUITE_DIR);
     struct dirent *e;
     int files = 0, accepted = 0;
-    if (!d) fail_msg("cannot open %s", JSON_TEST_SUITE_DIR);
+    if (!d) {
+        /* The suite sits beside the clone in CI (../shared); a user's clone
+         * has none.  CI must never skip it silently. */
+        const char *ci = getenv("CI");
+        if (ci && !strcmp(ci, "true")) fail_msg("cannot open %s (required when CI=true)", JSON_TEST_SUITE_DIR);
+        print_message("SKIPPED: JSONTestSuite %s* cases: %s is absent (clone JSONTestSuite's test_parsing there, "
+                      "or configure with -DCDC_JSON_TEST_SUITE_DIR=...)\n", prefix, JSON_TEST_SUITE_DIR);
+        skip();
+    }
     while ((e = readdir(d)) != NULL) {
         size_t nl = strlen(e->d_name);
         if (strncmp(e->d_name, prefix, 2) != 0 || nl < 5 || strcmp(e->d_name + nl - 5, ".json") != 0)
@@ -1030,7 +1038,11 @@ static void test_string_tokens_random(void **state) {
         }
     }
     print_message("%d strings decoded during the walk\n", fast_decoded);
+#if defined(__SSSE3__)
     assert_true(fast_decoded > 1000);
+#else
+    assert_int_equal(fast_decoded, 0);   /* decoding on the walk is the SSSE3 path (json.c) */
+#endif
     arena_free(&a);
 }
 
