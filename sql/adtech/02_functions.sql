@@ -45,11 +45,13 @@ CREATE OR REPLACE FUNCTION debezium_date AS (row, key) ->
 CREATE OR REPLACE FUNCTION is_absent_or_debezium_decimal AS (row, key) ->
     JSONType(row, key) = 'Null' OR is_debezium_decimal(row, key);
 
--- Column `key` of a row image as DateTime64(6, 'UTC') (ISO text, as
--- io.debezium.time.ZonedTimestamp writes timestamptz); NULL when absent.
+-- Column `key` of a row image as DateTime64(6, 'UTC'): ISO text (a
+-- timestamptz, io.debezium.time.ZonedTimestamp) or microseconds since the
+-- epoch (a timestamp, io.debezium.time.MicroTimestamp); NULL when absent.
 CREATE OR REPLACE FUNCTION debezium_time AS (row, key) ->
-    if(JSONType(row, key) = 'String',
-       parseDateTime64BestEffortOrNull(JSONExtractString(row, key), 6, 'UTC'), NULL);
+    multiIf(JSONType(row, key) = 'String', parseDateTime64BestEffortOrNull(JSONExtractString(row, key), 6, 'UTC'),
+            JSONType(row, key) IN ('Int64', 'UInt64'), fromUnixTimestamp64Micro(JSONExtractInt(row, key), 'UTC'),
+            NULL);
 
 -- When a fact happened: its `event_time` column, else `created_at` (the
 -- seed's impressions and clicks), else `shown_at` / `clicked_at`.
