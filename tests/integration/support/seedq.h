@@ -5,6 +5,7 @@
  * pipeline test runs each one unchanged and compares its result with rows
  * the test computed itself: the same rows in any order (the seed's ORDER BY
  * may tie), numbers equal to 1e-6 (the views round ratios to 6 decimals),
+ * arrays as multisets, "*" in the expected rows for any value (now()),
  * everything else byte for byte; then the column the query orders by must
  * be in that order. */
 #ifndef CDC_SEEDQ_H
