@@ -131,7 +131,7 @@ GROUP BY campaign_id, event_date;
 
 -- Every campaign that exists, with its advertiser's name and its totals.
 CREATE VIEW IF NOT EXISTS mv_campaign_ctr AS
-SELECT c.campaign_id AS campaign_id, c.name AS campaign_name, a.name AS advertiser_name,
+SELECT c.campaign_id AS campaign_id, c.name AS campaign_name, ifNull(a.name, '') AS advertiser_name,
        ifNull(t.impressions, 0) AS impressions, ifNull(t.clicks, 0) AS clicks,
        round(clicks / nullIf(impressions, 0), 6) AS ctr
 FROM dim_campaign AS c FINAL

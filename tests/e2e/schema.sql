@@ -46,13 +46,20 @@ CREATE TABLE outbox_events (
 );
 
 -- ============================================================== adtech
+-- Seed 004's source columns (advertiser: id, name, updated_at, created_at;
+-- campaign: id, name, bid, budget, start_date, end_date, advertiser_id,
+-- updated_at, created_at; impressions / clicks: id, campaign_id, created_at
+-- = the event time), with the richer columns sql/adtech also reads.  The
+-- seed's columns the older rows do not set take their defaults; facts
+-- without created_at fall back to shown_at / clicked_at.
 CREATE TABLE advertiser (
     id          bigint      PRIMARY KEY,
     name        text        NOT NULL,
     country     char(2)     NOT NULL,
     currency    char(3)     NOT NULL DEFAULT 'USD',
     is_active   boolean     NOT NULL DEFAULT true,
-    created_at  timestamptz NOT NULL
+    created_at  timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL DEFAULT '2024-01-01 00:00:00+00'
 );
 
 CREATE TABLE campaign (
@@ -64,7 +71,10 @@ CREATE TABLE campaign (
     cpm_bid        numeric(10, 4) NOT NULL,   -- money per mille
     start_date     date           NOT NULL,
     end_date       date,
-    created_at     timestamptz    NOT NULL
+    created_at     timestamptz    NOT NULL,
+    bid            numeric(10, 2) NOT NULL DEFAULT 0,   -- seed 004: bid per impression
+    budget         numeric(12, 2) NOT NULL DEFAULT 0,   -- seed 004
+    updated_at     timestamptz    NOT NULL DEFAULT '2024-01-01 00:00:00+00'
 );
 
 CREATE TABLE impressions (
@@ -75,7 +85,8 @@ CREATE TABLE impressions (
     country      char(2),
     device       text,
     cost         numeric(12, 6) NOT NULL,     -- money: price of this impression
-    shown_at     timestamptz    NOT NULL
+    shown_at     timestamptz    NOT NULL,
+    created_at   timestamptz                  -- seed 004: the event time
 );
 
 CREATE TABLE clicks (
@@ -83,7 +94,8 @@ CREATE TABLE clicks (
     impression_id  bigint         NOT NULL REFERENCES impressions (id),
     campaign_id    bigint         NOT NULL REFERENCES campaign (id),
     cpc            numeric(10, 4) NOT NULL,   -- money: cost per click
-    clicked_at     timestamptz    NOT NULL
+    clicked_at     timestamptz    NOT NULL,
+    created_at     timestamptz                -- seed 004: the event time
 );
 
 -- ============================================================== awkward types

@@ -167,7 +167,7 @@ static int create_pipeline(const pipeline *p, consumer *c) {
                                "kafka_group_name = 'clickhouse_experiments'", group,
                                "kafka_format = 'RawBLOB'", fast, NULL};
     const char *subst_ad[] = {"kafka_broker_list = 'localhost:9092'", brokers,
-                              "adtech.public.", p->prefix,
+                              "postgres.public.", p->prefix,
                               "kafka_group_name = 'clickhouse_adtech'", group,
                               "kafka_format = 'RawBLOB'", fast, NULL};
     int rc = chs_exec(E.s, create) || chs_exec(E.s, use) ||
@@ -789,6 +789,30 @@ static const e2e_cmp adtech_cmps[] = {
      "SELECT advertiser_id, advertiser, country, is_active, campaigns, active_campaigns, impressions, clicks, ctr, "
      "spend FROM advertiser_overview",
      "TTTTTTTT6D", 1},
+    /* seed 004's model and KPI views */
+    {"dim_campaign",
+     "SELECT id, name, bid::text, budget::text, start_date, end_date, advertiser_id, "
+     "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM campaign",
+     "SELECT campaign_id, name, toString(bid), toString(budget), start_date, end_date, advertiser_id, updated_at "
+     "FROM dim_campaign FINAL",
+     "TTDDTTTT", 1},
+    {"mv_campaign_ctr",
+     "SELECT campaign_id, campaign_name, advertiser_name, impressions, clicks, ctr FROM e2e.expected_mv_campaign_ctr",
+     "SELECT campaign_id, campaign_name, advertiser_name, impressions, clicks, ctr FROM mv_campaign_ctr", "TTTTT6", 1},
+    {"mv_daily_performance",
+     "SELECT event_date, impressions, clicks, daily_ctr FROM e2e.expected_mv_daily_performance",
+     "SELECT event_date, impressions, clicks, daily_ctr FROM mv_daily_performance", "TTT6", 1},
+    {"mv_campaign_efficiency",
+     "SELECT campaign_id, campaign_name, bid_amount, impressions, clicks, cost_per_click "
+     "FROM e2e.expected_mv_campaign_efficiency",
+     "SELECT campaign_id, campaign_name, bid_amount, impressions, clicks, cost_per_click FROM mv_campaign_efficiency",
+     "TTDTTD", 1},
+    {"mv_advertiser_performance",
+     "SELECT advertiser_id, advertiser_name, campaign_count, total_budget, impressions, clicks, overall_ctr "
+     "FROM e2e.expected_mv_advertiser_performance",
+     "SELECT advertiser_id, advertiser_name, campaign_count, total_budget, impressions, clicks, overall_ctr "
+     "FROM mv_advertiser_performance",
+     "TTTDTT6", 1},
 };
 
 static void test_adtech_kpis(void **state) {
@@ -812,6 +836,7 @@ static void test_adtech_kpis(void **state) {
         const char *db = pipelines[p].db;
         long long dropped = ch_count("SELECT count() FROM %s.clicks_fact FINAL WHERE version < %lld", db, lsn);
         itest_exec(E.s, "ALTER TABLE %s.clicks_fact DELETE WHERE version < %lld SETTINGS mutations_sync = 2", db, lsn);
+        itest_exec(E.s, "ALTER TABLE %s.fact_clicks DELETE WHERE version < %lld SETTINGS mutations_sync = 2", db, lsn);
         fprintf(stderr, "  -- sql/adtech in %s (%s* topics): TRUNCATE clicks (LSN %lld) applied by hand, %lld older "
                         "clicks removed\n", db, pipelines[p].prefix, lsn, dropped);
         use_db(db);
