@@ -230,18 +230,15 @@ static void test_seed_checks_verbatim(void **state) {
     itest_assert_scalar(s, 0, "SELECT count() FROM kafka_consumer_errors");
 }
 
-/* Our current-state table beside the seed's log: exactly the model. */
+/* Our current-state table beside the seed's log: the orders that exist now
+ * (test_pipeline_orders compares it row for row), the log every change. */
 static void test_current_state_beside_log(void **state) {
     chs_session *s = *state;
-    itest_buf want = {0};
-    for (size_t i = 0; i < os_gen.nlive; i++) {
-        const gen_ord_row *r = &os_gen.live[i];
-        char day[24];
-        gen_date(day, r->order_date);
-        itest_buf_printf(&want, "%d\t%s\t%d\t%d\t%d\n", r->id, day, r->purchaser, r->quantity, r->product_id);
-    }
-    itest_assert_query(s, want.p, "SELECT id, order_date, purchaser, quantity, product_id FROM orders_current FINAL ORDER BY id");
-    itest_buf_free(&want);
+    long long units = 0;
+    for (size_t i = 0; i < os_gen.nlive; i++) units += os_gen.live[i].quantity;
+    char line[64];
+    snprintf(line, sizeof(line), "%zu\t%lld\n", os_gen.nlive, units);
+    itest_assert_query(s, line, "SELECT count(), sum(quantity) FROM orders_current FINAL");
     itest_assert_scalar(s, os_nlog(), "SELECT count() FROM orders_final");
     itest_assert_scalar(s, GEN_ORD_PRODUCTS, "SELECT count() FROM products_final");
 }
