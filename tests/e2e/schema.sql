@@ -98,6 +98,30 @@ CREATE TABLE clicks (
     created_at     timestamptz                -- seed 004: the event time
 );
 
+-- ============================================================== orders (seed 001)
+-- The Debezium tutorial's inventory database as seed 001 uses it: orders,
+-- and products with the price and stock its dashboard and inventory queries
+-- read.  Only connector dbz reads schema inventory, and only
+-- workload_e2e.sql writes it (the captured fixtures do not change).
+CREATE SCHEMA inventory;
+
+CREATE TABLE inventory.products (
+    id           integer          PRIMARY KEY,
+    name         text             NOT NULL,
+    description  text,
+    weight       double precision,
+    price        numeric(10, 2)   NOT NULL,
+    stock        integer          NOT NULL
+);
+
+CREATE TABLE inventory.orders (
+    id          integer PRIMARY KEY,
+    order_date  date    NOT NULL,
+    purchaser   integer NOT NULL,
+    quantity    integer NOT NULL,
+    product_id  integer NOT NULL REFERENCES inventory.products (id)
+);
+
 -- ============================================================== awkward types
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 
@@ -141,6 +165,8 @@ ALTER TABLE campaign      REPLICA IDENTITY DEFAULT;
 ALTER TABLE impressions   REPLICA IDENTITY DEFAULT;
 ALTER TABLE clicks        REPLICA IDENTITY DEFAULT;
 ALTER TABLE type_zoo      REPLICA IDENTITY DEFAULT;
+ALTER TABLE inventory.products REPLICA IDENTITY DEFAULT;
+ALTER TABLE inventory.orders   REPLICA IDENTITY DEFAULT;
 ALTER TABLE e2e_marker    REPLICA IDENTITY DEFAULT;
 
 -- Deterministic ~8.2 kB incompressible-looking text (257 md5 hex digests).

@@ -81,7 +81,12 @@ static const pipeline pipelines[] = {
     {"adtech", "adtech_plain", "dbzplain.public.", "adtech_tap.sql"},
 };
 #define NPIPELINES (sizeof(pipelines) / sizeof(pipelines[0]))
-#define NCONSUMERS (2 + NPIPELINES)
+/* sql/orders (seed 001) in database orders_dbz, on connector dbz only (the
+ * only one reading schema inventory): its two Kafka tables are the last two
+ * consumers. */
+#define ORDERS_DB "orders_dbz"
+#define ORDERS_CONSUMER (2 + NPIPELINES)
+#define NCONSUMERS (2 + NPIPELINES + 2)
 
 /* The topics poison is produced into: every consumer reads at least one of them. */
 static const char *const poisoned[] = {"dbz.public.outbox_events", "dbzplain.public.outbox_events",
@@ -186,6 +191,26 @@ static int create_pipeline(const pipeline *p, consumer *c) {
     return rc ? -1 : 0;
 }
 
+/* Creates sql/orders in ORDERS_DB, reading dbz.inventory.{orders,products}. */
+static int create_orders_pipeline(consumer *orders, consumer *products) {
+    char *brokers = e2e_fmt("kafka_broker_list = '%s'", E.brokers);
+    char *og = e2e_fmt("%s_%s_orders", E.group, ORDERS_DB), *pg = e2e_fmt("%s_%s_products", E.group, ORDERS_DB);
+    char *ogs = e2e_fmt("kafka_group_name = '%s'", og), *pgs = e2e_fmt("kafka_group_name = '%s'", pg);
+    const char *subst[] = {"kafka_broker_list = 'localhost:9092'", brokers,
+                           "postgres-server.inventory.", "dbz.inventory.",
+                           "kafka_group_name = 'clickhouse_orders_group'", ogs,
+                           "kafka_group_name = 'clickhouse_products_group'", pgs,
+                           "kafka_format = 'RawBLOB'", "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500", NULL};
+    int rc = chs_exec(E.s, "CREATE DATABASE " ORDERS_DB " ENGINE = Atomic") || chs_exec(E.s, "USE " ORDERS_DB) ||
+             apply_pipeline("orders", subst, E2E_DIR "/clickhouse/orders_tap.sql") || chs_exec(E.s, "USE e2e");
+    *orders = (consumer){ORDERS_DB, "orders_kafka", og, e2e_fmt("'dbz.inventory.orders'"), "e2e_orders_tap"};
+    *products = (consumer){ORDERS_DB, "products_kafka", pg, e2e_fmt("'dbz.inventory.products'"), "e2e_products_tap"};
+    free(brokers);
+    free(ogs);
+    free(pgs);
+    return rc ? -1 : 0;
+}
+
 static void use_db(const char *db) {
     itest_exec(E.s, "USE %s", db);
 }
@@ -234,6 +259,10 @@ static int group_setup(void **state) {
     for (size_t i = 0; i < NPIPELINES && !rc; i++) {
         e2e_log("sql/%s in database %s, reading %s*", pipelines[i].dir, pipelines[i].db, pipelines[i].prefix);
         rc = create_pipeline(&pipelines[i], &E.consumers[2 + i]);
+    }
+    if (!rc) {
+        e2e_log("sql/orders in database %s, reading dbz.inventory.*", ORDERS_DB);
+        rc = create_orders_pipeline(&E.consumers[ORDERS_CONSUMER], &E.consumers[ORDERS_CONSUMER + 1]);
     }
     char *dbz = topic_list("dbz.public.", tables, NTABLES, 0);
     char *plain = topic_list("dbzplain.public.", tables, NTABLES, 0);
@@ -851,6 +880,43 @@ static void test_adtech_kpis(void **state) {
     assert_int_equal(bad, 0);
 }
 
+/* ---------------------------------------------------------------- orders (seed 001) */
+
+static const e2e_cmp orders_cmps[] = {
+    {"orders_current",
+     "SELECT id, order_date, purchaser, quantity, product_id FROM inventory.orders",
+     "SELECT id, order_date, purchaser, quantity, product_id FROM orders_current FINAL", "TTTTT", 1},
+    {"products_final",
+     "SELECT id, name, description, weight, price::text, stock FROM inventory.products",
+     "SELECT product_id, name, nullIf(description, ''), weight, toString(price), stock FROM products_final",
+     "TTTRDT", 1},
+    /* seed 001's change log: the updates (O2) as they left the rows */
+    {"orders_final updates",
+     "SELECT id, order_date, purchaser, quantity, product_id FROM inventory.orders WHERE id IN (10001, 10002, 10003)",
+     "SELECT order_id, toDate(order_date), purchaser, quantity, product_id FROM orders_final WHERE operation_type = 'u'",
+     "TTTTT", 1},
+};
+
+static void test_orders_seed(void **state) {
+    (void)state;
+    require_consumed();
+    use_db(ORDERS_DB);
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof(orders_cmps) / sizeof(orders_cmps[0]); i++) bad += e2e_compare(E.s, &orders_cmps[i], NULL);
+    /* every change applied or a dead letter; the log holds each insert and update once */
+    long long changes = ch_count("SELECT countIf(error = '' AND op IN ('c', 'u')) FROM e2e_orders_tap");
+    long long dead = ch_count("SELECT countIf(error != '') FROM e2e_orders_tap") +
+                     ch_count("SELECT countIf(error != '') FROM e2e_products_tap");
+    fprintf(stderr, "  -- sql/orders in %s: %lld inserts and updates logged in orders_final, %lld dead letters\n",
+            ORDERS_DB, changes, dead);
+    assert_int_equal(ch_count("SELECT count() FROM orders_final"), changes);
+    assert_int_equal(ch_count("SELECT countIf(operation_type = 'c') FROM orders_final"), 40);   /* workload_e2e.sql O1 */
+    assert_int_equal(ch_count("SELECT count() FROM orders_dead_letters FINAL"), dead);
+    assert_int_equal(dead, 0);
+    use_db("e2e");
+    assert_int_equal(bad, 0);
+}
+
 /* ---------------------------------------------------------------- poison */
 
 /* `table` holds the poison of `copies` topics (one not-JSON and one not-Debezium
@@ -937,6 +1003,7 @@ int main(void) {
         cmocka_unit_test(test_deletes_toast_truncate),
         cmocka_unit_test(test_experiment_report),
         cmocka_unit_test(test_adtech_kpis),
+        cmocka_unit_test(test_orders_seed),
         cmocka_unit_test(test_poison_dead_letters),
         cmocka_unit_test(test_connectors_agree),
     };

@@ -181,5 +181,25 @@ FROM generate_series(1, 20, 4) AS i;
 UPDATE advertiser SET is_active = true WHERE id = 1;
 COMMIT;
 
+-- ================================================================= orders (seed 001)
+-- O1: products, and 40 orders dated today and the two days before.
+BEGIN;
+INSERT INTO inventory.products (id, name, description, weight, price, stock)
+SELECT 100 + i, 'product ' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'a product, "quoted"' END,
+       0.25 + i, round(1.99 + i * 3.37, 2), 20 + i * 7
+FROM generate_series(1, 6) AS i;
+INSERT INTO inventory.orders (id, order_date, purchaser, quantity, product_id)
+SELECT 10000 + i, current_date - (i % 3), 1001 + i % 4, 1 + i % 5, 101 + i % 6
+FROM generate_series(1, 40) AS i;
+COMMIT;
+
+-- O2: updates, a repricing and a restock; deletes.
+BEGIN;
+UPDATE inventory.orders SET quantity = quantity + 10 WHERE id IN (10001, 10002, 10003);
+UPDATE inventory.products SET price = 123.45 WHERE id = 101;
+UPDATE inventory.products SET stock = 3 WHERE id = 102;
+DELETE FROM inventory.orders WHERE id IN (10039, 10040);
+COMMIT;
+
 -- Last: the marker DumpTopics waits for on both connectors.
 INSERT INTO e2e_marker (id, token) VALUES (2, :'final_token');
