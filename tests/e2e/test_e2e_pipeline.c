@@ -43,6 +43,7 @@
 
 #include "e2e.h"
 #include "itest.h"
+#include "seedq.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must be defined"
@@ -903,6 +904,30 @@ static void test_orders_seed(void **state) {
     use_db(ORDERS_DB);
     size_t bad = 0;
     for (size_t i = 0; i < sizeof(orders_cmps) / sizeof(orders_cmps[0]); i++) bad += e2e_compare(E.s, &orders_cmps[i], NULL);
+    /* Two of seed 001's example queries, verbatim from its fixture, against what
+     * workload_e2e.sql (O1, O2) wrote: the log holds each order as inserted
+     * (quantity 1 + i % 5, product 101 + i % 6, dated today - i % 3) and the three
+     * updated rows. */
+    seedq_list q;
+    assert_int_equal(seedq_load("001", &q), 0);
+    const e2e_cmp seed_cmps[] = {
+        {"seed 001: query-ready data",
+         "SELECT to_char(current_date, 'YYYY-MM-DD 00:00:00'), count(*), sum(q) FROM "
+         "(SELECT 1 + i % 5 AS q FROM generate_series(1, 40) AS i WHERE i % 3 = 0 "
+         " UNION ALL SELECT quantity FROM inventory.orders WHERE id IN (10001, 10002, 10003) AND order_date = current_date) AS t",
+         q.text[1], "TTT", 1},
+        {"seed 001: live inventory tracking",
+         "SELECT p.id, p.stock, -coalesce(s.sold, 0), p.stock - coalesce(s.sold, 0) FROM inventory.products AS p "
+         "LEFT JOIN (SELECT 101 + i % 6 AS product_id, sum(1 + i % 5) AS sold FROM generate_series(1, 40) AS i GROUP BY 1) AS s "
+         "ON s.product_id = p.id WHERE p.stock - coalesce(s.sold, 0) < 10",
+         q.text[4], "TTTT", 1},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        e2e_cmp_result r;
+        bad += e2e_compare(E.s, &seed_cmps[i], &r);
+        assert_true(r.pg_rows > 0);
+    }
+    seedq_free(&q);
     /* every change applied or a dead letter; the log holds each insert and update once */
     long long changes = ch_count("SELECT countIf(error = '' AND op IN ('c', 'u')) FROM e2e_orders_tap");
     long long dead = ch_count("SELECT countIf(error != '') FROM e2e_orders_tap") +
