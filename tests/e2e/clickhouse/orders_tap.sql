@@ -16,15 +16,7 @@ CREATE MATERIALIZED VIEW e2e_orders_tap_mv TO e2e_orders_tap AS
 SELECT message, op, version, error
 FROM orders_changes;
 
-CREATE TABLE e2e_products_tap
-(
-    message String,
-    op LowCardinality(String),
-    version UInt64,
-    error String
-)
-ENGINE = MergeTree
-ORDER BY tuple();
+CREATE TABLE e2e_products_tap AS e2e_orders_tap;
 
 CREATE MATERIALIZED VIEW e2e_products_tap_mv TO e2e_products_tap AS
 SELECT message, op, version, error
