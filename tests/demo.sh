@@ -67,6 +67,10 @@ case "$pipeline" in
         report=(-q "SELECT * FROM advertiser_overview"
                 -q "SELECT * FROM campaign_ctr ORDER BY ctr DESC LIMIT 5"
                 -q "SELECT * FROM daily_performance ORDER BY day DESC LIMIT 7"
+                -q "SELECT advertiser_id, advertiser_name, campaign_count, total_budget, impressions, clicks, overall_ctr
+                    FROM mv_advertiser_performance ORDER BY overall_ctr DESC"
+                -q "SELECT campaign_id, campaign_name, bid_amount, impressions, clicks, cost_per_click
+                    FROM mv_campaign_efficiency ORDER BY cost_per_click ASC LIMIT 5"
                 -q "SELECT count() AS dead_letters, uniqExact(error) AS distinct_errors FROM adtech_dead_letters FINAL")
         ;;
 esac

@@ -1,8 +1,9 @@
 -- adtech / 01: the Kafka source.
 --
--- Debezium's PostgreSQL connector (topic.prefix adtech) writes one topic per
--- table: adtech.public.advertiser, adtech.public.campaign,
--- adtech.public.impressions, adtech.public.clicks.  One Kafka table reads
+-- Debezium's PostgreSQL connector (topic.prefix postgres, as in seed 004)
+-- writes one topic per table: postgres.public.advertiser,
+-- postgres.public.campaign, postgres.public.impressions,
+-- postgres.public.clicks.  One Kafka table reads
 -- all four; each message says which table it belongs to (source.table).
 --
 -- kafka_format = 'RawBLOB' hands every message over as it is, so nothing
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS adtech_kafka
 ENGINE = Kafka
 SETTINGS
     kafka_broker_list = 'localhost:9092',
-    kafka_topic_list = 'adtech.public.advertiser,adtech.public.campaign,adtech.public.impressions,adtech.public.clicks',
+    kafka_topic_list = 'postgres.public.advertiser,postgres.public.campaign,postgres.public.impressions,postgres.public.clicks',
     kafka_group_name = 'clickhouse_adtech',
     kafka_format = 'RawBLOB'
     -- Production settings: uncomment and size them.

@@ -38,3 +38,24 @@ CREATE OR REPLACE FUNCTION debezium_date AS (row, key) ->
     multiIf(JSONType(row, key) = 'String', toDate32OrNull(JSONExtractString(row, key)),
             JSONType(row, key) IN ('Int64', 'UInt64'), toDate32(JSONExtractInt(row, key)),
             NULL);
+
+-- 1 when column `key` is null, absent (a source without that column: the
+-- seed's advertiser, campaign, impressions and clicks carry no money but bid
+-- and budget) or a decimal in one of the two forms.
+CREATE OR REPLACE FUNCTION is_absent_or_debezium_decimal AS (row, key) ->
+    JSONType(row, key) = 'Null' OR is_debezium_decimal(row, key);
+
+-- Column `key` of a row image as DateTime64(6, 'UTC'): ISO text (a
+-- timestamptz, io.debezium.time.ZonedTimestamp) or microseconds since the
+-- epoch (a timestamp, io.debezium.time.MicroTimestamp); NULL when absent.
+CREATE OR REPLACE FUNCTION debezium_time AS (row, key) ->
+    multiIf(JSONType(row, key) = 'String', parseDateTime64BestEffortOrNull(JSONExtractString(row, key), 6, 'UTC'),
+            JSONType(row, key) IN ('Int64', 'UInt64'), fromUnixTimestamp64Micro(JSONExtractInt(row, key), 'UTC'),
+            NULL);
+
+-- When a fact happened: its `event_time` column, else `created_at` (the
+-- seed's impressions and clicks), else `shown_at` / `clicked_at`.
+CREATE OR REPLACE FUNCTION adtech_event_time AS (row) ->
+    coalesce(debezium_time(row, 'event_time'), debezium_time(row, 'created_at'),
+             debezium_time(row, 'shown_at'), debezium_time(row, 'clicked_at'),
+             toDateTime64(0, 6, 'UTC'));

@@ -104,3 +104,64 @@ CREATE TABLE IF NOT EXISTS adtech_dead_letters
 ENGINE = ReplacingMergeTree
 ORDER BY cityHash64(message)
 TTL toDateTime(received_at) + INTERVAL 30 DAY;
+
+-- The seed's dimensional model (seed 004, "AdTech Data Pipeline"), with its
+-- names and columns: dim_advertiser, dim_campaign, fact_impressions,
+-- fact_clicks.  Its KPI objects (mv_*) are in 05.  Fed from the same
+-- changes as the tables above, with the same guarantees: version = LSN, a
+-- delete removes a dimension row, fact deletes go to fact_deletes.  Read
+-- with FINAL, or through the mv_* views.
+CREATE TABLE IF NOT EXISTS dim_advertiser
+(
+    advertiser_id Int64,
+    name String,
+    updated_at DateTime64(6, 'UTC'),
+    created_at DateTime64(6, 'UTC'),
+    version UInt64,
+    is_deleted UInt8
+)
+ENGINE = ReplacingMergeTree(version, is_deleted)
+ORDER BY advertiser_id;
+
+CREATE TABLE IF NOT EXISTS dim_campaign
+(
+    campaign_id Int64,
+    name String,
+    bid Decimal(18, 2),                       -- numeric(p, 2): bid per impression
+    budget Decimal(18, 2),
+    start_date Date32,
+    end_date Nullable(Date32),
+    advertiser_id Int64,
+    updated_at DateTime64(6, 'UTC'),
+    created_at DateTime64(6, 'UTC'),
+    version UInt64,
+    is_deleted UInt8
+)
+ENGINE = ReplacingMergeTree(version, is_deleted)
+ORDER BY campaign_id;
+
+CREATE TABLE IF NOT EXISTS fact_impressions
+(
+    impression_id Int64,
+    campaign_id Int64,
+    event_date Date,
+    event_time DateTime64(6, 'UTC'),
+    created_at DateTime64(6, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(event_date)
+ORDER BY (campaign_id, impression_id);
+
+CREATE TABLE IF NOT EXISTS fact_clicks
+(
+    click_id Int64,
+    campaign_id Int64,
+    event_date Date,
+    event_time DateTime64(6, 'UTC'),
+    created_at DateTime64(6, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(event_date)
+ORDER BY (campaign_id, click_id);

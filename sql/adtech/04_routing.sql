@@ -48,6 +48,50 @@ SELECT JSONExtractInt(row, 'id') AS id,
 FROM adtech_changes
 WHERE error = '' AND source_table = 'clicks' AND op IN ('r', 'c', 'u');
 
+-- The seed's model (03).
+CREATE MATERIALIZED VIEW IF NOT EXISTS dim_advertiser_mv TO dim_advertiser AS
+SELECT JSONExtractInt(row, 'id') AS advertiser_id,
+       JSONExtractString(row, 'name') AS name,
+       ifNull(debezium_time(row, 'updated_at'), toDateTime64(0, 6, 'UTC')) AS updated_at,
+       ifNull(debezium_time(row, 'created_at'), toDateTime64(0, 6, 'UTC')) AS created_at,
+       version, is_deleted
+FROM adtech_changes
+WHERE error = '' AND source_table = 'advertiser' AND op IN ('r', 'c', 'u', 'd');
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS dim_campaign_mv TO dim_campaign AS
+SELECT JSONExtractInt(row, 'id') AS campaign_id,
+       JSONExtractString(row, 'name') AS name,
+       debezium_decimal(row, 'bid', 2) AS bid,
+       debezium_decimal(row, 'budget', 2) AS budget,
+       ifNull(debezium_date(row, 'start_date'), toDate32(0)) AS start_date,
+       debezium_date(row, 'end_date') AS end_date,
+       JSONExtractInt(row, 'advertiser_id') AS advertiser_id,
+       ifNull(debezium_time(row, 'updated_at'), toDateTime64(0, 6, 'UTC')) AS updated_at,
+       ifNull(debezium_time(row, 'created_at'), toDateTime64(0, 6, 'UTC')) AS created_at,
+       version, is_deleted
+FROM adtech_changes
+WHERE error = '' AND source_table = 'campaign' AND op IN ('r', 'c', 'u', 'd');
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS fact_impressions_mv TO fact_impressions AS
+SELECT JSONExtractInt(row, 'id') AS impression_id,
+       JSONExtractInt(row, 'campaign_id') AS campaign_id,
+       toDate(adtech_event_time(row)) AS event_date,
+       adtech_event_time(row) AS event_time,
+       ifNull(debezium_time(row, 'created_at'), adtech_event_time(row)) AS created_at,
+       version
+FROM adtech_changes
+WHERE error = '' AND source_table = 'impressions' AND op IN ('r', 'c', 'u');
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS fact_clicks_mv TO fact_clicks AS
+SELECT JSONExtractInt(row, 'id') AS click_id,
+       JSONExtractInt(row, 'campaign_id') AS campaign_id,
+       toDate(adtech_event_time(row)) AS event_date,
+       adtech_event_time(row) AS event_time,
+       ifNull(debezium_time(row, 'created_at'), adtech_event_time(row)) AS created_at,
+       version
+FROM adtech_changes
+WHERE error = '' AND source_table = 'clicks' AND op IN ('r', 'c', 'u');
+
 CREATE MATERIALIZED VIEW IF NOT EXISTS fact_deletes_mv TO fact_deletes AS
 SELECT source_table AS table_name, JSONExtractInt(row, 'id') AS id, version
 FROM adtech_changes

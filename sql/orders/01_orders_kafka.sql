@@ -1,16 +1,20 @@
--- orders / 01: the Kafka source.
+-- orders / 01: the Kafka sources.
 --
--- Debezium's PostgreSQL connector streams inventory.orders (the Debezium
--- tutorial's example database) to topic dbserver1.inventory.orders: a
--- snapshot (op r), then inserts (c), updates (u) and deletes (d).
+-- Debezium's PostgreSQL connector (topic.prefix postgres-server, as in seed
+-- 001) streams inventory.orders and inventory.products (the Debezium
+-- tutorial's example database) to topics postgres-server.inventory.orders
+-- and postgres-server.inventory.products: a snapshot (op r), then inserts
+-- (c), updates (u) and deletes (d).
 --
 -- kafka_format = 'RawBLOB' hands every message over as it is, so nothing
 -- fails to parse in the engine: bad messages reach orders_dead_letters with
 -- a reason.  Tombstones (null values) are skipped by the Kafka engine.
+-- (Seed 001 calls its Kafka table orders_kafka_json, with a `payload`
+-- column in JSONAsString: see sql/README.md.)
 --
--- Edit the broker list, topic and group for your cluster.  Tests and the
--- demo swap this engine clause for ENGINE = Null (see sql/README.md), so keep
--- this statement free of semicolons except the final one.
+-- Edit the broker list, topics and groups for your cluster.  Tests and the
+-- demo swap these engine clauses for ENGINE = Null (see sql/README.md), so
+-- keep each statement free of semicolons except the final one.
 CREATE TABLE IF NOT EXISTS orders_kafka
 (
     message String
@@ -18,8 +22,8 @@ CREATE TABLE IF NOT EXISTS orders_kafka
 ENGINE = Kafka
 SETTINGS
     kafka_broker_list = 'localhost:9092',
-    kafka_topic_list = 'dbserver1.inventory.orders',
-    kafka_group_name = 'clickhouse_orders',
+    kafka_topic_list = 'postgres-server.inventory.orders',
+    kafka_group_name = 'clickhouse_orders_group',
     kafka_format = 'RawBLOB'
     -- Production settings: uncomment and size them.
     -- , kafka_num_consumers = 2             -- at most the partition count and the server's cores
@@ -27,4 +31,16 @@ SETTINGS
     -- , kafka_handle_error_mode = 'stream'  -- RawBLOB never fails to parse, so 'default' is enough
     -- , kafka_poll_timeout_ms = 500         -- wait for messages before handing over a short block
     -- , kafka_flush_interval_ms = 7500      -- at most this long between blocks
+;
+
+CREATE TABLE IF NOT EXISTS products_kafka
+(
+    message String
+)
+ENGINE = Kafka
+SETTINGS
+    kafka_broker_list = 'localhost:9092',
+    kafka_topic_list = 'postgres-server.inventory.products',
+    kafka_group_name = 'clickhouse_products_group',
+    kafka_format = 'RawBLOB'
 ;

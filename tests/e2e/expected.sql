@@ -273,3 +273,47 @@ FROM public.advertiser AS a
 LEFT JOIN public.campaign AS c ON c.advertiser_id = a.id
 LEFT JOIN e2e.expected_campaign_totals AS t ON t.campaign_id = c.id
 GROUP BY a.id, a.name, a.country, a.is_active;
+
+-- Seed 004's KPI views (sql/adtech mv_*): facts on the day of their event
+-- time (created_at, else shown_at / clicked_at); cost per click from the bid.
+CREATE VIEW e2e.expected_seed_facts AS
+SELECT campaign_id, (coalesce(created_at, shown_at) AT TIME ZONE 'UTC')::date AS event_date,
+       1 AS impressions, 0 AS clicks
+FROM public.impressions
+UNION ALL
+SELECT campaign_id, (coalesce(created_at, clicked_at) AT TIME ZONE 'UTC')::date, 0, 1
+FROM public.clicks;
+
+CREATE VIEW e2e.expected_seed_campaign_totals AS
+SELECT campaign_id, sum(impressions) AS impressions, sum(clicks) AS clicks
+FROM e2e.expected_seed_facts GROUP BY campaign_id;
+
+CREATE VIEW e2e.expected_mv_campaign_ctr AS
+SELECT c.id AS campaign_id, c.name AS campaign_name, coalesce(a.name, '') AS advertiser_name,
+       coalesce(t.impressions, 0) AS impressions, coalesce(t.clicks, 0) AS clicks,
+       coalesce(t.clicks, 0)::numeric / nullif(coalesce(t.impressions, 0), 0) AS ctr
+FROM public.campaign AS c
+LEFT JOIN public.advertiser AS a ON a.id = c.advertiser_id
+LEFT JOIN e2e.expected_seed_campaign_totals AS t ON t.campaign_id = c.id;
+
+CREATE VIEW e2e.expected_mv_daily_performance AS
+SELECT event_date, sum(impressions) AS impressions, sum(clicks) AS clicks,
+       sum(clicks)::numeric / nullif(sum(impressions), 0) AS daily_ctr
+FROM e2e.expected_seed_facts GROUP BY event_date;
+
+CREATE VIEW e2e.expected_mv_campaign_efficiency AS
+SELECT c.id AS campaign_id, c.name AS campaign_name, c.bid AS bid_amount,
+       coalesce(t.impressions, 0) AS impressions, coalesce(t.clicks, 0) AS clicks,
+       trunc(c.bid * coalesce(t.impressions, 0) / nullif(coalesce(t.clicks, 0), 0), 6) AS cost_per_click
+FROM public.campaign AS c
+LEFT JOIN e2e.expected_seed_campaign_totals AS t ON t.campaign_id = c.id;
+
+CREATE VIEW e2e.expected_mv_advertiser_performance AS
+SELECT a.id AS advertiser_id, a.name AS advertiser_name, count(c.id) AS campaign_count,
+       coalesce(sum(c.budget), 0) AS total_budget,
+       coalesce(sum(t.impressions), 0) AS impressions, coalesce(sum(t.clicks), 0) AS clicks,
+       coalesce(sum(t.clicks), 0)::numeric / nullif(coalesce(sum(t.impressions), 0), 0) AS overall_ctr
+FROM public.advertiser AS a
+LEFT JOIN public.campaign AS c ON c.advertiser_id = a.id
+LEFT JOIN e2e.expected_seed_campaign_totals AS t ON t.campaign_id = c.id
+GROUP BY a.id, a.name;

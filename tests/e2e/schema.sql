@@ -70,13 +70,20 @@ CREATE TABLE users (
 );
 
 -- ============================================================== adtech
+-- Seed 004's source columns (advertiser: id, name, updated_at, created_at;
+-- campaign: id, name, bid, budget, start_date, end_date, advertiser_id,
+-- updated_at, created_at; impressions / clicks: id, campaign_id, created_at
+-- = the event time), with the richer columns sql/adtech also reads.  The
+-- seed's columns the older rows do not set take their defaults; facts
+-- without created_at fall back to shown_at / clicked_at.
 CREATE TABLE advertiser (
     id          bigint      PRIMARY KEY,
     name        text        NOT NULL,
     country     char(2)     NOT NULL,
     currency    char(3)     NOT NULL DEFAULT 'USD',
     is_active   boolean     NOT NULL DEFAULT true,
-    created_at  timestamptz NOT NULL
+    created_at  timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL DEFAULT '2024-01-01 00:00:00+00'
 );
 
 CREATE TABLE campaign (
@@ -88,7 +95,10 @@ CREATE TABLE campaign (
     cpm_bid        numeric(10, 4) NOT NULL,   -- money per mille
     start_date     date           NOT NULL,
     end_date       date,
-    created_at     timestamptz    NOT NULL
+    created_at     timestamptz    NOT NULL,
+    bid            numeric(10, 2) NOT NULL DEFAULT 0,   -- seed 004: bid per impression
+    budget         numeric(12, 2) NOT NULL DEFAULT 0,   -- seed 004
+    updated_at     timestamptz    NOT NULL DEFAULT '2024-01-01 00:00:00+00'
 );
 
 CREATE TABLE impressions (
@@ -99,7 +109,8 @@ CREATE TABLE impressions (
     country      char(2),
     device       text,
     cost         numeric(12, 6) NOT NULL,     -- money: price of this impression
-    shown_at     timestamptz    NOT NULL
+    shown_at     timestamptz    NOT NULL,
+    created_at   timestamptz                  -- seed 004: the event time
 );
 
 CREATE TABLE clicks (
@@ -107,7 +118,32 @@ CREATE TABLE clicks (
     impression_id  bigint         NOT NULL REFERENCES impressions (id),
     campaign_id    bigint         NOT NULL REFERENCES campaign (id),
     cpc            numeric(10, 4) NOT NULL,   -- money: cost per click
-    clicked_at     timestamptz    NOT NULL
+    clicked_at     timestamptz    NOT NULL,
+    created_at     timestamptz                -- seed 004: the event time
+);
+
+-- ============================================================== orders (seed 001)
+-- The Debezium tutorial's inventory database as seed 001 uses it: orders,
+-- and products with the price and stock its dashboard and inventory queries
+-- read.  Only connector dbz reads schema inventory, and only
+-- workload_e2e.sql writes it (the captured fixtures do not change).
+CREATE SCHEMA inventory;
+
+CREATE TABLE inventory.products (
+    id           integer          PRIMARY KEY,
+    name         text             NOT NULL,
+    description  text,
+    weight       double precision,
+    price        numeric(10, 2)   NOT NULL,
+    stock        integer          NOT NULL
+);
+
+CREATE TABLE inventory.orders (
+    id          integer PRIMARY KEY,
+    order_date  date    NOT NULL,
+    purchaser   integer NOT NULL,
+    quantity    integer NOT NULL,
+    product_id  integer NOT NULL REFERENCES inventory.products (id)
 );
 
 -- ============================================================== awkward types
@@ -153,6 +189,8 @@ ALTER TABLE campaign      REPLICA IDENTITY DEFAULT;
 ALTER TABLE impressions   REPLICA IDENTITY DEFAULT;
 ALTER TABLE clicks        REPLICA IDENTITY DEFAULT;
 ALTER TABLE type_zoo      REPLICA IDENTITY DEFAULT;
+ALTER TABLE inventory.products REPLICA IDENTITY DEFAULT;
+ALTER TABLE inventory.orders   REPLICA IDENTITY DEFAULT;
 ALTER TABLE e2e_marker    REPLICA IDENTITY DEFAULT;
 
 -- Deterministic ~8.2 kB incompressible-looking text (257 md5 hex digests).

@@ -43,6 +43,7 @@
 
 #include "e2e.h"
 #include "itest.h"
+#include "seedq.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must be defined"
@@ -81,7 +82,12 @@ static const pipeline pipelines[] = {
     {"adtech", "adtech_plain", "dbzplain.public.", "adtech_tap.sql"},
 };
 #define NPIPELINES (sizeof(pipelines) / sizeof(pipelines[0]))
-#define NCONSUMERS (2 + NPIPELINES)
+/* sql/orders (seed 001) in database orders_dbz, on connector dbz only (the
+ * only one reading schema inventory): its two Kafka tables are the last two
+ * consumers. */
+#define ORDERS_DB "orders_dbz"
+#define ORDERS_CONSUMER (2 + NPIPELINES)
+#define NCONSUMERS (2 + NPIPELINES + 2)
 
 /* The topics poison is produced into: every consumer reads at least one of them. */
 static const char *const poisoned[] = {"dbz.public.outbox_events", "dbzplain.public.outbox_events",
@@ -167,7 +173,7 @@ static int create_pipeline(const pipeline *p, consumer *c) {
                                "kafka_group_name = 'clickhouse_analytics'", group,
                                "kafka_format = 'RawBLOB'", fast, NULL};
     const char *subst_ad[] = {"kafka_broker_list = 'localhost:9092'", brokers,
-                              "adtech.public.", p->prefix,
+                              "postgres.public.", p->prefix,
                               "kafka_group_name = 'clickhouse_adtech'", group,
                               "kafka_format = 'RawBLOB'", fast, NULL};
     int rc = chs_exec(E.s, create) || chs_exec(E.s, use) ||
@@ -183,6 +189,26 @@ static int create_pipeline(const pipeline *p, consumer *c) {
     free(group);
     free(topic);
     free(tap);
+    return rc ? -1 : 0;
+}
+
+/* Creates sql/orders in ORDERS_DB, reading dbz.inventory.{orders,products}. */
+static int create_orders_pipeline(consumer *orders, consumer *products) {
+    char *brokers = e2e_fmt("kafka_broker_list = '%s'", E.brokers);
+    char *og = e2e_fmt("%s_%s_orders", E.group, ORDERS_DB), *pg = e2e_fmt("%s_%s_products", E.group, ORDERS_DB);
+    char *ogs = e2e_fmt("kafka_group_name = '%s'", og), *pgs = e2e_fmt("kafka_group_name = '%s'", pg);
+    const char *subst[] = {"kafka_broker_list = 'localhost:9092'", brokers,
+                           "postgres-server.inventory.", "dbz.inventory.",
+                           "kafka_group_name = 'clickhouse_orders_group'", ogs,
+                           "kafka_group_name = 'clickhouse_products_group'", pgs,
+                           "kafka_format = 'RawBLOB'", "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500", NULL};
+    int rc = chs_exec(E.s, "CREATE DATABASE " ORDERS_DB " ENGINE = Atomic") || chs_exec(E.s, "USE " ORDERS_DB) ||
+             apply_pipeline("orders", subst, E2E_DIR "/clickhouse/orders_tap.sql") || chs_exec(E.s, "USE e2e");
+    *orders = (consumer){ORDERS_DB, "orders_kafka", og, e2e_fmt("'dbz.inventory.orders'"), "e2e_orders_tap"};
+    *products = (consumer){ORDERS_DB, "products_kafka", pg, e2e_fmt("'dbz.inventory.products'"), "e2e_products_tap"};
+    free(brokers);
+    free(ogs);
+    free(pgs);
     return rc ? -1 : 0;
 }
 
@@ -234,6 +260,10 @@ static int group_setup(void **state) {
     for (size_t i = 0; i < NPIPELINES && !rc; i++) {
         e2e_log("sql/%s in database %s, reading %s*", pipelines[i].dir, pipelines[i].db, pipelines[i].prefix);
         rc = create_pipeline(&pipelines[i], &E.consumers[2 + i]);
+    }
+    if (!rc) {
+        e2e_log("sql/orders in database %s, reading dbz.inventory.*", ORDERS_DB);
+        rc = create_orders_pipeline(&E.consumers[ORDERS_CONSUMER], &E.consumers[ORDERS_CONSUMER + 1]);
     }
     char *dbz = topic_list("dbz.public.", tables, NTABLES, 0);
     char *plain = topic_list("dbzplain.public.", tables, NTABLES, 0);
@@ -789,6 +819,30 @@ static const e2e_cmp adtech_cmps[] = {
      "SELECT advertiser_id, advertiser, country, is_active, campaigns, active_campaigns, impressions, clicks, ctr, "
      "spend FROM advertiser_overview",
      "TTTTTTTT6D", 1},
+    /* seed 004's model and KPI views */
+    {"dim_campaign",
+     "SELECT id, name, bid::text, budget::text, start_date, end_date, advertiser_id, "
+     "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM campaign",
+     "SELECT campaign_id, name, toString(bid), toString(budget), start_date, end_date, advertiser_id, updated_at "
+     "FROM dim_campaign FINAL",
+     "TTDDTTTT", 1},
+    {"mv_campaign_ctr",
+     "SELECT campaign_id, campaign_name, advertiser_name, impressions, clicks, ctr FROM e2e.expected_mv_campaign_ctr",
+     "SELECT campaign_id, campaign_name, advertiser_name, impressions, clicks, ctr FROM mv_campaign_ctr", "TTTTT6", 1},
+    {"mv_daily_performance",
+     "SELECT event_date, impressions, clicks, daily_ctr FROM e2e.expected_mv_daily_performance",
+     "SELECT event_date, impressions, clicks, daily_ctr FROM mv_daily_performance", "TTT6", 1},
+    {"mv_campaign_efficiency",
+     "SELECT campaign_id, campaign_name, bid_amount, impressions, clicks, cost_per_click "
+     "FROM e2e.expected_mv_campaign_efficiency",
+     "SELECT campaign_id, campaign_name, bid_amount, impressions, clicks, cost_per_click FROM mv_campaign_efficiency",
+     "TTDTTD", 1},
+    {"mv_advertiser_performance",
+     "SELECT advertiser_id, advertiser_name, campaign_count, total_budget, impressions, clicks, overall_ctr "
+     "FROM e2e.expected_mv_advertiser_performance",
+     "SELECT advertiser_id, advertiser_name, campaign_count, total_budget, impressions, clicks, overall_ctr "
+     "FROM mv_advertiser_performance",
+     "TTTDTT6", 1},
 };
 
 static void test_adtech_kpis(void **state) {
@@ -812,6 +866,7 @@ static void test_adtech_kpis(void **state) {
         const char *db = pipelines[p].db;
         long long dropped = ch_count("SELECT count() FROM %s.clicks_fact FINAL WHERE version < %lld", db, lsn);
         itest_exec(E.s, "ALTER TABLE %s.clicks_fact DELETE WHERE version < %lld SETTINGS mutations_sync = 2", db, lsn);
+        itest_exec(E.s, "ALTER TABLE %s.fact_clicks DELETE WHERE version < %lld SETTINGS mutations_sync = 2", db, lsn);
         fprintf(stderr, "  -- sql/adtech in %s (%s* topics): TRUNCATE clicks (LSN %lld) applied by hand, %lld older "
                         "clicks removed\n", db, pipelines[p].prefix, lsn, dropped);
         use_db(db);
@@ -823,6 +878,67 @@ static void test_adtech_kpis(void **state) {
         }
         use_db("e2e");
     }
+    assert_int_equal(bad, 0);
+}
+
+/* ---------------------------------------------------------------- orders (seed 001) */
+
+static const e2e_cmp orders_cmps[] = {
+    {"orders_current",
+     "SELECT id, order_date, purchaser, quantity, product_id FROM inventory.orders",
+     "SELECT id, order_date, purchaser, quantity, product_id FROM orders_current FINAL", "TTTTT", 1},
+    {"products_final",
+     "SELECT id, name, description, weight, price::text, stock FROM inventory.products",
+     "SELECT product_id, name, nullIf(description, ''), weight, toString(price), stock FROM products_final",
+     "TTTRDT", 1},
+    /* seed 001's change log: the updates (O2) as they left the rows */
+    {"orders_final updates",
+     "SELECT id, order_date, purchaser, quantity, product_id FROM inventory.orders WHERE id IN (10001, 10002, 10003)",
+     "SELECT order_id, toDate(order_date), purchaser, quantity, product_id FROM orders_final WHERE operation_type = 'u'",
+     "TTTTT", 1},
+};
+
+static void test_orders_seed(void **state) {
+    (void)state;
+    require_consumed();
+    use_db(ORDERS_DB);
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof(orders_cmps) / sizeof(orders_cmps[0]); i++) bad += e2e_compare(E.s, &orders_cmps[i], NULL);
+    /* Two of seed 001's example queries, verbatim from its fixture, against what
+     * workload_e2e.sql (O1, O2) wrote: the log holds each order as inserted
+     * (quantity 1 + i % 5, product 101 + i % 6, dated today - i % 3) and the three
+     * updated rows. */
+    seedq_list q;
+    assert_int_equal(seedq_load("001", &q), 0);
+    const e2e_cmp seed_cmps[] = {
+        {"seed 001: query-ready data",
+         "SELECT to_char(current_date, 'YYYY-MM-DD 00:00:00'), count(*), sum(q) FROM "
+         "(SELECT 1 + i % 5 AS q FROM generate_series(1, 40) AS i WHERE i % 3 = 0 "
+         " UNION ALL SELECT quantity FROM inventory.orders WHERE id IN (10001, 10002, 10003) AND order_date = current_date) AS t",
+         q.text[1], "TTT", 1},
+        {"seed 001: live inventory tracking",
+         "SELECT p.id, p.stock, -coalesce(s.sold, 0), p.stock - coalesce(s.sold, 0) FROM inventory.products AS p "
+         "LEFT JOIN (SELECT 101 + i % 6 AS product_id, sum(1 + i % 5) AS sold FROM generate_series(1, 40) AS i GROUP BY 1) AS s "
+         "ON s.product_id = p.id WHERE p.stock - coalesce(s.sold, 0) < 10",
+         q.text[4], "TTTT", 1},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        e2e_cmp_result r;
+        bad += e2e_compare(E.s, &seed_cmps[i], &r);
+        assert_true(r.pg_rows > 0);
+    }
+    seedq_free(&q);
+    /* every change applied or a dead letter; the log holds each insert and update once */
+    long long changes = ch_count("SELECT countIf(error = '' AND op IN ('c', 'u')) FROM e2e_orders_tap");
+    long long dead = ch_count("SELECT countIf(error != '') FROM e2e_orders_tap") +
+                     ch_count("SELECT countIf(error != '') FROM e2e_products_tap");
+    fprintf(stderr, "  -- sql/orders in %s: %lld inserts and updates logged in orders_final, %lld dead letters\n",
+            ORDERS_DB, changes, dead);
+    assert_int_equal(ch_count("SELECT count() FROM orders_final"), changes);
+    assert_int_equal(ch_count("SELECT countIf(operation_type = 'c') FROM orders_final"), 40);   /* workload_e2e.sql O1 */
+    assert_int_equal(ch_count("SELECT count() FROM orders_dead_letters FINAL"), dead);
+    assert_int_equal(dead, 0);
+    use_db("e2e");
     assert_int_equal(bad, 0);
 }
 
@@ -912,6 +1028,7 @@ int main(void) {
         cmocka_unit_test(test_deletes_toast_truncate),
         cmocka_unit_test(test_experiment_report),
         cmocka_unit_test(test_adtech_kpis),
+        cmocka_unit_test(test_orders_seed),
         cmocka_unit_test(test_poison_dead_letters),
         cmocka_unit_test(test_connectors_agree),
     };

@@ -117,29 +117,36 @@ BEGIN;
 INSERT INTO advertiser (id, name, country, currency, is_active, created_at) VALUES
     (3, 'Northwind Traders', 'GB', 'GBP', true, '2024-05-01 10:00:00+00'),
     (4, 'Short-lived Ltd',   'FR', 'EUR', true, '2024-05-01 11:00:00+00');
-INSERT INTO campaign (id, advertiser_id, name, status, daily_budget, cpm_bid, start_date, end_date, created_at) VALUES
-    (13, 3, 'spring sale', 'active', 1500.00, 2.5000, '2024-05-01', '2024-06-30', '2024-05-01 10:05:00+00'),
-    (14, 3, 'retargeting', 'active',  300.50, 4.1250, '2024-05-02', NULL,         '2024-05-02 09:00:00+00'),
-    (15, 1, 'draft',       'draft',    10.00, 1.0000, '2024-05-03', NULL,         '2024-05-03 00:00:00+00');
+INSERT INTO campaign (id, advertiser_id, name, status, daily_budget, cpm_bid, start_date, end_date, created_at,
+                      bid, budget, updated_at) VALUES
+    (13, 3, 'spring sale', 'active', 1500.00, 2.5000, '2024-05-01', '2024-06-30', '2024-05-01 10:05:00+00',
+     0.25, 45000.00, '2024-05-01 10:05:00+00'),
+    (14, 3, 'retargeting', 'active',  300.50, 4.1250, '2024-05-02', NULL,         '2024-05-02 09:00:00+00',
+     1.10, 9000.50, '2024-05-02 09:00:00+00'),
+    (15, 1, 'draft',       'draft',    10.00, 1.0000, '2024-05-03', NULL,         '2024-05-03 00:00:00+00',
+     0.01, 10.00, '2024-05-03 00:00:00+00');
 COMMIT;
 
--- A2: 200 impressions over three days, on four campaigns.
+-- A2: 200 impressions over three days, on four campaigns (created_at, seed 004's
+-- event time, an hour after shown_at: a few land on the next day).
 BEGIN;
-INSERT INTO impressions (id, campaign_id, request_id, user_id, country, device, cost, shown_at)
+INSERT INTO impressions (id, campaign_id, request_id, user_id, country, device, cost, shown_at, created_at)
 SELECT 300 + i, (ARRAY[11, 12, 13, 14])[1 + i % 4], md5('e2e-imp-' || i)::uuid,
        CASE WHEN i % 9 = 0 THEN NULL ELSE 'v-' || (i % 37) END,
        (ARRAY['US', 'DE', 'GB', 'FR'])[1 + i % 4],
        (ARRAY['mobile', 'desktop', 'tv'])[1 + i % 3],
        round(0.0005 + (i % 13) * 0.000137, 6),
-       timestamptz '2024-05-10 00:00:00+00' + i * interval '21 minutes'
+       timestamptz '2024-05-10 00:00:00+00' + i * interval '21 minutes',
+       timestamptz '2024-05-10 01:00:00+00' + i * interval '21 minutes'
 FROM generate_series(1, 200) AS i;
 COMMIT;
 
 -- A3: a click on every 5th impression.
 BEGIN;
-INSERT INTO clicks (id, impression_id, campaign_id, cpc, clicked_at)
+INSERT INTO clicks (id, impression_id, campaign_id, cpc, clicked_at, created_at)
 SELECT 2000 + (id - 300) / 5, id, campaign_id, round(0.05 + (((id - 300) / 5) % 11) * 0.0125, 4),
-       shown_at + (30 + (id - 300) % 50) * interval '1 second'
+       shown_at + (30 + (id - 300) % 50) * interval '1 second',
+       created_at + (30 + (id - 300) % 50) * interval '1 second'
 FROM impressions
 WHERE id BETWEEN 301 AND 500 AND (id - 300) % 5 = 0;
 COMMIT;
@@ -148,7 +155,9 @@ COMMIT;
 BEGIN;
 UPDATE impressions SET cost = cost * 2 WHERE id BETWEEN 310 AND 314;
 UPDATE campaign SET status = 'paused' WHERE id = 13;
-UPDATE campaign SET daily_budget = 450.25, cpm_bid = 4.5 WHERE id = 14;
+UPDATE campaign SET daily_budget = 450.25, cpm_bid = 4.5, bid = 1.35, budget = 12000.00,
+                    updated_at = '2024-05-12 08:00:00+00' WHERE id = 14;
+UPDATE advertiser SET name = 'Northwind Traders Ltd', updated_at = '2024-05-12 08:00:00+00' WHERE id = 3;
 UPDATE advertiser SET is_active = false WHERE id = 1;
 COMMIT;
 
@@ -170,6 +179,26 @@ INSERT INTO clicks (id, impression_id, campaign_id, cpc, clicked_at)
 SELECT 2100 + i, 500 + i, 14, 0.0999, timestamptz '2024-05-13 00:00:30+00' + i * interval '1 minute'
 FROM generate_series(1, 20, 4) AS i;
 UPDATE advertiser SET is_active = true WHERE id = 1;
+COMMIT;
+
+-- ================================================================= orders (seed 001)
+-- O1: products, and 40 orders dated today and the two days before.
+BEGIN;
+INSERT INTO inventory.products (id, name, description, weight, price, stock)
+SELECT 100 + i, 'product ' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'a product, "quoted"' END,
+       0.25 + i, round(1.99 + i * 3.37, 2), 20 + i * 7
+FROM generate_series(1, 6) AS i;
+INSERT INTO inventory.orders (id, order_date, purchaser, quantity, product_id)
+SELECT 10000 + i, current_date - (i % 3), 1001 + i % 4, 1 + i % 5, 101 + i % 6
+FROM generate_series(1, 40) AS i;
+COMMIT;
+
+-- O2: updates, a repricing and a restock; deletes.
+BEGIN;
+UPDATE inventory.orders SET quantity = quantity + 10 WHERE id IN (10001, 10002, 10003);
+UPDATE inventory.products SET price = 123.45 WHERE id = 101;
+UPDATE inventory.products SET stock = 3 WHERE id = 102;
+DELETE FROM inventory.orders WHERE id IN (10039, 10040);
 COMMIT;
 
 -- Last: the marker DumpTopics waits for on both connectors.

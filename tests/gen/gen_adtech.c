@@ -196,6 +196,12 @@ static void ad_campaign_json(const ad_model *m, const ad_cmp *k, gen_buf *out) {
     gen_json_decimal(out, k->budget_cents);
     gen_puts(out, ",\"cpm_bid\":");
     gen_json_decimal(out, k->cpm_units);
+    /* seed 004's columns (tests/e2e/schema.sql): bid numeric(10,2) (here the
+     * CPM in cents), budget numeric(12,2) (a month of the daily budget) */
+    gen_puts(out, ",\"bid\":");
+    gen_json_decimal(out, k->cpm_units / 100);
+    gen_puts(out, ",\"budget\":");
+    gen_json_decimal(out, k->budget_cents * 30);
     gen_printf(out, ",\"start_date\":%d,\"end_date\":", k->start_date);
     if (k->end_date < 0) gen_puts(out, "null");
     else gen_printf(out, "%d", k->end_date);

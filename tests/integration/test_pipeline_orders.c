@@ -2,7 +2,7 @@
  * swapped for Null), fed ~15k generated Debezium changes of inventory.orders
  * (snapshot, inserts, updates, deletes with tombstones, duplicates, junk) in
  * blocks, the first block delivered again at the end so old versions arrive
- * after newer ones.  orders_final under FINAL must equal, row for row, the
+ * after newer ones.  orders_current under FINAL must equal, row for row, the
  * table the generator's model ends with; every junk message must be a dead
  * letter; the monitoring views must run. */
 #include <setjmp.h>
@@ -54,7 +54,7 @@ static void test_final_table_equals_model(void **state) {
     ord_load(s);
     assert_true(ord_gen.updates > 1000 && ord_gen.deletes > 500 && ord_gen.snapshot_rows > 1000);
     char *want = ord_expected_rows();
-    itest_assert_query(s, want, "SELECT id, order_date, purchaser, quantity, product_id FROM orders_final FINAL ORDER BY id");
+    itest_assert_query(s, want, "SELECT id, order_date, purchaser, quantity, product_id FROM orders_current FINAL ORDER BY id");
     free(want);
 }
 
@@ -66,15 +66,15 @@ static void test_deleted_orders_are_gone(void **state) {
     itest_exec(s, "CREATE TABLE IF NOT EXISTS deleted_ids (message String) ENGINE = Memory");
     itest_insert_strings(s, "deleted_ids", "message", &ids);
     itest_rows_free(&ids);
-    itest_assert_scalar(s, 0, "SELECT count() FROM orders_final FINAL WHERE id IN (SELECT toInt32(message) FROM deleted_ids)");
+    itest_assert_scalar(s, 0, "SELECT count() FROM orders_current FINAL WHERE id IN (SELECT toInt32(message) FROM deleted_ids)");
     /* without FINAL the delete markers are still there: they are what FINAL uses */
     itest_assert_scalar(s, ord_gen.ndeleted,
-                        "SELECT uniqExact(id) FROM orders_final WHERE is_deleted = 1 AND id IN (SELECT toInt32(message) FROM deleted_ids)");
+                        "SELECT uniqExact(id) FROM orders_current WHERE is_deleted = 1 AND id IN (SELECT toInt32(message) FROM deleted_ids)");
     char line[96];
     long long units = 0;
     for (size_t i = 0; i < ord_gen.nlive; i++) units += ord_gen.live[i].quantity;
     snprintf(line, sizeof(line), "%zu\t%lld\n", ord_gen.nlive, units);
-    itest_assert_query(s, line, "SELECT count(), sum(quantity) FROM orders_final FINAL");
+    itest_assert_query(s, line, "SELECT count(), sum(quantity) FROM orders_current FINAL");
 }
 
 static void test_dead_letters_and_monitoring(void **state) {
@@ -85,7 +85,7 @@ static void test_dead_letters_and_monitoring(void **state) {
     itest_assert_scalar(s, junk, "SELECT sum(messages) FROM orders_dead_letter_summary");
     /* one junk kind in nine is a truncate */
     itest_assert_scalar(s, (junk + 1) / 9, "SELECT messages FROM orders_dead_letter_summary "
-                                           "WHERE reason = 'truncate: not applied to orders_final'");
+                                           "WHERE reason = 'truncate: not applied to orders_current'");
     /* the Kafka views run on ClickHouse 26 (no Kafka table here: no rows) */
     itest_assert_scalar(s, 0, "SELECT count() FROM kafka_consumer_lag");
     itest_assert_scalar(s, 0, "SELECT count() FROM kafka_consumer_errors");
@@ -116,9 +116,9 @@ static void test_decode_error_wins_over_op(void **state) {
     itest_assert_query(s,
         "field \\'quantity\\': \\'lots\\' is not an integer (for Int32)\td\n"
         "field \\'version\\': \\'18446744073709551616\\' is out of range for UInt64\tt\n"
-        "truncate: not applied to orders_final\tt\n",
+        "truncate: not applied to orders_current\tt\n",
         "SELECT error, extract(message, '\"op\":\"(.)\"') FROM orders_dead_letters FINAL ORDER BY error");
-    itest_assert_scalar(s, 0, "SELECT count() FROM orders_final");
+    itest_assert_scalar(s, 0, "SELECT count() FROM orders_current");
 }
 
 static int ord_setup(void **state) {

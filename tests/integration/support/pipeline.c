@@ -36,7 +36,7 @@ char *pipeline_swap_kafka(const char *stmt) {
     return itest_buf_take(&out);
 }
 
-static char *pipeline_read(const char *path) {
+char *pipeline_read(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         print_error("cannot open %s\n", path);

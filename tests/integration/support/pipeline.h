@@ -23,6 +23,9 @@
  * (a copy, malloc'd; unchanged when it has none). */
 char *pipeline_swap_kafka(const char *stmt);
 
+/* The whole file (malloc'd, NUL-terminated); fails the test when unreadable. */
+char *pipeline_read(const char *path);
+
 /* Creates database `db` (Atomic), makes it current, and applies
  * every .sql file of SOURCE_DIR/sql/<name>, in name order, with the Kafka swap. */
 void pipeline_apply(chs_session *s, const char *name, const char *db);
