@@ -88,6 +88,34 @@ static char **pipeline_sql_files(const char *dir, size_t *n) {
     return names;
 }
 
+/* The file's text with the Kafka swap (malloc'd); relative paths from SOURCE_DIR. */
+static char *pipeline_read_swapped(const char *path) {
+    char full[4200];
+    snprintf(full, sizeof(full), "%s%s%s", path[0] == '/' ? "" : SOURCE_DIR, path[0] == '/' ? "" : "/", path);
+    char *text = pipeline_read(full), *swapped = pipeline_swap_kafka(text);
+    free(text);
+    return swapped;
+}
+
+void pipeline_exec_file(chs_session *s, const char *path) {
+    char *text = pipeline_read_swapped(path);
+    int rc = chs_split_sql(text, pipeline_exec_stmt, s);
+    if (rc) print_error("in %s\n", path);
+    assert_int_equal(rc, 0);
+    free(text);
+}
+
+static int pipeline_collect_stmt(void *ctx, const char *stmt) {
+    itest_rows_adds(ctx, stmt);
+    return 0;
+}
+
+void pipeline_file_statements(const char *path, itest_rows *out) {
+    char *text = pipeline_read_swapped(path);
+    chs_split_sql(text, pipeline_collect_stmt, out);
+    free(text);
+}
+
 void pipeline_apply(chs_session *s, const char *name, const char *db) {
     itest_exec(s, "DROP DATABASE IF EXISTS %s SYNC", db);
     itest_exec(s, "CREATE DATABASE %s ENGINE = Atomic", db);
@@ -100,12 +128,7 @@ void pipeline_apply(chs_session *s, const char *name, const char *db) {
     for (size_t i = 0; i < n; i++) {
         char path[4200];
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-        char *text = pipeline_read(path), *swapped = pipeline_swap_kafka(text);
-        int rc = chs_split_sql(swapped, pipeline_exec_stmt, s);
-        if (rc) print_error("in %s\n", path);
-        assert_int_equal(rc, 0);
-        free(text);
-        free(swapped);
+        pipeline_exec_file(s, path);
         free(files[i]);
     }
     free(files);

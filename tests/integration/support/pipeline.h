@@ -27,6 +27,14 @@ char *pipeline_swap_kafka(const char *stmt);
  * every .sql file of SOURCE_DIR/sql/<name>, in name order, with the Kafka swap. */
 void pipeline_apply(chs_session *s, const char *name, const char *db);
 
+/* Runs every statement of the file at `path` (absolute, or relative to
+ * SOURCE_DIR), with the Kafka swap, in the current database. */
+void pipeline_exec_file(chs_session *s, const char *path);
+
+/* Appends each statement of the file at `path` (as pipeline_exec_file
+ * finds it), unchanged but for the final `;`, to `out`. */
+void pipeline_file_statements(const char *path, itest_rows *out);
+
 /* Appends to `rows` a Debezium (PostgreSQL) change event without an after
  * image, as the connector writes a delete or truncate: server / db / schema /
  * table name the source, `before` and `lsn` are JSON text put in as given
