@@ -97,8 +97,16 @@ static char *pipeline_read_swapped(const char *path) {
     return swapped;
 }
 
-void pipeline_exec_file(chs_session *s, const char *path) {
+void pipeline_exec_file(chs_session *s, const char *path) { pipeline_exec_file_replacing(s, path, NULL, NULL); }
+
+void pipeline_exec_file_replacing(chs_session *s, const char *path, const char *from, const char *to) {
     char *text = pipeline_read_swapped(path);
+    if (from) {
+        char *replaced = chs_replace(text, from, to);
+        assert_non_null(replaced);
+        free(text);
+        text = replaced;
+    }
     int rc = chs_split_sql(text, pipeline_exec_stmt, s);
     if (rc) print_error("in %s\n", path);
     assert_int_equal(rc, 0);

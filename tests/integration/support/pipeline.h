@@ -30,6 +30,8 @@ void pipeline_apply(chs_session *s, const char *name, const char *db);
 /* Runs every statement of the file at `path` (absolute, or relative to
  * SOURCE_DIR), with the Kafka swap, in the current database. */
 void pipeline_exec_file(chs_session *s, const char *path);
+/* The same, with every `from` in the text replaced by `to` first. */
+void pipeline_exec_file_replacing(chs_session *s, const char *path, const char *from, const char *to);
 
 /* Appends each statement of the file at `path` (as pipeline_exec_file
  * finds it), unchanged but for the final `;`, to `out`. */
