@@ -232,21 +232,10 @@ static void test_seed_creates_verbatim(void **state) {
     itest_exec(s, "USE " CMP_DB);
 }
 
-static int cmp_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* The lines of text, sorted, joined again (GROUP BY results have no order). */
+/* The lines of text, sorted (GROUP BY results have no order). */
 static char *cmp_sorted_lines(const char *text) {
-    char *copy = strdup(text), **lines = NULL, *save = NULL;
-    size_t n = 0;
-    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        lines = realloc(lines, (n + 1) * sizeof(*lines));
-        lines[n++] = l;
-    }
-    qsort(lines, n, sizeof(*lines), cmp_line_cmp);
     itest_buf out = {0};
-    for (size_t i = 0; i < n; i++) itest_buf_printf(&out, "%s\n", lines[i]);
-    free(lines);
-    free(copy);
+    pipeline_put_sorted_lines(&out, text);
     return out.p ? itest_buf_take(&out) : strdup("");
 }
 

@@ -144,10 +144,6 @@ static pl_pipeline pl_pipelines[] = {
 };
 #define PL_COUNT (sizeof(pl_pipelines) / sizeof(pl_pipelines[0]))
 
-/* The views of sql/monitoring.sql: they describe the tables, so they change
- * with every insert and are left out of the fingerprint. */
-#define PL_MONITORING_VIEWS "('kafka_consumer_lag', 'kafka_consumer_errors', 'dead_letter_summary', 'table_sizes', 'table_freshness')"
-
 static void pl_load(chs_session *s, pl_pipeline *p) {
     if (!p->loaded) {
         p->generate(&p->msgs);
@@ -156,57 +152,6 @@ static void pl_load(chs_session *s, pl_pipeline *p) {
         p->loaded = 1;
     }
     itest_exec(s, "USE %s", p->db);
-}
-
-static int pl_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Appends text's lines to out, sorted (a view's or FINAL's row order is not part of its answer). */
-static void pl_put_sorted(itest_buf *out, char *text) {
-    char **lines = NULL, *save = NULL;
-    size_t n = 0;
-    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        lines = realloc(lines, (n + 1) * sizeof(*lines));
-        lines[n++] = l;
-    }
-    qsort(lines, n, sizeof(*lines), pl_line_cmp);
-    for (size_t i = 0; i < n; i++) itest_buf_printf(out, "%s\n", lines[i]);
-    free(lines);
-}
-
-/* Everything the pipeline stores or reports, as text: every view (but the
- * monitoring ones) and every stored table under FINAL, without the columns
- * that record when a row arrived (DEFAULT now…).  Aggregate states are left
- * to the views that finalize them; dead letters are checked by message. */
-static char *pl_fingerprint(chs_session *s, const char *db) {
-    itest_table *refresh = itest_query_table(s, "SELECT view FROM system.view_refreshes WHERE database = '%s'", db);
-    for (size_t i = 0; i < refresh->nrows; i++) pipeline_refresh(s, itest_cell(refresh, i, 0));
-    itest_table_free(refresh);
-    itest_table *t = itest_query_table(s,
-        "SELECT name, engine = 'View' FROM system.tables WHERE database = '%s' AND name NOT IN " PL_MONITORING_VIEWS
-        "  AND name != 'monitoring_scope' AND name NOT LIKE '%%dead_letters' "
-        "  AND (engine = 'View' OR (engine LIKE '%%MergeTree' AND engine NOT LIKE 'Aggregating%%')) "
-        "ORDER BY name", db);
-    assert_true(t->nrows >= 1);
-    itest_buf out = {0};
-    for (size_t i = 0; i < t->nrows; i++) {
-        const char *name = itest_cell(t, i, 0);
-        char *rows;
-        if (!strcmp(itest_cell(t, i, 1), "1")) {
-            rows = itest_query(s, "SELECT * FROM %s", name);
-        } else {
-            char *cols = itest_query(s, "SELECT arrayStringConcat(groupArray(concat('`', name, '`')), ', ') FROM system.columns "
-                                        "WHERE database = '%s' AND table = '%s' "
-                                        "AND NOT (default_kind != '' AND default_expression ILIKE '%%now%%') FORMAT TSVRaw", db, name);
-            cols[strcspn(cols, "\n")] = 0;
-            rows = itest_query(s, "SELECT %s FROM %s FINAL", cols, name);
-            free(cols);
-        }
-        itest_buf_printf(&out, "== %s\n", name);
-        pl_put_sorted(&out, rows);
-        free(rows);
-    }
-    itest_table_free(t);
-    return itest_buf_take(&out);
 }
 
 /* The dead letters are the junk, and the monitoring views count them and
@@ -243,10 +188,10 @@ static void test_redelivery_changes_nothing(void **state) {
     for (size_t i = 0; i < PL_COUNT; i++) {
         pl_pipeline *p = &pl_pipelines[i];
         pl_load(s, p);
-        char *before = pl_fingerprint(s, p->db);
+        char *before = pipeline_fingerprint(s, p->db);
         size_t per = p->msgs.n / p->blocks + 1;
         for (size_t b = p->blocks; b > 0; b--) pipeline_insert(s, p->kafka, &p->msgs, (b - 1) * per, b * per);
-        char *after = pl_fingerprint(s, p->db);
+        char *after = pipeline_fingerprint(s, p->db);
         if (strcmp(before, after)) fail_msg("%s: a re-delivery changed what the pipeline stores or reports", p->name);
         free(before);
         free(after);

@@ -201,3 +201,54 @@ void pipeline_add_change(itest_rows *rows, const char *server, const char *db, c
                     "\"table\":\"%s\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}",
                     before, server, db, schema, table, lsn, op);
 }
+
+/* The views of sql/monitoring.sql: they describe the tables, so they change
+ * with every insert and are left out of the fingerprint. */
+#define PIPELINE_MONITORING_VIEWS "('kafka_consumer_lag', 'kafka_consumer_errors', 'dead_letter_summary', 'table_sizes', 'table_freshness')"
+
+static int pipeline_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void pipeline_put_sorted_lines(itest_buf *out, const char *text) {
+    char *copy = strdup(text), **lines = NULL, *save = NULL;
+    size_t n = 0;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        lines = realloc(lines, (n + 1) * sizeof(*lines));
+        lines[n++] = l;
+    }
+    qsort(lines, n, sizeof(*lines), pipeline_line_cmp);
+    for (size_t i = 0; i < n; i++) itest_buf_printf(out, "%s\n", lines[i]);
+    free(lines);
+    free(copy);
+}
+
+char *pipeline_fingerprint(chs_session *s, const char *db) {
+    itest_table *refresh = itest_query_table(s, "SELECT view FROM system.view_refreshes WHERE database = '%s'", db);
+    for (size_t i = 0; i < refresh->nrows; i++) pipeline_refresh(s, itest_cell(refresh, i, 0));
+    itest_table_free(refresh);
+    itest_table *t = itest_query_table(s,
+        "SELECT name, engine = 'View' FROM system.tables WHERE database = '%s' AND name NOT IN " PIPELINE_MONITORING_VIEWS
+        "  AND name != 'monitoring_scope' AND name NOT LIKE '%%dead_letters' "
+        "  AND (engine = 'View' OR (engine LIKE '%%MergeTree' AND engine NOT LIKE 'Aggregating%%')) "
+        "ORDER BY name", db);
+    assert_true(t->nrows >= 1);
+    itest_buf out = {0};
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *name = itest_cell(t, i, 0);
+        char *rows;
+        if (!strcmp(itest_cell(t, i, 1), "1")) {
+            rows = itest_query(s, "SELECT * FROM %s", name);
+        } else {
+            char *cols = itest_query(s, "SELECT arrayStringConcat(groupArray(concat('`', name, '`')), ', ') FROM system.columns "
+                                        "WHERE database = '%s' AND table = '%s' "
+                                        "AND NOT (default_kind != '' AND default_expression ILIKE '%%now%%') FORMAT TSVRaw", db, name);
+            cols[strcspn(cols, "\n")] = 0;
+            rows = itest_query(s, "SELECT %s FROM %s FINAL", cols, name);
+            free(cols);
+        }
+        itest_buf_printf(&out, "== %s\n", name);
+        pipeline_put_sorted_lines(&out, rows);
+        free(rows);
+    }
+    itest_table_free(t);
+    return itest_buf_take(&out);
+}

@@ -62,6 +62,19 @@ void pipeline_assert_dead_letters(chs_session *s, const char *dead_table, const 
  * a null value arrives as an empty message, like a tombstone) into table. */
 void pipeline_insert_fixture(chs_session *s, const char *table, const char *rel);
 
+/* Appends the lines of text to out, sorted (a GROUP BY's or FINAL's row
+ * order is not part of its answer); each line ends in a newline. */
+void pipeline_put_sorted_lines(itest_buf *out, const char *text);
+
+/* Everything the pipeline in database db stores or reports, as text: every
+ * view (but the monitoring ones) and every stored table under FINAL, rows
+ * sorted, without the columns that record when a row arrived (DEFAULT now…).
+ * Refreshable views are refreshed first.  Aggregate states are left to the
+ * views that finalize them; dead letters (one row per message, received_at
+ * changing) are left to pipeline_assert_dead_letters.  Equal before and after
+ * a re-delivery or a replay: nothing changed. */
+char *pipeline_fingerprint(chs_session *s, const char *db);
+
 /* |got - want| <= tol, with a message naming `what` on failure. */
 #define pipeline_assert_near(got, want, tol, what) \
     pipeline_assert_near_at(__FILE__, __LINE__, (got), (want), (tol), (what))
