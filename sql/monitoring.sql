@@ -1,6 +1,7 @@
 -- monitoring: the views every pipeline gets.  One definition: each folder's
--- NN_monitoring.sql is a link to this file, applied with the folder into its
--- database.  Everything here describes that database only.
+-- 00_monitoring.sql is a link to this file, applied first with the folder
+-- into its database (nothing here needs the pipeline's tables to exist).
+-- Everything here describes that database only.
 --
 -- A view cannot name its own database, and currentDatabase() in a view is
 -- the reader's, so monitoring_scope records the database this file was
@@ -34,9 +35,15 @@ ARRAY JOIN exceptions.time AS error_time, exceptions.text AS error
 WHERE database = (SELECT any(database) FROM monitoring_scope)
 ORDER BY error_time DESC;
 
--- Every dead-letter table of this database (*_dead_letters: one shape in
+-- Every dead-letter table of this database (*_dead_letters: this shape in
 -- every pipeline, see sql/README.md), as one table; _table names the source.
+-- The database is fixed when the table is created.
 CREATE TABLE IF NOT EXISTS dead_letters
+(
+    message String,
+    error String,
+    received_at DateTime64(3, 'UTC')
+)
 ENGINE = Merge(currentDatabase(), '_dead_letters$');
 
 -- Dead letters of the last 24 hours by table and reason (the reason without
