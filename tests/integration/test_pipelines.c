@@ -33,42 +33,21 @@
 #include "itest.h"
 #include "pipeline.h"
 
-/* The generated messages of one pipeline (the seeds and sizes of its own test). */
-static void pl_gen_experiments(gen_msgs *out) {
-    gen_exp_config c = gen_exp_config_for(20240401, 24000);
-    gen_exp_result r;
-    gen_exp_generate(&c, &r);
-    *out = r.msgs;
-    memset(&r.msgs, 0, sizeof(r.msgs));
-    gen_exp_result_free(&r);
-}
-
-static void pl_gen_orders(gen_msgs *out) {
-    gen_ord_config c = gen_ord_config_for(424242, 15000);
-    gen_ord_result r;
-    gen_ord_generate(&c, &r);
-    *out = r.msgs;
-    memset(&r.msgs, 0, sizeof(r.msgs));
-    gen_ord_result_free(&r);
-}
-
-static void pl_gen_campaigns(gen_msgs *out) {
-    gen_cmp_config c = gen_cmp_config_for(603, 15000);
-    gen_cmp_result r;
-    gen_cmp_generate(&c, &r);
-    *out = r.msgs;
-    memset(&r.msgs, 0, sizeof(r.msgs));
-    gen_cmp_result_free(&r);
-}
-
-static void pl_gen_adtech(gen_msgs *out) {
-    gen_ad_config c = gen_ad_config_for(31337, 30000);
-    gen_ad_result r;
-    gen_ad_generate(&c, &r);
-    *out = r.msgs;
-    memset(&r.msgs, 0, sizeof(r.msgs));
-    gen_ad_result_free(&r);
-}
+/* The generated messages of one pipeline (the seeds and sizes of its own
+ * test): the generator's result without its expected numbers. */
+#define PL_GENERATOR(fn, gen, seed, messages)                 \
+    static void fn(gen_msgs *out) {                           \
+        gen##_config c = gen##_config_for((seed), (messages)); \
+        gen##_result r;                                       \
+        gen##_generate(&c, &r);                               \
+        *out = r.msgs;                                        \
+        memset(&r.msgs, 0, sizeof(r.msgs));                   \
+        gen##_result_free(&r);                                \
+    }
+PL_GENERATOR(pl_gen_experiments, gen_exp, 20240401, 24000)
+PL_GENERATOR(pl_gen_orders, gen_ord, 424242, 15000)
+PL_GENERATOR(pl_gen_campaigns, gen_cmp, 603, 15000)
+PL_GENERATOR(pl_gen_adtech, gen_ad, 31337, 30000)
 
 /* Deletes whose row image still holds an outbox payload the function cannot
  * decode, and the ordinary clean-up delete (after null: skipped, no dead letter). */
