@@ -61,7 +61,15 @@ ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (workspace_id, campaign_id, event_type, event_time, email);
 
--- One decoded message of audience_ready_queue or template_ready_queue.
+-- One message of audience_ready_queue or template_ready_queue, tagged with
+-- its topic, and the same decoded (Null engine: rows only feed the views).
+CREATE TABLE IF NOT EXISTS campaign_ready_raw
+(
+    message String,
+    stage String                              -- 'audience_ready' or 'template_ready': the topic
+)
+ENGINE = Null;
+
 CREATE TABLE IF NOT EXISTS campaign_ready_decoded
 (
     message String,
