@@ -220,16 +220,15 @@ static void test_replay_from_earliest_changes_nothing(void **state) {
     e2e_log("produced %zu e-mail events, %zu + %zu announcements", R.gen.msgs.n, R.gen.audience.n, R.gen.templates.n);
     replay_wait_consumed("first read");
     replay_assert_model();
+    char topic_rows[512];
+    snprintf(topic_rows, sizeof(topic_rows), "%s\t0\n%s\t1\n", R.topic[0], R.topic[0]);
 
-    /* the monitoring view on the real consumers: each partition at its end
-     * (a position reads -1001, unknown, until the consumer's next poll) */
-    itest_assert_scalar(R.s, REPLAY_PARTITIONS, "SELECT count() FROM kafka_consumer_lag WHERE table = 'queue'");
-    double t = e2e_now();
-    while (itest_scalar(R.s, "SELECT sum(current_offset) FROM kafka_consumer_lag WHERE table = 'queue'") != (long long)R.gen.msgs.n) {
-        if (e2e_now() - t > 60)
-            itest_assert_scalar(R.s, R.gen.msgs.n, "SELECT sum(current_offset) FROM kafka_consumer_lag WHERE table = 'queue'");
-        sleep(1);
-    }
+    /* the monitoring view on the real consumers: one row per partition of
+     * this run's topic, the consumer that read every message.  (Positions
+     * are not asserted: an idle consumer reports -1001, unknown.) */
+    itest_assert_query(R.s, topic_rows, "SELECT topic, partition_id FROM kafka_consumer_lag WHERE table = 'queue' ORDER BY partition_id");
+    itest_assert_scalar(R.s, R.gen.msgs.n, "SELECT max(num_messages_read) FROM kafka_consumer_lag WHERE table = 'queue'");
+    double t;
     char *before = pipeline_fingerprint(R.s, "campaigns");
     char *dead_before = itest_query(R.s, "SELECT message, error FROM email_dead_letters FINAL ORDER BY message");
 
