@@ -18,3 +18,27 @@ SELECT workspace_id, campaign_id,
 FROM email_events FINAL
 GROUP BY workspace_id, campaign_id
 ORDER BY workspace_id, campaign_id;
+
+-- When each campaign's audience and template became ready (the
+-- campaign.audience_ready / campaign.template_ready topics) and when its
+-- first e-mail was delivered; NULL for what has not happened yet.
+CREATE VIEW IF NOT EXISTS campaign_readiness AS
+SELECT r.workspace_id AS workspace_id, r.campaign_id AS campaign_id,
+       r.audience_ready_at AS audience_ready_at, r.template_ready_at AS template_ready_at,
+       d.first_delivered_at AS first_delivered_at
+FROM
+(
+    SELECT workspace_id, campaign_id,
+           minIfOrNull(event_time, stage = 'audience_ready') AS audience_ready_at,
+           minIfOrNull(event_time, stage = 'template_ready') AS template_ready_at
+    FROM campaign_ready_events FINAL
+    GROUP BY workspace_id, campaign_id
+) AS r
+LEFT JOIN
+(
+    SELECT workspace_id, campaign_id, minOrNull(event_time) AS first_delivered_at
+    FROM email_events FINAL
+    WHERE event_type = 'delivered'
+    GROUP BY workspace_id, campaign_id
+) AS d USING (workspace_id, campaign_id)
+ORDER BY workspace_id, campaign_id;

@@ -7,11 +7,7 @@
 enum { CMP_DELIVERED, CMP_OPEN, CMP_CLICK, CMP_BOUNCE, CMP_UNSUBSCRIBE };
 const char *const gen_cmp_type_name[GEN_CMP_TYPES] = {"delivered", "open", "click", "bounce", "unsubscribe"};
 
-typedef struct cmp_event {
-    int campaign, type;
-    uint32_t recipient;
-    int64_t us;                     /* event_time, whole milliseconds */
-} cmp_event;
+typedef gen_cmp_event cmp_event;
 
 typedef struct cmp_model {
     gen_rng rng;
@@ -63,8 +59,10 @@ static void cmp_recipient(cmp_model *m, int c, uint32_t r) {
 
 static void cmp_build(cmp_model *m, gen_cmp_result *res) {
     for (int w = 0; w < 3; w++) gen_uuid(&m->rng, m->workspaces[w]);
+    memcpy(m->workspaces[0], GEN_CMP_SEED_WORKSPACE, 37);
     for (int c = 0; c < GEN_CMP_CAMPAIGNS; c++) {
         gen_uuid(&m->rng, res->campaigns[c].campaign_id);
+        if (c == 0) memcpy(res->campaigns[c].campaign_id, GEN_CMP_SEED_CAMPAIGN, 37);
         m->workspace_of[c] = c % 3;
         memcpy(res->campaigns[c].workspace_id, m->workspaces[c % 3], 37);
         m->sent_at[c] = gen_utc(2024, 6, 3, 8, 0, 0) + gen_range(&m->rng, 0, 6 * 24) * GEN_US_PER_HOUR;
@@ -72,7 +70,7 @@ static void cmp_build(cmp_model *m, gen_cmp_result *res) {
     }
 }
 
-static void cmp_email(uint32_t r, char *out, size_t cap) {
+void gen_cmp_email(uint32_t r, char *out, size_t cap) {
     if (r % 211 == 7) snprintf(out, cap, "o'neil.%u+news@example.org", r);     /* a quote in the address */
     else snprintf(out, cap, "reader%u@example.com", r);
 }
@@ -103,7 +101,7 @@ static void cmp_metadata(cmp_model *m, const cmp_event *e, gen_buf *out) {
 
 static void cmp_event_json(cmp_model *m, const cmp_event *e, const gen_cmp_result *res, gen_buf *out) {
     char email[80], t[40];
-    cmp_email(e->recipient, email, sizeof(email));
+    gen_cmp_email(e->recipient, email, sizeof(email));
     gen_iso(t, e->us, 3);
     gen_printf(out, "{\"campaign_id\":\"%s\",\"workspace_id\":\"%s\",\"email\":", res->campaigns[e->campaign].campaign_id,
                m->workspaces[m->workspace_of[e->campaign]]);
@@ -162,6 +160,42 @@ static void cmp_junk(cmp_model *m, const gen_cmp_result *res, gen_msgs *out) {
     }
 }
 
+/* A readiness message; a few are retried (the same message again). */
+static void cmp_ready(cmp_model *m, const gen_cmp_result *res, int c, int64_t us, const char *metadata, gen_msgs *out) {
+    char t[40];
+    gen_iso(t, us, 3);
+    gen_buf_clear(&m->msg);
+    gen_printf(&m->msg, "{\"campaign_id\":\"%s\",\"workspace_id\":\"%s\",\"event_time\":\"%s\",\"metadata\":%s}",
+               res->campaigns[c].campaign_id, res->campaigns[c].workspace_id, t, metadata);
+    gen_msgs_add(out, us, GEN_CHANGE, m->msg.p, m->msg.n);
+    if (c % 5 == 1) gen_msgs_add(out, us + GEN_US_PER_SEC, GEN_DUPLICATE, m->msg.p, m->msg.n);
+}
+
+/* Audience and template announcements before each campaign is sent, and
+ * one message per topic without a campaign id. */
+static void cmp_readiness(cmp_model *m, gen_cmp_result *res) {
+    char meta[96];
+    for (int c = 0; c < GEN_CMP_CAMPAIGNS; c++) {
+        gen_cmp_campaign *k = &res->campaigns[c];
+        k->audience_ready_us = m->sent_at[c] - gen_range(&m->rng, 1, 48 * 3600) * GEN_US_PER_SEC;
+        snprintf(meta, sizeof(meta), "{\"audience_size\":%zu,\"segment\":\"seg-%d\"}", m->cfg->recipients, c);
+        cmp_ready(m, res, c, k->audience_ready_us, meta, &res->audience);
+        k->template_ready_us = -1;
+        if (c % 4 == 3) continue;
+        k->template_ready_us = m->sent_at[c] - gen_range(&m->rng, 1, 24 * 3600) * GEN_US_PER_SEC;
+        snprintf(meta, sizeof(meta), "{\"template_id\":\"tpl-%d\",\"subject\":\"Welcome Email\"}", c);
+        cmp_ready(m, res, c, k->template_ready_us, meta, &res->templates);
+    }
+    static const char audience_junk[] = "{\"workspace_id\":\"" GEN_CMP_SEED_WORKSPACE "\",\"event_time\":\"2024-06-01T00:00:00Z\","
+                                        "\"metadata\":{\"audience_size\":0}}";
+    static const char template_junk[] = "{\"workspace_id\":\"" GEN_CMP_SEED_WORKSPACE "\",\"event_time\":\"2024-06-01T00:00:00Z\","
+                                        "\"metadata\":{\"template_id\":\"\"}}";
+    gen_msgs_add(&res->audience, m->sent_at[0], GEN_JUNK, audience_junk, sizeof(audience_junk) - 1);
+    gen_msgs_add(&res->templates, m->sent_at[0], GEN_JUNK, template_junk, sizeof(template_junk) - 1);
+    gen_msgs_sort(&res->audience);
+    gen_msgs_sort(&res->templates);
+}
+
 static int cmp_event_cmp(const void *a, const void *b) {
     const cmp_event *x = a, *y = b;
     if (x->campaign != y->campaign) return x->campaign - y->campaign;
@@ -179,6 +213,7 @@ static void cmp_expect(cmp_model *m, gen_cmp_result *res) {
     if (!res->days) abort();
     uint8_t *seen = calloc((size_t)GEN_CMP_CAMPAIGNS * GEN_CMP_TYPES * m->cfg->recipients, 1);
     if (!seen) abort();
+    for (int c = 0; c < GEN_CMP_CAMPAIGNS; c++) res->campaigns[c].first_delivered_us = INT64_MAX;
     for (size_t i = 0; i < m->nev; i++) {
         const cmp_event *e = &m->ev[i], *p = i ? &m->ev[i - 1] : NULL;
         int64_t day = gen_floor_div(e->us, GEN_US_PER_DAY);
@@ -188,6 +223,8 @@ static void cmp_expect(cmp_model *m, gen_cmp_result *res) {
         d->events++;
         d->recipients += new_day || p->recipient != e->recipient;
         res->campaigns[e->campaign].events[e->type]++;
+        if (e->type == CMP_DELIVERED && e->us < res->campaigns[e->campaign].first_delivered_us)
+            res->campaigns[e->campaign].first_delivered_us = e->us;
         uint8_t *flag = &seen[((size_t)e->campaign * GEN_CMP_TYPES + (size_t)e->type) * m->cfg->recipients + e->recipient];
         res->campaigns[e->campaign].recipients[e->type] += !*flag;
         *flag = 1;
@@ -205,12 +242,17 @@ void gen_cmp_generate(const gen_cmp_config *cfg, gen_cmp_result *out) {
     cmp_junk(&m, out, &out->msgs);
     gen_msgs_sort(&out->msgs);
     cmp_expect(&m, out);
-    free(m.ev);
+    cmp_readiness(&m, out);
+    out->ev = m.ev;
+    out->nev = m.nev;
     gen_buf_free(&m.msg);
 }
 
 void gen_cmp_result_free(gen_cmp_result *r) {
     gen_msgs_free(&r->msgs);
+    gen_msgs_free(&r->audience);
+    gen_msgs_free(&r->templates);
+    free(r->ev);
     free(r->days);
     memset(r, 0, sizeof(*r));
 }

@@ -184,22 +184,6 @@ static void test_deleted_facts_left_out(void **state) {
     itest_assert_scalar(s, 0, "SELECT count() FROM clicks_live WHERE id IN (SELECT id FROM fact_deletes WHERE table_name = 'clicks')");
 }
 
-static void test_dead_letters(void **state) {
-    chs_session *s = *state;
-    ad_load(s);
-    pipeline_assert_dead_letters(s, "adtech_dead_letters", &ad_gen.msgs);
-}
-
-static void test_redelivery_changes_nothing(void **state) {
-    chs_session *s = *state;
-    ad_load(s);
-    pipeline_insert(s, "adtech_kafka", &ad_gen.msgs, 0, ad_gen.msgs.n / 2);
-    test_dimensions(state);
-    test_advertiser_overview(state);
-    test_daily_performance(state);
-    test_dead_letters(state);
-}
-
 /* The real captured messages of the four tables, with and without the
  * schema envelope; values as tests/e2e/seed.sql and workload.sql wrote them. */
 static void test_real_fixtures(void **state) {
@@ -234,26 +218,6 @@ static void test_real_fixtures(void **state) {
     itest_exec(s, "USE ad_main");
 }
 
-/* A message the function flags with an error goes to the dead letters with
- * that error, whatever its op: neither the truncate reason nor the delete
- * routing hides it.  A plain truncate keeps its own reason. */
-static void test_decode_error_wins_over_op(void **state) {
-    chs_session *s = *state;
-    pipeline_apply(s, "adtech", "ad_errors");
-    itest_rows rows = {0};
-    pipeline_add_change(&rows, "adtech", "adtech", "public", "clicks", "null", "18446744073709551616", 't');   /* LSN out of range */
-    pipeline_add_change(&rows, "adtech", "adtech", "public", "clicks", "{\"id\":5}", "-3", 'd');               /* LSN negative */
-    pipeline_add_change(&rows, "adtech", "adtech", "public", "clicks", "null", "34500000", 't');               /* a plain truncate */
-    itest_insert_strings(s, "adtech_kafka", "message", &rows);
-    itest_rows_free(&rows);
-    itest_assert_query(s,
-        "source.lsn is not an integer in the UInt64 range (taken as 0)\tt\n"
-        "source.lsn is not an integer in the UInt64 range (taken as 0)\td\n"
-        "truncate of clicks: not applied\tt\n",
-        "SELECT error, extract(message, '\"op\":\"(.)\"') FROM adtech_dead_letters FINAL ORDER BY error, message");   /* "before":null sorts first */
-    itest_assert_scalar(s, 0, "SELECT count() FROM fact_deletes");
-}
-
 static int ad_setup(void **state) {
     *state = itest_open();
     return *state ? 0 : -1;
@@ -273,10 +237,7 @@ int main(void) {
         cmocka_unit_test(test_cost_per_click),
         cmocka_unit_test(test_advertiser_overview),
         cmocka_unit_test(test_deleted_facts_left_out),
-        cmocka_unit_test(test_dead_letters),
-        cmocka_unit_test(test_redelivery_changes_nothing),
         cmocka_unit_test(test_real_fixtures),
-        cmocka_unit_test(test_decode_error_wins_over_op),
     };
     return cmocka_run_group_tests(tests, ad_setup, ad_teardown);
 }

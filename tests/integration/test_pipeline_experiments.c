@@ -196,32 +196,6 @@ static void test_hourly_daily_user_stats(void **state) {
         "arraySum(maxMapMerge(revenue).2) AS r FROM user_experiment_stats GROUP BY experiment_id, variant_id, user_id)");
 }
 
-static void test_dead_letters(void **state) {
-    chs_session *s = *state;
-    exp_load(s);
-    pipeline_assert_dead_letters(s, "events_dead_letters", &exp_gen.msgs);
-}
-
-/* Blocks delivered again (as after a failed view) change no number. */
-static void test_redelivery_changes_nothing(void **state) {
-    chs_session *s = *state;
-    exp_load(s);
-    const char *report = "SELECT * FROM experiment_performance FORMAT TSV";
-    const char *funnel = "SELECT * FROM user_journey_analysis FORMAT TSV";
-    char *before = itest_query(s, "%s", report), *before_funnel = itest_query(s, "%s", funnel);
-    size_t n = exp_gen.msgs.n;
-    pipeline_insert(s, "raw_events_kafka", &exp_gen.msgs, n / 3, 2 * n / 3);
-    pipeline_insert(s, "raw_events_kafka", &exp_gen.msgs, 0, n);
-    pipeline_refresh(s, "daily_stats_mv");
-    itest_assert_query(s, before, "%s", report);
-    itest_assert_query(s, before_funnel, "%s", funnel);
-    itest_assert_scalar(s, exp_gen.events, "SELECT count() FROM events_processed FINAL");
-    free(before);
-    free(before_funnel);
-    test_dead_letters(state);
-    test_hourly_daily_user_stats(state);
-}
-
 /* The real captured outbox messages, with and without the schema envelope:
  * five events (two of them in both files), deletes and tombstones ignored. */
 static void test_real_fixtures(void **state) {
@@ -249,23 +223,6 @@ static void test_real_fixtures(void **state) {
 
 /* ---------------------------------------------- seed 002's analytics */
 
-/* Replaces a dictionary of 05_dictionaries.sql by the same dictionary (its
- * own CREATE: columns, layout, lifetime) reading a ClickHouse table instead
- * of PostgreSQL: the embedded engine has no PostgreSQL to read.  e2e
- * (test_e2e_dictionaries) reads the real one. */
-static void exp_dictionary_from_table(chs_session *s, const char *dict, const char *pg_table, const char *table) {
-    char *ddl = itest_query(s, "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() "
-                               "AND name = '%s' FORMAT TSVRaw", dict);
-    char *pg = itest_query(s, "SELECT 'SOURCE(POSTGRESQL(NAME experiments_pg TABLE \\'%s\\'))' FORMAT TSVRaw", pg_table);
-    char *ch = itest_query(s, "SELECT 'SOURCE(CLICKHOUSE(DB \\'' || currentDatabase() || '\\' TABLE \\'%s\\'))' FORMAT TSVRaw", table);
-    pg[strcspn(pg, "\n")] = ch[strcspn(ch, "\n")] = ddl[strcspn(ddl, "\n")] = '\0';
-    assert_non_null(strstr(ddl, pg));               /* the pipeline's dictionary reads PostgreSQL */
-    char *swapped = chs_replace(ddl, pg, ch);
-    char *replaced = chs_replace(swapped, "CREATE DICTIONARY", "CREATE OR REPLACE DICTIONARY");
-    itest_exec(s, "%s", replaced);
-    free(ddl), free(pg), free(ch), free(swapped), free(replaced);
-}
-
 /* The dictionaries' sources, filled from the generator's experiments:
  * names 'Experiment 101', 'treatment of 101'; the split is even. */
 static void exp_load_dictionaries(chs_session *s) {
@@ -273,10 +230,7 @@ static void exp_load_dictionaries(chs_session *s) {
     exp_load(s);
     if (done) return;
     done = 1;
-    itest_exec(s, "CREATE TABLE src_experiments (id UInt64, name String, status String) ENGINE = Memory");
-    itest_exec(s, "CREATE TABLE src_variants (id UInt64, experiment_id UInt64, key String, name String, "
-                  "traffic_share Float64) ENGINE = Memory");
-    itest_exec(s, "CREATE TABLE src_users (id String, name String, country String) ENGINE = Memory");
+    pipeline_dictionaries_from_tables(s);   /* src_experiments, src_variants, src_users */
     for (int i = 0; i < GEN_EXP_VARIANTS; i++) {
         const gen_exp_variant *v = &exp_gen.variants[i];
         if (v == exp_control(v))
@@ -285,9 +239,6 @@ static void exp_load_dictionaries(chs_session *s) {
                    v->key, v->key, v->experiment_id, v->intended_share);
     }
     itest_exec(s, "INSERT INTO src_users SELECT DISTINCT user_id, concat('Name of ', user_id), 'US' FROM events_processed");
-    exp_dictionary_from_table(s, "experiments_dict", "experiments", "src_experiments");
-    exp_dictionary_from_table(s, "variants_dict", "variants", "src_variants");
-    exp_dictionary_from_table(s, "users_dict", "users", "src_users");
 }
 
 /* "101\tExperiment 101\t1012\ttreatment\ttreatment of 101": a row's names. */
@@ -593,52 +544,6 @@ static void test_report_undefined_statistics(void **state) {
 
 /* --------------------------------------------- decode errors before op */
 
-/* A message the function flags with an error goes to the dead letters with
- * that error whatever its op: a delete (op d) is normally skipped silently
- * (the outbox clean-up), but not when its decoding failed. */
-static void test_decode_error_wins_over_op(void **state) {
-    chs_session *s = *state;
-    pipeline_apply(s, "experiments", "exp_errors");
-    static const char source[] =
-        "\"source\":{\"version\":\"3.1.3.Final\",\"connector\":\"postgresql\",\"name\":\"dbzplain\",\"ts_ms\":1714557600000,"
-        "\"snapshot\":\"false\",\"db\":\"cdc\",\"schema\":\"public\",\"table\":\"outbox_events\",\"txId\":9001,\"lsn\":%u}";
-    static const char *const payloads[] = {
-        "{\"id\" : \"e-bad-number\", \"experiment_id\" : \"abc\", \"user_id\" : \"u\", \"variant_id\" : 1, "
-        "\"variant_key\" : \"control\", \"event_type\" : \"click\", \"timestamp\" : \"2024-05-01T10:00:00Z\"}",
-        "{\"id\" : \"e-bad-time\", \"experiment_id\" : 7, \"user_id\" : \"u\", \"variant_id\" : 1, "
-        "\"variant_key\" : \"control\", \"event_type\" : \"click\", \"timestamp\" : \"yesterday\"}",
-    };
-    itest_rows rows = {0};
-    itest_buf msg = {0};
-    /* deletes whose row image still holds an outbox payload the function cannot decode */
-    for (unsigned i = 0; i < 2; i++) {
-        itest_buf_clear(&msg);
-        itest_buf_printf(&msg, "{\"before\":{\"id\":\"d%u\"},\"after\":{\"id\":\"d%u\",\"aggregate_id\":\"7\",\"payload\":", i, i);
-        itest_buf_json_string(&msg, payloads[i], strlen(payloads[i]), 0);
-        itest_buf_puts(&msg, "},");
-        itest_buf_printf(&msg, source, 700 + i);
-        itest_buf_puts(&msg, ",\"op\":\"d\",\"ts_ms\":1714557600001}");
-        itest_rows_add(&rows, msg.p, msg.n);
-    }
-    /* the ordinary clean-up delete (after null): skipped, not a dead letter */
-    itest_buf_clear(&msg);
-    itest_buf_puts(&msg, "{\"before\":{\"id\":\"d9\"},\"after\":null,");
-    itest_buf_printf(&msg, source, 709);
-    itest_buf_puts(&msg, ",\"op\":\"d\",\"ts_ms\":1714557600001}");
-    itest_rows_add(&rows, msg.p, msg.n);
-    itest_buf_free(&msg);
-    itest_insert_strings(s, "raw_events_kafka", "message", &rows);
-    itest_rows_free(&rows);
-    itest_assert_query(s,
-        "field \\'experiment_id\\': \\'abc\\' is not an integer (for UInt32)\t\"lsn\":700\n"
-        "field \\'timestamp\\': \\'yesterday\\' is not a timestamp: bad date, expected YYYY-MM-DD\t\"lsn\":701\n",
-        "SELECT error, extract(message, '\"lsn\":[0-9]+') FROM events_dead_letters FINAL ORDER BY message");
-    /* the error is the function's own, word for word */
-    itest_assert_scalar(s, 0, "SELECT count() FROM events_dead_letters FINAL WHERE error != experiment_event(message).error");
-    itest_assert_scalar(s, 0, "SELECT count() FROM events_processed");
-    itest_assert_scalar(s, 0, "SELECT count() FROM assignments_processed");
-}
-
 static int exp_setup(void **state) {
     *state = itest_open();
     return *state ? 0 : -1;
@@ -656,8 +561,6 @@ int main(void) {
         cmocka_unit_test(test_journey_funnel),
         cmocka_unit_test(test_processed_tables),
         cmocka_unit_test(test_hourly_daily_user_stats),
-        cmocka_unit_test(test_dead_letters),
-        cmocka_unit_test(test_redelivery_changes_nothing),
         cmocka_unit_test(test_dictionaries),
         cmocka_unit_test(test_revenue_per_conversion),
         cmocka_unit_test(test_traffic_allocation),
@@ -666,7 +569,6 @@ int main(void) {
         cmocka_unit_test(test_conversion_attribution),
         cmocka_unit_test(test_real_fixtures),
         cmocka_unit_test(test_report_undefined_statistics),
-        cmocka_unit_test(test_decode_error_wins_over_op),
     };
     return cmocka_run_group_tests(tests, exp_setup, exp_teardown);
 }

@@ -3,8 +3,7 @@
  * (snapshot, inserts, updates, deletes with tombstones, duplicates, junk) in
  * blocks, the first block delivered again at the end so old versions arrive
  * after newer ones.  orders_current under FINAL must equal, row for row, the
- * table the generator's model ends with; every junk message must be a dead
- * letter; the monitoring views must run. */
+ * table the generator's model ends with. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,48 +76,14 @@ static void test_deleted_orders_are_gone(void **state) {
     itest_assert_query(s, line, "SELECT count(), sum(quantity) FROM orders_current FINAL");
 }
 
-static void test_dead_letters_and_monitoring(void **state) {
+/* One junk kind in nine is a truncate: a dead letter with its own reason
+ * (the dead letters and the monitoring views: test_pipelines.c). */
+static void test_truncate_reason(void **state) {
     chs_session *s = *state;
     ord_load(s);
-    pipeline_assert_dead_letters(s, "orders_dead_letters", &ord_gen.msgs);
     size_t junk = gen_msgs_count(&ord_gen.msgs, GEN_JUNK);
-    itest_assert_scalar(s, junk, "SELECT sum(messages) FROM orders_dead_letter_summary");
-    /* one junk kind in nine is a truncate */
-    itest_assert_scalar(s, (junk + 1) / 9, "SELECT messages FROM orders_dead_letter_summary "
+    itest_assert_scalar(s, (junk + 1) / 9, "SELECT messages FROM dead_letter_summary "
                                            "WHERE reason = 'truncate: not applied to orders_current'");
-    /* the Kafka views run on ClickHouse 26 (no Kafka table here: no rows) */
-    itest_assert_scalar(s, 0, "SELECT count() FROM kafka_consumer_lag");
-    itest_assert_scalar(s, 0, "SELECT count() FROM kafka_consumer_errors");
-}
-
-/* Every block again, in reverse order: all old versions, no change. */
-static void test_redelivery_changes_nothing(void **state) {
-    chs_session *s = *state;
-    ord_load(s);
-    size_t n = ord_gen.msgs.n, per = n / 4 + 1;
-    for (size_t b = 4; b > 0; b--) pipeline_insert(s, "orders_kafka", &ord_gen.msgs, (b - 1) * per, b * per);
-    test_final_table_equals_model(state);
-    pipeline_assert_dead_letters(s, "orders_dead_letters", &ord_gen.msgs);
-}
-
-/* A message the function flags with an error goes to the dead letters with
- * that error, whatever its op: a truncate whose LSN cannot be read says so,
- * not only "truncate: not applied"; a plain truncate keeps that reason. */
-static void test_decode_error_wins_over_op(void **state) {
-    chs_session *s = *state;
-    pipeline_apply(s, "orders", "ord_errors");
-    itest_rows rows = {0};
-    pipeline_add_change(&rows, "dbserver1", "postgres", "inventory", "orders", "null", "18446744073709551616", 't');                 /* LSN out of range */
-    pipeline_add_change(&rows, "dbserver1", "postgres", "inventory", "orders", "null", "34500000", 't');                             /* a plain truncate */
-    pipeline_add_change(&rows, "dbserver1", "postgres", "inventory", "orders", "{\"id\":10001,\"quantity\":\"lots\"}", "34500001", 'd');  /* a value of the wrong type */
-    itest_insert_strings(s, "orders_kafka", "message", &rows);
-    itest_rows_free(&rows);
-    itest_assert_query(s,
-        "field \\'quantity\\': \\'lots\\' is not an integer (for Int32)\td\n"
-        "field \\'version\\': \\'18446744073709551616\\' is out of range for UInt64\tt\n"
-        "truncate: not applied to orders_current\tt\n",
-        "SELECT error, extract(message, '\"op\":\"(.)\"') FROM orders_dead_letters FINAL ORDER BY error");
-    itest_assert_scalar(s, 0, "SELECT count() FROM orders_current");
 }
 
 static int ord_setup(void **state) {
@@ -136,9 +101,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_final_table_equals_model),
         cmocka_unit_test(test_deleted_orders_are_gone),
-        cmocka_unit_test(test_dead_letters_and_monitoring),
-        cmocka_unit_test(test_redelivery_changes_nothing),
-        cmocka_unit_test(test_decode_error_wins_over_op),
+        cmocka_unit_test(test_truncate_reason),
     };
     return cmocka_run_group_tests(tests, ord_setup, ord_teardown);
 }

@@ -88,6 +88,42 @@ static char **pipeline_sql_files(const char *dir, size_t *n) {
     return names;
 }
 
+/* The file's text with the Kafka swap (malloc'd); relative paths from SOURCE_DIR. */
+static char *pipeline_read_swapped(const char *path) {
+    char full[4200];
+    snprintf(full, sizeof(full), "%s%s%s", path[0] == '/' ? "" : SOURCE_DIR, path[0] == '/' ? "" : "/", path);
+    char *text = pipeline_read(full), *swapped = pipeline_swap_kafka(text);
+    free(text);
+    return swapped;
+}
+
+void pipeline_exec_file(chs_session *s, const char *path) { pipeline_exec_file_replacing(s, path, NULL, NULL); }
+
+void pipeline_exec_file_replacing(chs_session *s, const char *path, const char *from, const char *to) {
+    char *text = pipeline_read_swapped(path);
+    if (from) {
+        char *replaced = chs_replace(text, from, to);
+        assert_non_null(replaced);
+        free(text);
+        text = replaced;
+    }
+    int rc = chs_split_sql(text, pipeline_exec_stmt, s);
+    if (rc) print_error("in %s\n", path);
+    assert_int_equal(rc, 0);
+    free(text);
+}
+
+static int pipeline_collect_stmt(void *ctx, const char *stmt) {
+    itest_rows_adds(ctx, stmt);
+    return 0;
+}
+
+void pipeline_file_statements(const char *path, itest_rows *out) {
+    char *text = pipeline_read_swapped(path);
+    chs_split_sql(text, pipeline_collect_stmt, out);
+    free(text);
+}
+
 void pipeline_apply(chs_session *s, const char *name, const char *db) {
     itest_exec(s, "DROP DATABASE IF EXISTS %s SYNC", db);
     itest_exec(s, "CREATE DATABASE %s ENGINE = Atomic", db);
@@ -100,12 +136,7 @@ void pipeline_apply(chs_session *s, const char *name, const char *db) {
     for (size_t i = 0; i < n; i++) {
         char path[4200];
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-        char *text = pipeline_read(path), *swapped = pipeline_swap_kafka(text);
-        int rc = chs_split_sql(swapped, pipeline_exec_stmt, s);
-        if (rc) print_error("in %s\n", path);
-        assert_int_equal(rc, 0);
-        free(text);
-        free(swapped);
+        pipeline_exec_file(s, path);
         free(files[i]);
     }
     free(files);
@@ -169,4 +200,97 @@ void pipeline_add_change(itest_rows *rows, const char *server, const char *db, c
                     "\"name\":\"%s\",\"ts_ms\":1714557600000,\"snapshot\":\"false\",\"db\":\"%s\",\"schema\":\"%s\","
                     "\"table\":\"%s\",\"txId\":77,\"lsn\":%s},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":1714557600001}",
                     before, server, db, schema, table, lsn, op);
+}
+
+/* The views of sql/monitoring.sql: they describe the tables, so they change
+ * with every insert and are left out of the fingerprint. */
+#define PIPELINE_MONITORING_VIEWS "('kafka_consumer_lag', 'kafka_consumer_errors', 'dead_letter_summary', 'table_sizes', 'table_freshness')"
+
+static int pipeline_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void pipeline_put_sorted_lines(itest_buf *out, const char *text) {
+    char *copy = strdup(text), **lines = NULL, *save = NULL;
+    size_t n = 0;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        lines = realloc(lines, (n + 1) * sizeof(*lines));
+        lines[n++] = l;
+    }
+    qsort(lines, n, sizeof(*lines), pipeline_line_cmp);
+    for (size_t i = 0; i < n; i++) itest_buf_printf(out, "%s\n", lines[i]);
+    free(lines);
+    free(copy);
+}
+
+char *pipeline_fingerprint(chs_session *s, const char *db) {
+    itest_table *refresh = itest_query_table(s, "SELECT view FROM system.view_refreshes WHERE database = '%s'", db);
+    for (size_t i = 0; i < refresh->nrows; i++) pipeline_refresh(s, itest_cell(refresh, i, 0));
+    itest_table_free(refresh);
+    itest_table *t = itest_query_table(s,
+        "SELECT name, engine = 'View' FROM system.tables WHERE database = '%s' AND name NOT IN " PIPELINE_MONITORING_VIEWS
+        "  AND name != 'monitoring_scope' AND name NOT LIKE '%%dead_letters' "
+        "  AND (engine = 'View' OR (engine LIKE '%%MergeTree' AND engine NOT LIKE 'Aggregating%%' AND engine != 'MergeTree')) "
+        "ORDER BY name", db);
+    assert_true(t->nrows >= 1);
+    itest_buf out = {0};
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *name = itest_cell(t, i, 0);
+        char *rows;
+        if (!strcmp(itest_cell(t, i, 1), "1")) {
+            rows = itest_query(s, "SELECT * FROM %s", name);
+        } else {
+            char *cols = itest_query(s, "SELECT arrayStringConcat(groupArray(concat('`', name, '`')), ', ') FROM system.columns "
+                                        "WHERE database = '%s' AND table = '%s' "
+                                        "AND NOT (default_kind != '' AND default_expression ILIKE '%%now%%') FORMAT TSVRaw", db, name);
+            cols[strcspn(cols, "\n")] = 0;
+            rows = itest_query(s, "SELECT %s FROM %s FINAL", cols, name);
+            free(cols);
+        }
+        itest_buf_printf(&out, "== %s\n", name);
+        pipeline_put_sorted_lines(&out, rows);
+        free(rows);
+    }
+    itest_table_free(t);
+    return itest_buf_take(&out);
+}
+
+/* One dictionary's source swapped, as pipeline_dictionaries_from_tables says. */
+static void pipeline_dictionary_from_table(chs_session *s, const char *dict) {
+    static const char pg[] = "SOURCE(POSTGRESQL(", tab[] = "TABLE '";
+    char *ddl = itest_query(s, "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() "
+                               "AND name = '%s' FORMAT TSVRaw", dict);
+    ddl[strcspn(ddl, "\n")] = '\0';
+    char *src = strstr(ddl, pg);
+    char *table = src ? strstr(src, tab) : NULL;
+    char *end = table ? strstr(table, "))") : NULL;
+    if (!end) {                          /* not a PostgreSQL source: left as it is */
+        free(ddl);
+        return;
+    }
+    table += strlen(tab);
+    int tlen = (int)strcspn(table, "'");
+    char *columns = itest_query(s, "SELECT arrayStringConcat(groupArray(concat('`', name, '` ', type)), ', ') "
+                                   "FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() "
+                                   "AND table = '%s' ORDER BY position) FORMAT TSVRaw", dict);
+    columns[strcspn(columns, "\n")] = '\0';
+    itest_exec(s, "CREATE TABLE IF NOT EXISTS src_%.*s (%s) ENGINE = Memory", tlen, table, columns);
+    *src = '\0';
+    const char *create = "CREATE DICTIONARY";
+    const char *head = strncmp(ddl, create, strlen(create)) == 0 ? ddl + strlen(create) : NULL;
+    assert_non_null(head);
+    char *db = itest_query(s, "SELECT currentDatabase() FORMAT TSVRaw");
+    db[strcspn(db, "\n")] = '\0';
+    itest_exec(s, "CREATE OR REPLACE DICTIONARY%s SOURCE(CLICKHOUSE(DB '%s' TABLE 'src_%.*s'))%s", head, db, tlen, table,
+               end + 2);
+    free(db);
+    free(columns);
+    free(ddl);
+}
+
+void pipeline_dictionaries_from_tables(chs_session *s) {
+    char *names = itest_query(s, "SELECT name FROM system.tables WHERE database = currentDatabase() "
+                                 "AND engine = 'Dictionary' ORDER BY name FORMAT TSVRaw");
+    char *save = NULL;
+    for (char *name = strtok_r(names, "\n", &save); name; name = strtok_r(NULL, "\n", &save))
+        pipeline_dictionary_from_table(s, name);
+    free(names);
 }

@@ -23,12 +23,29 @@
  * (a copy, malloc'd; unchanged when it has none). */
 char *pipeline_swap_kafka(const char *stmt);
 
+/* The embedded engine has no PostgreSQL: every dictionary of the current
+ * database that reads SOURCE(POSTGRESQL(... TABLE 't')) is recreated, its
+ * own CREATE otherwise unchanged (columns, layout, lifetime), to read a
+ * Memory table src_<t> of the dictionary's columns, created empty here for
+ * the test to fill.  e2e (test_e2e_dictionaries) reads the real PostgreSQL. */
+void pipeline_dictionaries_from_tables(chs_session *s);
+
 /* The whole file (malloc'd, NUL-terminated); fails the test when unreadable. */
 char *pipeline_read(const char *path);
 
 /* Creates database `db` (Atomic), makes it current, and applies
  * every .sql file of SOURCE_DIR/sql/<name>, in name order, with the Kafka swap. */
 void pipeline_apply(chs_session *s, const char *name, const char *db);
+
+/* Runs every statement of the file at `path` (absolute, or relative to
+ * SOURCE_DIR), with the Kafka swap, in the current database. */
+void pipeline_exec_file(chs_session *s, const char *path);
+/* The same, with every `from` in the text replaced by `to` first. */
+void pipeline_exec_file_replacing(chs_session *s, const char *path, const char *from, const char *to);
+
+/* Appends each statement of the file at `path` (as pipeline_exec_file
+ * finds it), unchanged but for the final `;`, to `out`. */
+void pipeline_file_statements(const char *path, itest_rows *out);
 
 /* Appends to `rows` a Debezium (PostgreSQL) change event without an after
  * image, as the connector writes a delete or truncate: server / db / schema /
@@ -54,6 +71,22 @@ void pipeline_assert_dead_letters(chs_session *s, const char *dead_table, const 
 /* Inserts a fixture file's record values (tests/fixtures/debezium/<rel>;
  * a null value arrives as an empty message, like a tombstone) into table. */
 void pipeline_insert_fixture(chs_session *s, const char *table, const char *rel);
+
+/* Appends the lines of text to out, sorted (a GROUP BY's or FINAL's row
+ * order is not part of its answer); each line ends in a newline. */
+void pipeline_put_sorted_lines(itest_buf *out, const char *text);
+
+/* Everything the pipeline in database db stores or reports, as text: every
+ * view (but the monitoring ones) and every stored table under FINAL, rows
+ * sorted, without the columns that record when a row arrived (DEFAULT now…).
+ * Refreshable views are refreshed first.  Aggregate states are left to the
+ * views that finalize them; dead letters (one row per message, received_at
+ * changing) are left to pipeline_assert_dead_letters; a plain MergeTree is an
+ * append-only change log (orders_final) that records every delivery, so it
+ * has no FINAL and is left out — the views over it must still not change.
+ * Equal before and after
+ * a re-delivery or a replay: nothing changed. */
+char *pipeline_fingerprint(chs_session *s, const char *db);
 
 /* |got - want| <= tol, with a message naming `what` on failure. */
 #define pipeline_assert_near(got, want, tol, what) \
