@@ -115,6 +115,9 @@ static int pg_lookup(pg_state *st, json_value *root, const char *path, size_t n,
     }
     /* The walk went through the whole object: the member is not there. */
     if (i < st->nseg && cur->type == JSON_OBJECT) return JSON_MISSING;
+    /* json_lookup reads an empty path as the value itself, not as one
+     * empty segment: a path ending in '.' is looked up from a level up. */
+    if (st->rest[i] == n) cur = --i ? &st->picks[i].val : root;
     return json_lookup(cur, path + st->rest[i], n - st->rest[i], a, out, err);
 }
 
