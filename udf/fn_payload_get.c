@@ -102,7 +102,7 @@ static int pg_lookup(pg_state *st, json_value *root, const char *path, size_t n,
         st->picks[i].text = NULL;
     }
     if (st->nseg && (root->type == JSON_OBJECT || root->type == JSON_ARRAY) &&
-        json_finish_pick(root, &st->tree, 0, st->picks, NULL, NULL, err) < 0)
+        json_finish_pick(root, &st->tree, 0, st->picks, NULL, a, err) < 0)
         return JSON_ERR;
     if (json_close(root, err) < 0) return JSON_ERR;
     /* The deepest value picked, and what of the path is left below it. */
@@ -115,6 +115,14 @@ static int pg_lookup(pg_state *st, json_value *root, const char *path, size_t n,
     }
     /* The walk went through the whole object: the member is not there. */
     if (i < st->nseg && cur->type == JSON_OBJECT) return JSON_MISSING;
+    /* JSON held in a string the walk decoded on its way (json_pick.text):
+     * a document opening with a bracket is what json_lookup would descend
+     * into; any other text is left to it. */
+    json_value doc;
+    if (cur->type == JSON_STRING && i > 0 && st->picks[i].text && st->rest[i] != n &&
+        json_open(st->picks[i].text, st->picks[i].text_len, &doc, NULL) == 0 &&
+        (doc.type == JSON_OBJECT || doc.type == JSON_ARRAY))
+        cur = &doc;
     /* json_lookup reads an empty path as the value itself, not as one
      * empty segment: a path ending in '.' is looked up from a level up. */
     if (st->rest[i] == n) cur = --i ? &st->picks[i].val : root;
