@@ -81,10 +81,10 @@ static void pg_chain(pg_state *st, const char *path, size_t n) {
 
 /* The tree for this row's path: the last row's when the path is the same. */
 static void pg_tree(pg_state *st, const char *path, size_t n) {
-    if (st->cached && st->path_len == n && memcmp(st->path, path, n) == 0) return;
+    if (st->cached && st->path_len == n && (n == 0 || memcmp(st->path, path, n) == 0)) return;
     st->cached = n <= PG_PATH_MAX;
     if (st->cached) {
-        memcpy(st->path, path, n);
+        if (n) memcpy(st->path, path, n);   /* an empty path may come as NULL */
         st->path_len = n;
         path = st->path;
     }
