@@ -11,11 +11,12 @@
  * does.  JSON held in a string is a document of its own, read as far as
  * the path goes into it.
  *
- * One pass: the path's members are the chain of a pick tree (json.h), so
+ * One pass: the path's segments are the chain of a pick tree (json.h), so
  * the walk that validates the whole message also picks the value on the
- * way.  What the walk cannot pick — an array index, the document inside a
- * string, a path deeper than picking follows — is looked up from the
- * deepest value it did pick, which is already walked.  The definition is
+ * way, members and array elements alike.  What the walk cannot pick — the
+ * document inside a string (decoded on the way when it is plain), a path
+ * deeper than picking follows — is looked up from the deepest value it did
+ * pick.  The definition is
  * still "json_lookup, then the whole message valid"; tests/unit's
  * test_payload_get compares the two on every fixture and its mutations. */
 #include "json.h"
@@ -62,14 +63,14 @@ static void pg_chain(pg_state *st, const char *path, size_t n) {
     json_pick_node *nodes = st->tree.nodes;
     const char *seg = path, *end = path + n;
     int i = 0;
-    nodes[0] = (json_pick_node){"", 0, -1, -1, 0, 0};
+    nodes[0] = (json_pick_node){.key = "", .first_child = -1, .next_sibling = -1};
     st->rest[0] = n ? 0 : PG_END;
     while (n && i < PG_CHAIN) {
         const char *dot = memchr(seg, '.', (size_t)(end - seg));
         const char *se = dot ? dot : end;
         nodes[i].first_child = i + 1;
         i++;
-        nodes[i] = (json_pick_node){seg, (size_t)(se - seg), -1, -1, 0, 0};
+        nodes[i] = (json_pick_node){.key = seg, .key_len = (size_t)(se - seg), .first_child = -1, .next_sibling = -1};
         st->rest[i] = dot ? (size_t)(dot + 1 - path) : PG_END;
         if (!dot) break;
         seg = dot + 1;
@@ -113,8 +114,8 @@ static int pg_lookup(pg_state *st, json_value *root, const char *path, size_t n,
         *out = *cur;
         return JSON_FOUND;
     }
-    /* The walk went through the whole object: the member is not there. */
-    if (i < st->nseg && cur->type == JSON_OBJECT) return JSON_MISSING;
+    /* The walk went through the whole container: the member or element is not there. */
+    if (i < st->nseg && (cur->type == JSON_OBJECT || cur->type == JSON_ARRAY)) return JSON_MISSING;
     /* JSON held in a string the walk decoded on its way (json_pick.text):
      * a document opening with a bracket is what json_lookup would descend
      * into; any other text is left to it. */

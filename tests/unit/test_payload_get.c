@@ -98,6 +98,8 @@ static void corpus_shapes(corpus *c) {
         "{\"a\":\"\\\"{\\\\\\\"b\\\\\\\":5}\\\"\"}",
         "{\"\":{\"\":7},\"a\":{\"\":8}}",
         "{\"0\":\"zero\",\"a\":{\"007\":1}}",
+        "{\"a\":[0,1,2,3,4,5,6,\"seven\",[8,{\"b\":[]}]],\"a\":[]}",
+        "[[1,[2,[3]]],{\"1\":\"one\"}]",
         "\"{\\\"a\\\":{\\\"b\\\":9}}\"",
         "[{\"a\":1},{\"b\":2}]",
         "42",
@@ -137,7 +139,8 @@ static void test_one_pass_equals_lookup_then_validate(void **state) {
         "nope", "source.nope", "a.b.c.d",                        /* missing */
         "after.payload", "after.payload.id", "after.payload.properties.page",  /* into the payload string */
         "payload.after.payload.user_id", "a.b", "a.b.c", "a.b.c.1", "b.a", "a.x",
-        "schema.fields.0.field", "schema.fields.1.fields.2", "a.1.b.0", "a.2.b", "0.a", "1", "a.007", "0",
+        "schema.fields.0.field", "schema.fields.1.fields.2", "a.1.b.0", "a.2.b", "0.a", "1", "a.007", "0", "a.8.1.b", "a.9", "0.1.1.0", "1.1",
+        "a.18446744073709551616", "a.00000000000000000000000000000000000007",
         "", ".", "a.", "..", "a..", "op", "ts_ms", "after.id", "id",
         deep41, deep36, deep20,
     };
