@@ -535,6 +535,8 @@ static inline unsigned json_pick_hash(int parent, uint64_t sig) {
     return (unsigned)(h >> 40) & (2 * JSON_PICK_MAX_NODES - 1);
 }
 
+static int json_segment_index(const char *s, size_t n, size_t *index);
+
 int json_pick_index(json_pick_tree *t) {
     int links = 0;
     if (t->nnodes > JSON_PICK_MAX_NODES) return -1;
@@ -552,7 +554,9 @@ int json_pick_index(json_pick_tree *t) {
         }
     for (int i = 0; i < t->nnodes; i++) {
         json_pick_node *nd = &t->nodes[i];
+        size_t index;
         nd->sig = json_pick_sig(nd->key, nd->key_len, nd->key);
+        nd->index = json_segment_index(nd->key, nd->key_len, &index) ? index : SIZE_MAX;
     }
     /* One entry per (parent, child) link, children shared by two parents included. */
     for (int n = 0; n < t->nnodes; n++)
@@ -586,6 +590,13 @@ static inline int json_pick_match(const json_pick_tree *t, int n, const char *k,
     return -1;
 }
 
+/* The child of node n that names element `index` of an array, or -1. */
+static inline int json_pick_element(const json_pick_tree *t, int n, size_t index) {
+    for (int ch = t->nodes[n].first_child; ch >= 0; ch = t->nodes[ch].next_sibling)
+        if (t->nodes[ch].index == index) return ch;
+    return -1;
+}
+
 /* The one validating walk over a container: the container whose opening
  * bracket is at p, at nesting depth `depth`; returns the byte after its
  * closing bracket.
@@ -607,7 +618,8 @@ json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, in
           int *others, arena *a, json_error *err) {
     const json_pick_node *nodes = t ? t->nodes : NULL;
     char closer[JSON_MAX_DEPTH];
-    int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys */
+    int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys or indices */
+    size_t level_count[JSON_PICK_DEPTH]; /* arrays: elements begun so far */
     int level_pick[JSON_PICK_DEPTH];     /* node this level's container is the value of */
     const char *level_start[JSON_PICK_DEPTH];
     const char *floor = p;
@@ -630,16 +642,14 @@ open:                                   /* *p is '{' or '[' */
         int n = pick == -2 ? root : pick;
         level_pick[level] = pick == -2 ? -1 : pick;
         level_start[level] = p;
-        level_node[level] = (*p == '{' && n >= 0 && nodes[n].first_child >= 0) ? n : -1;
+        level_node[level] = (n >= 0 && nodes[n].first_child >= 0) ? n : -1;
+        level_count[level] = 0;
     }
     closer[level++] = (char)(*p == '{' ? '}' : ']');
     p = json_ws(p + 1, lim);
     if (p == lim) goto eof;
     if (*p == closer[level - 1]) goto close;
-    if (closer[level - 1] == ']') {
-        pick = -1;
-        goto value;
-    }
+    if (closer[level - 1] == ']') goto element;
 
 key:                                    /* object member: "key" : value */
     if (*p != '"') {
@@ -668,6 +678,13 @@ key:                                    /* object member: "key" : value */
     }
     p = json_ws(p + 1, lim);
     if (p == lim) goto eof;
+
+    goto value;
+
+element:                                /* array element: p < lim, at its first byte */
+    pick = -1;
+    if (t && level <= JSON_PICK_DEPTH && level_node[level - 1] >= 0)
+        if ((pick = json_pick_element(t, level_node[level - 1], level_count[level - 1]++)) >= 0) picks[pick].count++;
 
 value:                                  /* p < lim, at the first byte of a value */
     vstart = p;
@@ -720,8 +737,7 @@ after:                                  /* a value just ended */
         p = json_ws(p + 1, lim);
         if (p == lim) goto eof;
         if (closer[level - 1] == '}') goto key;
-        pick = -1;
-        goto value;
+        goto element;
     }
     if (*p == closer[level - 1]) goto close;
     msg = closer[level - 1] == '}' ? "expected ',' or '}'" : "expected ',' or ']'";

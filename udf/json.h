@@ -150,9 +150,10 @@ int json_string_document(const json_value *v, arena *a, json_value *doc, json_er
  * is), and json_finish_pick() walks and validates the whole container
  * exactly as json_finish() does while filling, for every node, the value
  * of the FIRST member of that name (as json_find takes it) and how many
- * members had that name.  Only object members are picked (no array
- * indices); containers of picked nodes are recorded walked (end set), and
- * the walk descends into an object only where the tree goes deeper.
+ * members had that name.  A name that is all digits also picks that
+ * element of an array (as json_lookup's path steps do); containers of
+ * picked nodes are recorded walked (end set), and the walk descends into a
+ * container only where the tree goes deeper.
  * Nothing is decoded: JSON held in a string is the caller's next step. */
 typedef struct json_pick_node {
     const char *key;          /* the member name, decoded (not NUL-terminated) */
@@ -161,6 +162,7 @@ typedef struct json_pick_node {
     /* set by json_pick_index() */
     int parent;
     uint64_t sig;
+    size_t index;             /* the array element the name is (all digits), else SIZE_MAX */
 } json_pick_node;
 
 /* The tree plus a hash of (parent, name) -> child, so that matching a key

@@ -36,10 +36,14 @@ void fn_close(fn_runner *r) {
 /* One message's answer: r->cap.data, r->cap.len (and the capture's file). */
 void fn_answer(fn_runner *r, const char *msg, size_t n, arena *a) {
     udf_value v = {0, msg, n, 0};
+    fn_answer_args(r, &v, a);
+}
+
+void fn_answer_args(fn_runner *r, const udf_value *args, arena *a) {
     cap_clear(&r->cap);
     arena_reset(a);
     res_row_begin(&r->res);
-    r->fn->row(r->self, &v, &r->res, a);
+    r->fn->row(r->self, args, &r->res, a);
     assert_int_equal(res_row_end(&r->res), r->sig.nresults);
     cap_take(&r->cap);
 }

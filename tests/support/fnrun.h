@@ -27,6 +27,8 @@ void fn_close(fn_runner *r);
 
 /* One message's answer: r->cap.data, r->cap.len (and the capture's file). */
 void fn_answer(fn_runner *r, const char *msg, size_t n, arena *a);
+/* The same for a function of several arguments (one per signature argument). */
+void fn_answer_args(fn_runner *r, const udf_value *args, arena *a);
 
 /* Every record of every .jsonl file in tests/fixtures/debezium/<sub>: its
  * value's bytes as the Kafka engine hands them over (a null value, a

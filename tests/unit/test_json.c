@@ -959,9 +959,9 @@ static void test_string_tokens_random(void **state) {
     json_pick picks[3];
     int fast_decoded = 0;
     tree.nnodes = 3;
-    tree.nodes[0] = (json_pick_node){"", 0, 1, -1, 0, 0};
-    tree.nodes[1] = (json_pick_node){"k", 1, 2, -1, 0, 0};
-    tree.nodes[2] = (json_pick_node){"x", 1, -1, -1, 0, 0};
+    tree.nodes[0] = (json_pick_node){"", 0, 1, -1, 0, 0, 0};
+    tree.nodes[1] = (json_pick_node){"k", 1, 2, -1, 0, 0, 0};
+    tree.nodes[2] = (json_pick_node){"x", 1, -1, -1, 0, 0, 0};
     assert_int_equal(json_pick_index(&tree), 0);
     for (int iter = 0; iter < 30000; iter++) {
         size_t rn = 0, dn = 0;
