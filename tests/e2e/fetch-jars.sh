@@ -7,7 +7,11 @@
 #
 # Layout of the printed directory:
 #   kafka/                                  broker, Connect runtime, converters, logging
-#   plugins/debezium-connector-postgres/    Debezium connector (Connect plugin.path)
+#   plugins/debezium-connector-postgres/    Debezium connector (Connect plugin.path), plus
+#                                           the manifest jar Kafka's own `connect-plugin-path
+#                                           sync-manifests` writes for the plugins the jars do
+#                                           not declare (DecodeLogicalDecodingMessageContent):
+#                                           the worker runs with plugin.discovery=service_load
 #
 # Environment:
 #   CDC_E2E_JARS_CACHE  cache root   (default ~/.cache/cdc-udfs/e2e-jars)
@@ -42,7 +46,8 @@ java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.s
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$POM" | head -n1; }
 KAFKA_VERSION="$(prop version.kafka)"
 DEBEZIUM_VERSION="$(prop version.debezium)"
-POM_HASH="$(sha256sum "$POM" | cut -c1-12)"
+# the key covers pom.xml and this script (the cache layout it builds)
+POM_HASH="$(cat "$POM" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)"
 KEY="kafka-${KAFKA_VERSION}_debezium-${DEBEZIUM_VERSION}_${POM_HASH}"
 DEST="$CACHE_ROOT/$KEY"
 
@@ -76,6 +81,19 @@ resolve() { # profile outdir
 start=$(date +%s)
 resolve kafka "$TMP/kafka"
 resolve debezium "$TMP/plugins/debezium-connector-postgres"
+
+# Debezium 3.1.3's jars do not list every plugin in META-INF/services (e.g.
+# DecodeLogicalDecodingMessageContent), and the worker discovers plugins with the
+# ServiceLoader only.  Kafka's tool writes the missing manifests (a shim jar).
+log "writing the missing plugin manifests (connect-plugin-path sync-manifests)"
+if ! java -Xmx256m -XX:+UseSerialGC -Dlog4j.configuration=file:/dev/null -cp "$TMP/kafka/*" \
+    org.apache.kafka.tools.ConnectPluginPath sync-manifests --plugin-path "$TMP/plugins" >"$TMP/sync-manifests.log" 2>&1; then
+  cat "$TMP/sync-manifests.log" >&2
+  die "connect-plugin-path sync-manifests failed"
+fi
+grep -q 'DecodeLogicalDecodingMessageContent' "$TMP/sync-manifests.log" \
+  || { cat "$TMP/sync-manifests.log" >&2; die "sync-manifests did not add DecodeLogicalDecodingMessageContent"; }
+rm -f "$TMP/sync-manifests.log"
 
 # sanity checks: the main classes we start must be there
 for jar in "kafka/kafka_2.13-$KAFKA_VERSION.jar" "kafka/connect-runtime-$KAFKA_VERSION.jar" \

@@ -1,6 +1,6 @@
 -- Schema for the real end-to-end CDC stack (tests/e2e/stack.sh).
--- Loaded before the Debezium connectors start. Every table keeps
--- REPLICA IDENTITY DEFAULT (primary key only), so:
+-- Loaded before the Debezium connectors start. Every table but profiles and
+-- accounts keeps REPLICA IDENTITY DEFAULT (primary key only), so:
 --   * UPDATE events carry no "before" image,
 --   * DELETE events carry a "before" with only the key columns set,
 --   * an UPDATE that does not touch an out-of-line TOASTed value carries the
@@ -174,6 +174,75 @@ CREATE TABLE type_zoo (
 -- "unchanged toast" and Debezium emit __debezium_unavailable_value.
 ALTER TABLE type_zoo ALTER COLUMN big_text SET STORAGE EXTERNAL;
 
+-- ============================================================== SMT parity (issue 11)
+-- Read by the connectors of tests/e2e/connectors/smt*.properties (the real
+-- Debezium SMTs) and, like every table, by dbz and dbzplain (the raw change
+-- events our functions get).  Written only by seed_smt.sql and workload_smt.sql.
+
+-- Debezium's default outbox columns (EventRouter's defaults: id, aggregatetype,
+-- aggregateid, type, payload), plus columns for table.fields.additional.placement
+-- (tenant, version, shard: header / envelope / partition) and
+-- table.field.event.timestamp (occurred_at: a timestamp without zone, i.e.
+-- Debezium's MicroTimestamp).  payload is jsonb and may be NULL.
+CREATE TABLE outbox (
+    id             uuid      PRIMARY KEY,
+    aggregatetype  text      NOT NULL,
+    aggregateid    text      NOT NULL,
+    type           text      NOT NULL,
+    payload        jsonb,
+    tenant         text,
+    version        integer,
+    shard          integer,
+    occurred_at    timestamp
+);
+
+-- The same columns with a text payload: the text is handed over as written
+-- (non-JSON, empty, blank, leading blanks, JSON with trailing text), and
+-- aggregateid may be NULL (a record without a key).
+CREATE TABLE outbox_text (
+    id             uuid      PRIMARY KEY,
+    aggregatetype  text      NOT NULL,
+    aggregateid    text,
+    type           text      NOT NULL,
+    payload        text,
+    tenant         text,
+    version        integer,
+    shard          integer,
+    occurred_at    timestamp
+);
+
+-- REPLICA IDENTITY FULL: updates and deletes carry the whole "before" row
+-- (ExtractChangedRecordState compares it with "after").  bio is stored out of
+-- line, so an update that leaves it alone sends Debezium's TOAST placeholder
+-- in "after".
+CREATE TABLE profiles (
+    id        integer        PRIMARY KEY,
+    email     text           NOT NULL,
+    name      text,
+    score     numeric(10, 2),
+    visits    bigint,
+    tags      text[],
+    avatar    bytea,
+    settings  jsonb,
+    seen_at   timestamptz,
+    bio       text
+);
+ALTER TABLE profiles ALTER COLUMN bio SET STORAGE EXTERNAL;
+
+-- REPLICA IDENTITY USING INDEX on login: Debezium takes an update that changes
+-- login for a key change (a delete of the key {"id":0} built from the old login
+-- alone, with its tombstone, then a create); other updates carry no "before" and
+-- an untouched out-of-line notes as Debezium's TOAST placeholder (with FULL,
+-- Debezium fills the placeholder from the old row, so profiles never shows it).
+CREATE TABLE accounts (
+    id     integer PRIMARY KEY,
+    login  text    NOT NULL,
+    plan   text,
+    notes  text
+);
+CREATE UNIQUE INDEX accounts_login_key ON accounts (login);
+ALTER TABLE accounts ALTER COLUMN notes SET STORAGE EXTERNAL;
+
 -- Written last by the workload: capture.sh waits for it on both connectors, so
 -- every earlier change is known to have reached Kafka. Not kept as a fixture.
 CREATE TABLE e2e_marker (
@@ -192,10 +261,20 @@ ALTER TABLE type_zoo      REPLICA IDENTITY DEFAULT;
 ALTER TABLE inventory.products REPLICA IDENTITY DEFAULT;
 ALTER TABLE inventory.orders   REPLICA IDENTITY DEFAULT;
 ALTER TABLE e2e_marker    REPLICA IDENTITY DEFAULT;
+ALTER TABLE outbox        REPLICA IDENTITY DEFAULT;
+ALTER TABLE outbox_text   REPLICA IDENTITY DEFAULT;
+ALTER TABLE profiles      REPLICA IDENTITY FULL;
+ALTER TABLE accounts      REPLICA IDENTITY USING INDEX accounts_login_key;
 
 -- Deterministic ~8.2 kB incompressible-looking text (257 md5 hex digests).
 CREATE FUNCTION e2e_big_text(seed text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT string_agg(md5(seed || i::text), '' ORDER BY i) FROM generate_series(1, 257) AS i
+$$;
+
+-- 2.4 kB of the same: over the ~2 kB TOAST threshold, so a column with STORAGE
+-- EXTERNAL keeps it out of line (profiles.bio, accounts.notes).
+CREATE FUNCTION e2e_mid_text(seed text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT left(e2e_big_text(seed), 2400)
 $$;
 
 -- Outbox payload builder (JSON text, keys in a stable order).

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Real end-to-end CDC stack on 127.0.0.1: PostgreSQL (logical decoding, pgoutput),
-# Apache Kafka (KRaft, single node) and Kafka Connect standalone running two
-# Debezium PostgreSQL connectors:
+# Apache Kafka (KRaft, single node) and Kafka Connect standalone running the
+# Debezium PostgreSQL connectors of connectors/*.properties, each with its own slot:
 #   dbz       Debezium defaults: JSON converter with schemas (schema+payload envelope)
 #   dbzplain  JSON converter without schemas (bare payload), transaction metadata,
 #             heartbeats, truncate events
+#   smt*      Debezium's single message transforms applied by Connect (EventRouter,
+#             ExtractNewRecordState, ExtractChangedRecordState,
+#             DecodeLogicalDecodingMessageContent), JSON without schemas
 #
 # Usage:
 #   tests/e2e/stack.sh up [--init-sql FILE]...   start everything; FILEs are run (psql,
@@ -20,6 +23,8 @@
 # Environment:
 #   CDC_E2E_RUN_DIR      run directory (default ${TMPDIR:-/tmp}/cdc-udfs-e2e-<uid>)
 #   CDC_E2E_TIMEOUT      readiness timeout per component in seconds (default 180)
+#   CDC_E2E_CONNECTORS   the connectors to run, names of connectors/*.properties
+#                        separated by blanks (default: all of them)
 #   PG_BIN               PostgreSQL bin dir (default: newest /usr/lib/postgresql/*/bin)
 #   plus fetch-jars.sh's CDC_E2E_JARS_CACHE / CDC_E2E_M2_REPO
 set -euo pipefail
@@ -32,7 +37,7 @@ LOG_DIR="$RUN_DIR/logs"
 PID_DIR="$RUN_DIR/pids"
 PG_DB=cdc
 PG_USER=postgres
-CONNECTORS=(dbz dbzplain)
+CONNECTORS=()
 
 log()  { printf '[stack %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 err()  { printf '[stack %(%H:%M:%S)T] ERROR: %s\n' -1 "$*" >&2; }
@@ -127,6 +132,21 @@ ensure_tools() {
   if [[ $EUID -eq 0 ]]; then
     id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' OS user to run PostgreSQL"
   fi
+}
+
+# CONNECTORS = $CDC_E2E_CONNECTORS, or every connectors/*.properties (sorted).
+pick_connectors() {
+  local c f
+  CONNECTORS=()
+  if [[ -n "${CDC_E2E_CONNECTORS:-}" ]]; then
+    read -r -a CONNECTORS <<<"$CDC_E2E_CONNECTORS"
+  else
+    for f in "$HERE"/connectors/*.properties; do CONNECTORS+=("$(basename "$f" .properties)"); done
+  fi
+  ((${#CONNECTORS[@]})) || die "no connectors to run"
+  for c in "${CONNECTORS[@]}"; do
+    [[ -f "$HERE/connectors/$c.properties" ]] || die "no connector config connectors/$c.properties"
+  done
 }
 
 load_state() {
@@ -233,8 +253,8 @@ listen_addresses = '127.0.0.1'
 port = $PGPORT
 unix_socket_directories = '$RUN_DIR/pg/sock'
 wal_level = logical
-max_wal_senders = 10
-max_replication_slots = 10
+max_wal_senders = 16
+max_replication_slots = 16
 fsync = off
 synchronous_commit = off
 full_page_writes = off
@@ -341,7 +361,9 @@ EOF
 log4j.logger.org.apache.kafka.connect.runtime.isolation=WARN
 EOF
   log "starting Kafka Connect standalone (REST 127.0.0.1:$CONNECT_PORT) with connectors: ${CONNECTORS[*]}"
-  setsid nohup java -Xms256m -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true \
+  # file.encoding: DecodeLogicalDecodingMessageContent decodes the message bytes with
+  # the JVM's default charset; UTF-8 as in Java 18+ and Debezium's images.
+  setsid nohup java -Xms256m -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
     -Dlog4j.configuration="file:$RUN_DIR/connect/log4j.properties" \
     -cp "$JARS/kafka/*" org.apache.kafka.connect.cli.ConnectStandalone "$worker" "${files[@]}" \
     >"$LOG_DIR/connect.out" 2>&1 </dev/null &
@@ -395,6 +417,7 @@ cmd_up() {
   fi
   local t0=$SECONDS
   ensure_tools
+  pick_connectors
   JARS="$("$HERE/fetch-jars.sh")"
   # shellcheck disable=SC1091
   source "$JARS/versions.env"
@@ -416,6 +439,7 @@ cmd_up() {
     printf 'CONNECT_PORT=%s\nCONNECT_URL=http://127.0.0.1:%s\n' "$CONNECT_PORT" "$CONNECT_PORT"
     printf 'KAFKA_VERSION=%s\nDEBEZIUM_VERSION=%s\n' "$KAFKA_VERSION" "$DEBEZIUM_VERSION"
     printf 'LOG_DIR=%q\n' "$LOG_DIR"
+    printf 'CONNECTORS=(%s)\n' "${CONNECTORS[*]}"
   } >"$STATE"
 
   # Kafka (JVM start-up is the slow part) boots while PostgreSQL is prepared.

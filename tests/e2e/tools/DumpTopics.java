@@ -1,12 +1,14 @@
 // Dump every (non-internal) Kafka topic from the beginning as JSON lines, one
 // record per line, with the exact raw key/value bytes kept as JSON strings:
 //   {"topic":"..","partition":0,"offset":12,"key":"<raw>"|null,"value":"<raw>"|null}
-// plus "headers":[{"key":"..","value":"<raw>"|null},..] when the record has headers.
+// plus "headers":[{"key":"..","value":"<raw>"|null},..] when the record has headers,
+// and "timestamp":<ms> (the record's timestamp) with --timestamps.
 //
 // Run with the Kafka jars on the class path (Java source-file mode, no build step):
 //   java -cp "$JARS/kafka/*" tests/e2e/tools/DumpTopics.java \
 //        --bootstrap 127.0.0.1:9092 --out all.jsonl \
 //        [--wait-topic T --wait-token S]... [--quiet-topic-prefix P]... [--timeout 120]
+//        [--timestamps]
 //
 // --wait-topic/--wait-token: before dumping, wait until topic T holds a record whose
 //   value contains S (repeatable, paired in order). Then wait until the end offsets of
@@ -37,10 +39,12 @@ public class DumpTopics {
     static final List<String> waitTopics = new ArrayList<>();
     static final List<String> waitTokens = new ArrayList<>();
     static final List<String> quietPrefixes = new ArrayList<>();
+    static boolean timestamps = false;
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--timestamps")) { timestamps = true; continue; }
             String v = (i + 1 < args.length) ? args[i + 1] : null;
             if (v == null) die("missing value for " + a);
             switch (a) {
@@ -166,6 +170,7 @@ public class DumpTopics {
                     g.writeNumberField("offset", r.offset());
                     writeRaw(g, "key", r.key());
                     writeRaw(g, "value", r.value());
+                    if (timestamps) g.writeNumberField("timestamp", r.timestamp());
                     Header[] hs = r.headers().toArray();
                     if (hs.length > 0) {
                         g.writeArrayFieldStart("headers");
