@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The e2e tests' ctest fixture (tests/e2e/CMakeLists.txt, label e2e):
 #   ctest.sh up          stop whatever an interrupted run left in $CDC_E2E_RUN_DIR, then
-#                        stack.sh up with schema.sql, expected.sql and seed.sql
+#                        stack.sh up with schema.sql, expected.sql, seed.sql and seed_smt.sql
 #   ctest.sh run PROG..  run a test program with the stack's settings in its environment
 #                        (stack.sh env); a failing program leaves a "failed" mark
 #   ctest.sh down        stack.sh down (logs kept in $CDC_E2E_RUN_DIR/logs when a test failed)
@@ -18,7 +18,8 @@ case "${1:-}" in
     rm -f "$MARK"
     "$STACK" down >/dev/null 2>&1 || true
     SECONDS=0
-    "$STACK" up --init-sql "$HERE/schema.sql" --init-sql "$HERE/expected.sql" --init-sql "$HERE/seed.sql"
+    "$STACK" up --init-sql "$HERE/schema.sql" --init-sql "$HERE/expected.sql" --init-sql "$HERE/seed.sql" \
+      --init-sql "$HERE/seed_smt.sql"
     echo "[e2e] stack up in ${SECONDS}s"
     ;;
   run)

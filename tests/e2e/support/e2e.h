@@ -108,4 +108,12 @@ size_t e2e_compare(chs_session *s, const e2e_cmp *c, e2e_cmp_result *r);
  * 1 equal, 0 different, -1 when either is not JSON.  Works anywhere. */
 int e2e_json_equal(const char *a, size_t an, const char *b, size_t bn);
 
+/* 1 when objects a and b have the same members in the same order with the
+ * same bytes, except the members listed in `except` (NULL-terminated; a name,
+ * or "outer.inner" one level down), whose values may differ: what two
+ * connectors write for one change, e.g. {"ts_ms", "source.name", NULL}.
+ * 0 different, -1 when either is not JSON.  Non-objects: byte equality.
+ * Works anywhere. */
+int e2e_json_same_except(const char *a, size_t an, const char *b, size_t bn, const char *const *except);
+
 #endif
