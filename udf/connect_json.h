@@ -1,0 +1,74 @@
+/* connect_json.h — a JSON document as Kafka Connect carries it through
+ * Debezium's SMTs: parsed by Jackson, turned into a Connect struct by
+ * Debezium's JsonSchemaData, written back by Kafka's JsonConverter with
+ * schemas.enable=false.  DecodeLogicalDecodingMessageContent does this to
+ * a logical decoding message's content, the outbox EventRouter to its
+ * payload with table.expand.json.payload=true; the bytes that come out
+ * are not the bytes that went in, and a drop-in must write the same ones.
+ *
+ * What the round trip does (JsonSchemaData's rules, Debezium 3.1):
+ *  - the schema is inferred from the document: a string is STRING, true and
+ *    false BOOLEAN, an integer in the int range INT32, in the long range
+ *    INT64, any other number FLOAT64; an object a STRUCT of its members in
+ *    order; an array an ARRAY of the schema of its first non-null element;
+ *  - members that are null, or empty arrays, have no schema and are dropped
+ *    (with fields.null.include / table.json.payload.null.behavior
+ *    optional_bytes, a null member stays, as null);
+ *  - a member name repeated keeps its first place and its last value
+ *    (Jackson's tree);
+ *  - an array of objects gets one struct schema for all of them: the
+ *    fields of every element, in first-seen order, and an element without
+ *    one of them writes it as null.  (Debezium merges the elements' schemas
+ *    through a HashSet, so for elements of differing shapes the order of
+ *    the fields can differ between JVM runs; with one shape it cannot.)
+ *  - the converter writes every struct field, compactly, strings escaped
+ *    as Jackson does (characters beyond the BMP as escaped surrogate pairs), doubles as Java's Double.toString (shortest digits,
+ *    as Java 19 and later print them; non-finite ones as the strings "NaN",
+ *    "Infinity", "-Infinity"), integers as integers.
+ *  - Where Debezium throws, this is an error with its reason: a document
+ *    that is not an object; an array mixing kinds of values or number
+ *    schemas ([1, 2.5], [1, 3000000000]); an array whose first non-null
+ *    element has no schema ([null], [[], [1]]); a value that contradicts
+ *    the schema inferred from an earlier one (the struct field "a" of an
+ *    array's first element is a number, of a later one a string); an
+ *    integer beyond the long range; nesting deeper than Jackson's limit of
+ *    1000.
+ *  - Jackson reads the first JSON value and ignores what follows it; so
+ *    does cj_expand.  Invalid UTF-8 is an error here (Jackson would read
+ *    it as U+FFFD after the SMT's new String()).
+ *
+ * Recursion follows the document's nesting, bounded by that limit of 1000
+ * levels (a few hundred bytes of stack each). */
+#ifndef CDC_CONNECT_JSON_H
+#define CDC_CONNECT_JSON_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+
+/* Jackson's default StreamReadConstraints.maxNestingDepth. */
+#define CJ_MAX_DEPTH 1000
+
+typedef enum cj_nulls {
+    CJ_NULLS_IGNORE,          /* JsonPayloadNullFieldBehavior.IGNORE: null members dropped */
+    CJ_NULLS_OPTIONAL_BYTES   /* OPTIONAL_BYTES: null members kept (schema optional bytes) */
+} cj_nulls;
+
+/* The JSON converter's bytes for the document at the start of [s, s+n):
+ * 0 with *out (arena memory, not NUL-terminated) and *out_n, or -1 with the
+ * reason in why. */
+int cj_expand(const char *s, size_t n, cj_nulls nulls, arena *a, const char **out, size_t *out_n, char *why,
+              size_t cap);
+
+/* A string's bytes (valid UTF-8) as the converter writes them: quoted;
+ * \" \\ \b \t \n \f \r; other control characters \u00XX; a character
+ * beyond the BMP as its escaped UTF-16 surrogate pair (\uD83D\uDE00, as
+ * Jackson writes it); upper-case hex; the rest as is. */
+void cj_put_string(buf *b, const char *s, size_t n);
+
+/* Java's Double.toString(d), as Jackson writes a double: into p[32];
+ * returns the length.  NaN and the infinities as Java spells them. */
+size_t cj_java_double(double d, char *p);
+
+#endif
