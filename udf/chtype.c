@@ -13,6 +13,7 @@ static const struct { const char *name; chtype_kind kind; } chtype_names[] = {
     {"Float32", CT_FLOAT32}, {"Float64", CT_FLOAT64},
     {"Bool", CT_BOOL},
     {"DateTime64", CT_DATETIME64},
+    {"Array", CT_ARRAY_STRING}, {"Map", CT_MAP_STRING},
 };
 #define CHTYPE_NNAMES (sizeof(chtype_names) / sizeof(chtype_names[0]))
 
@@ -23,7 +24,7 @@ int chtype_width(chtype_kind k) {
     case CT_INT16: case CT_UINT16: return 2;
     case CT_INT32: case CT_UINT32: case CT_FLOAT32: return 4;
     case CT_INT64: case CT_UINT64: case CT_FLOAT64: case CT_DATETIME64: return 8;
-    case CT_STRING: return 0;
+    case CT_STRING: case CT_ARRAY_STRING: case CT_MAP_STRING: return 0;
     }
     return 0;
 }
@@ -72,6 +73,21 @@ static int chtype_dt64_args(chtype_cursor *c, chtype *t, const char **why) {
     return 0;
 }
 
+/* "(String)" after Array, "(String, String)" after Map: containers of strings only. */
+static int chtype_container_args(chtype_cursor *c, chtype *t, const char **why) {
+    int n = t->kind == CT_MAP_STRING ? 2 : 1;
+    if (!chtype_eat(c, '(')) return *why = "expected '(' after Array or Map", -1;
+    for (int i = 0; i < n; i++) {
+        if (i && !chtype_eat(c, ',')) return *why = "expected ',' between Map's key and value types", -1;
+        chtype_ws(c);
+        const char *name = c->p;
+        if (chtype_ident(c) != 6 || memcmp(name, "String", 6) != 0)
+            return *why = "only Array(String) and Map(String, String) are supported", -1;
+    }
+    if (!chtype_eat(c, ')')) return *why = "expected ')' closing Array( or Map(", -1;
+    return 0;
+}
+
 static int chtype_base(chtype_cursor *c, chtype *t, const char **why) {
     chtype_ws(c);
     const char *name = c->p;
@@ -79,10 +95,12 @@ static int chtype_base(chtype_cursor *c, chtype *t, const char **why) {
     for (size_t i = 0; i < CHTYPE_NNAMES; i++) {
         if (strlen(chtype_names[i].name) == n && memcmp(chtype_names[i].name, name, n) == 0) {
             t->kind = chtype_names[i].kind;
+            if (chtype_is_container(t->kind)) return chtype_container_args(c, t, why);
             return t->kind == CT_DATETIME64 ? chtype_dt64_args(c, t, why) : 0;
         }
     }
-    *why = "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P) or Nullable of one)";
+    *why = "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P), Nullable of one, "
+           "Array(String) or Map(String, String))";
     return -1;
 }
 
@@ -95,6 +113,7 @@ int chtype_parse(const char *s, size_t n, chtype *t, const char **why) {
     if (idn == 8 && memcmp(save, "Nullable", 8) == 0 && chtype_eat(&c, '(')) {
         t->nullable = 1;
         if (chtype_base(&c, t, why) < 0) return -1;
+        if (chtype_is_container(t->kind)) return *why = "Array and Map cannot be inside Nullable", -1;
         if (!chtype_eat(&c, ')')) return *why = "expected ')' closing Nullable(", -1;
     } else {
         c.p = save;
@@ -114,6 +133,8 @@ size_t chtype_format(const chtype *t, char *buf, size_t cap) {
         snprintf(inner, sizeof(inner), "DateTime64(%d, '%s')", t->precision, t->tz);
     else if (t->kind == CT_DATETIME64)
         snprintf(inner, sizeof(inner), "DateTime64(%d)", t->precision);
+    else if (chtype_is_container(t->kind))
+        snprintf(inner, sizeof(inner), "%s", t->kind == CT_MAP_STRING ? "Map(String, String)" : "Array(String)");
     else
         snprintf(inner, sizeof(inner), "%s", name);
     int len = t->nullable ? snprintf(buf, cap, "Nullable(%s)", inner) : snprintf(buf, cap, "%s", inner);

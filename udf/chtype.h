@@ -3,7 +3,12 @@
  * One descriptor serves three jobs: parsing the types a user writes in a
  * `--field name:Type` option, choosing how a value is encoded in each
  * format, and printing the SQL signature (`--signature`) that the function's
- * XML must declare. */
+ * XML must declare.
+ *
+ * Two containers exist, both of strings only: Array(String) and
+ * Map(String, String) (a list of names, a header map).  They are result
+ * types: no function takes one as an argument, and, as in ClickHouse,
+ * neither can be inside Nullable. */
 #ifndef CDC_CHTYPE_H
 #define CDC_CHTYPE_H
 
@@ -15,7 +20,9 @@ typedef enum chtype_kind {
     CT_UINT8, CT_UINT16, CT_UINT32, CT_UINT64,
     CT_FLOAT32, CT_FLOAT64,
     CT_BOOL,
-    CT_DATETIME64
+    CT_DATETIME64,
+    CT_ARRAY_STRING,      /* Array(String) */
+    CT_MAP_STRING         /* Map(String, String) */
 } chtype_kind;
 
 typedef struct chtype {
@@ -42,7 +49,10 @@ size_t chtype_format_result(const chtype *types, const char *const *names, int n
 char *chtype_result_type(const chtype *types, const char *const *names, int n, int tuple);
 
 static inline int chtype_is_signed(chtype_kind k) { return k >= CT_INT8 && k <= CT_INT64; }
-/* Width in bytes of a fixed-size type (Bool 1, DateTime64 8); 0 for String. */
+/* Width in bytes of a fixed-size type (Bool 1, DateTime64 8); 0 for String
+ * and the containers. */
 int chtype_width(chtype_kind k);
+/* Array(String) or Map(String, String). */
+static inline int chtype_is_container(chtype_kind k) { return k == CT_ARRAY_STRING || k == CT_MAP_STRING; }
 
 #endif

@@ -154,6 +154,50 @@ static int conv_write_datetime(res_writer *out, const chtype *t, const conv_text
     return 0;
 }
 
+/* One element's text by the String rule (null is ''); a container is
+ * walked, then the iterator goes on after it. */
+static int conv_element_text(json_iter *it, json_value *el, arena *a, conv_text *t, json_error *err) {
+    t->s = "";
+    t->n = 0;
+    if (el->type == JSON_NULL) return 0;
+    if (el->type == JSON_STRING) return json_string(el, a, &t->s, &t->n, err);
+    if (json_finish(el, err) < 0) return -1;
+    if (el->type == JSON_OBJECT || el->type == JSON_ARRAY) json_iter_resume(it, el);
+    t->s = el->start;
+    t->n = json_raw_len(el);
+    return 0;
+}
+
+/* Array(String) from a JSON array, Map(String, String) from an object:
+ * each element, or each member's value, by the String rule. */
+static int conv_write_container(res_writer *out, const chtype *t, const json_value *v, const conv_text *txt,
+                                arena *a, const char **why) {
+    int map = t->kind == CT_MAP_STRING;
+    json_type want = map ? JSON_OBJECT : JSON_ARRAY;
+    if (v->type != want) {
+        res_null(out);
+        return conv_fail(why, a, txt, "is a JSON %s, not a JSON %s (for %s)", json_type_name(v->type),
+                         json_type_name(want), conv_type_name(t, a));
+    }
+    json_value c = *v, key, el;
+    json_iter it;
+    json_error err = {0, 0};
+    conv_text k = {"", 0}, e;
+    int rc = json_iter_init(&it, &c, &err);
+    if (map) res_map_begin(out);
+    else res_array_begin(out);
+    while (rc == 0 && (rc = map ? json_iter_member(&it, &key, &el) : json_iter_element(&it, &el)) > 0) {
+        rc = map ? json_string(&key, a, &k.s, &k.n, &err) : 0;
+        if (rc == 0) rc = conv_element_text(&it, &el, a, &e, &err);
+        if (rc == 0 && map) res_map_entry(out, k.s, k.n, e.s, e.n);
+        else if (rc == 0) res_array_string(out, e.s, e.n);
+    }
+    if (map) res_map_end(out);
+    else res_array_end(out);
+    if (rc < 0) *why = err.msg ? err.msg : "malformed JSON";
+    return rc < 0 ? -1 : 0;
+}
+
 int conv_write(res_writer *out, const chtype *t, const json_value *v, arena *a, const char **why) {
     conv_text txt;
     if (v->type == JSON_NONE || v->type == JSON_NULL) {
@@ -168,6 +212,7 @@ int conv_write(res_writer *out, const chtype *t, const json_value *v, arena *a, 
         res_string(out, txt.s, txt.n);
         return 0;
     }
+    if (chtype_is_container(t->kind)) return conv_write_container(out, t, v, &txt, a, why);
     if ((v->type == JSON_OBJECT || v->type == JSON_ARRAY) && t->kind != CT_STRING) {
         res_null(out);
         return conv_fail(why, a, &txt, "is a JSON %s, not a %s", json_type_name(v->type), conv_type_name(t, a));

@@ -5,7 +5,9 @@
  * (5 and "5"); integers are exact and range-checked against the declared
  * width; DateTime64 accepts ISO-8601 text and epoch numbers; a String field
  * takes a string's decoded text or any other value's JSON text; missing or
- * null gives NULL for Nullable types, else the type's default.  A value that
+ * null gives NULL for Nullable types, else the type's default; Array(String)
+ * takes a JSON array and Map(String, String) an object, each element (each
+ * member's value) by the String rule, null as ''.  A value that
  * cannot be converted is written as the default and the reason returned, so
  * the caller can put it in its `error` field and keep the row. */
 #ifndef CDC_CONVERT_H

@@ -27,6 +27,8 @@ void udf_sig_arg(udf_signature *sig, const char *name, const char *type) {
     if (sig->nargs == UDF_MAX_ARGS) fatal_exit(EXIT_USAGE, "too many arguments");
     if (chtype_parse(type, strlen(type), &sig->args[sig->nargs], &why) < 0)
         fatal_exit(EXIT_USAGE, "argument type '%s': %s", type, why);
+    if (chtype_is_container(sig->args[sig->nargs].kind))
+        fatal_exit(EXIT_USAGE, "argument type '%s': Array and Map are result types only", type);
     sig->arg_names[sig->nargs++] = name;
 }
 

@@ -39,7 +39,10 @@ void res_free(res_writer *r) {
     for (int i = 0; r->cols && i < r->ntypes; i++) {
         buf_free(&r->cols[i].data);
         buf_free(&r->cols[i].nulls);
+        buf_free(&r->cols[i].offsets);
+        buf_free(&r->cols[i].values);
     }
+    buf_free(&r->elems);
     free(r->cols);
     free(r->default_type);
     r->cols = NULL;
@@ -48,22 +51,30 @@ void res_free(res_writer *r) {
 
 /* ------------------------------------------------------------- Native */
 
-/* The buffered rows as one block: header, then each column (null map first). */
+/* One column's bytes, emptied as they go out: the null map first, an
+ * Array's or Map's offsets before its elements, a Map's values last. */
+static size_t res_native_column_out(res_writer *r, res_column *c, const chtype *t) {
+    if (t->nullable) io_write(r->w, c->nulls.p, c->nulls.len);
+    if (chtype_is_container(t->kind)) io_write(r->w, c->offsets.p, c->offsets.len);
+    io_write(r->w, c->data.p, c->data.len);
+    if (t->kind == CT_MAP_STRING) io_write(r->w, c->values.p, c->values.len);
+    c->data.len = c->nulls.len = c->offsets.len = c->values.len = 0;
+    c->elements = 0;
+    return c->data.cap + c->nulls.cap + c->offsets.cap + c->values.cap;
+}
+
+/* The buffered rows as one block: header, then each column. */
 static void res_native_emit(res_writer *r) {
     if (!r->rows) return;
     native_write_block_start(r->w, 1, r->rows);
     native_write_column_header(r->w, r->name, r->type_name);
     size_t held = 0;
-    for (int i = 0; i < r->ntypes; i++) {
-        res_column *c = &r->cols[i];
-        if (r->types[i].nullable) io_write(r->w, c->nulls.p, c->nulls.len);
-        io_write(r->w, c->data.p, c->data.len);
-        c->data.len = c->nulls.len = 0;
-        held += c->data.cap + c->nulls.cap;
-    }
+    for (int i = 0; i < r->ntypes; i++) held += res_native_column_out(r, &r->cols[i], &r->types[i]);
     for (int i = 0; held > RES_NATIVE_KEEP && i < r->ntypes; i++) {
         buf_clear(&r->cols[i].data, 0);
         buf_clear(&r->cols[i].nulls, 0);
+        buf_clear(&r->cols[i].offsets, 0);
+        buf_clear(&r->cols[i].values, 0);
     }
     r->rows = 0;
     r->bytes = 0;
@@ -84,17 +95,18 @@ static void res_nat_le(res_writer *r, uint64_t v, int width) {
     r->bytes += (size_t)width;
 }
 
-static void res_nat_string(res_writer *r, const char *s, size_t n) {
-    if (r->direct) {
-        rb_write_string(r->w, s, n);
-        return;
-    }
-    buf *b = &r->cols[r->cur].data;
+/* A string (LEB128 length, bytes) appended to b, counted in the block's bytes. */
+static void res_buf_string(res_writer *r, buf *b, const char *s, size_t n) {
     char *p = buf_reserve(b, n + 10);
     size_t k = rb_uleb128_encode(p, n);
     if (n) memcpy(p + k, s, n);
     b->len += k + n;
     r->bytes += k + n;
+}
+
+static void res_nat_string(res_writer *r, const char *s, size_t n) {
+    if (r->direct) rb_write_string(r->w, s, n);
+    else res_buf_string(r, &r->cols[r->cur].data, s, n);
 }
 
 /* A Nullable field's null-map byte. */
@@ -127,6 +139,7 @@ int res_row_end(res_writer *r) {
     } else if (r->fmt == FMT_NATIVE) {
         if (r->direct) {
             r->direct = 0;
+            r->bytes = 0;   /* a Map or Array written through was counted on its way out */
         } else if (++r->rows >= RES_NATIVE_ROWS || r->bytes >= RES_NATIVE_BYTES) {
             res_native_emit(r);
         }
@@ -253,6 +266,70 @@ void res_datetime64(res_writer *r, int64_t ticks) {
     res_write_i64_text(r->w, ticks);
 }
 
+/* ------------------------------------------------- Array and Map */
+
+static void res_list_begin(res_writer *r, char open) {
+    res_open(r);
+    r->nelems = 0;
+    if (r->fmt == FMT_TSV) io_putc(r->w, open);
+    else if (r->fmt == FMT_ROWBINARY) buf_clear(&r->elems, RES_NATIVE_BYTES);
+}
+
+/* One string of an element: quoted in text, else appended to `col` (Native)
+ * or to the held elements (RowBinary).  Native buffers a row written
+ * through as well: its offset must precede its elements. */
+static void res_list_string(res_writer *r, buf *col, const char *s, size_t n) {
+    if (r->fmt == FMT_TSV) tsv_write_quoted(r->w, s, n);
+    else res_buf_string(r, r->fmt == FMT_NATIVE ? col : &r->elems, s, n);
+}
+
+static void res_list_end(res_writer *r, char close) {
+    if (r->fmt == FMT_TSV) {
+        io_putc(r->w, close);
+    } else if (r->fmt == FMT_ROWBINARY) {
+        rb_write_uleb128(r->w, r->nelems);
+        io_write(r->w, r->elems.p, r->elems.len);
+    } else {
+        res_column *c = &r->cols[r->cur];
+        c->elements += r->nelems;
+        char *p = buf_reserve(&c->offsets, 8);
+        for (int i = 0; i < 8; i++) p[i] = (char)(c->elements >> (8 * i));
+        c->offsets.len += 8;
+        r->bytes += 8;
+        if (r->direct) res_native_column_out(r, c, &r->types[r->cur]);
+    }
+}
+
+void res_array_begin(res_writer *r) {
+    res_list_begin(r, '[');
+}
+
+void res_array_string(res_writer *r, const char *s, size_t n) {
+    if (r->fmt == FMT_TSV && r->nelems) io_putc(r->w, ',');
+    res_list_string(r, r->cols ? &r->cols[r->cur].data : NULL, s, n);
+    r->nelems++;
+}
+
+void res_array_end(res_writer *r) {
+    res_list_end(r, ']');
+}
+
+void res_map_begin(res_writer *r) {
+    res_list_begin(r, '{');
+}
+
+void res_map_entry(res_writer *r, const char *k, size_t kn, const char *v, size_t vn) {
+    if (r->fmt == FMT_TSV && r->nelems) io_putc(r->w, ',');
+    res_list_string(r, r->cols ? &r->cols[r->cur].data : NULL, k, kn);
+    if (r->fmt == FMT_TSV) io_putc(r->w, ':');
+    res_list_string(r, r->cols ? &r->cols[r->cur].values : NULL, v, vn);
+    r->nelems++;
+}
+
+void res_map_end(res_writer *r) {
+    res_list_end(r, '}');
+}
+
 /* Native's NULL: the null-map byte, then the nested type's default value
  * (the column has a value in every row). */
 static void res_nat_null(res_writer *r, const chtype *t) {
@@ -269,6 +346,8 @@ void res_null(res_writer *r) {
         case CT_STRING: res_string(r, "", 0); return;
         case CT_FLOAT32: case CT_FLOAT64: res_float(r, 0); return;
         case CT_DATETIME64: res_datetime64(r, 0); return;
+        case CT_ARRAY_STRING: res_array_begin(r), res_array_end(r); return;
+        case CT_MAP_STRING: res_map_begin(r), res_map_end(r); return;
         default:
             if (chtype_is_signed(t->kind)) res_int(r, 0);
             else res_uint(r, 0);

@@ -17,7 +17,17 @@
  * 1 MB whatever the block size.  A row whose input alone reaches
  * RES_NATIVE_BYTES is a block of its own, written through as it is
  * produced (with one row, column order is row order): a 64 MB message costs
- * what it costs in RowBinary, not its answer held in memory once more. */
+ * what it costs in RowBinary, not its answer held in memory once more.
+ *
+ * Array(String) and Map(String, String) fields are written element by
+ * element between a begin and an end call; the count need not be known in
+ * advance.  RowBinary: the LEB128 count, then the strings (a Map: key,
+ * value, key, value…), so the elements are held until the end call.
+ * TabSeparated: ClickHouse's text form ['a','b'] and {'k':'v'}, each string
+ * quoted and escaped as a Tuple element is.  Native: the column of an
+ * Array is its UInt64 offsets (cumulative over the block) followed by the
+ * String column of all elements; a Map is Array(Tuple(String, String)) on
+ * the wire: offsets, then the keys column, then the values column. */
 #ifndef CDC_RESULT_H
 #define CDC_RESULT_H
 
@@ -34,8 +44,11 @@
 
 /* Native: one column of the block being built. */
 typedef struct res_column {
-    buf data;             /* the values, in Native's bulk encoding */
+    buf data;             /* the values, in Native's bulk encoding (a Map's keys) */
     buf nulls;            /* Nullable: the null map, one byte per row */
+    buf offsets;          /* Array, Map: UInt64 end of each row's elements */
+    buf values;           /* Map: the values column */
+    uint64_t elements;    /* Array, Map: elements in the block so far */
 } res_column;
 
 typedef struct res_writer {
@@ -52,6 +65,9 @@ typedef struct res_writer {
     uint64_t rows;        /* rows buffered */
     size_t bytes;         /* bytes buffered */
     int direct;           /* the current row is a block of its own, written through */
+    /* Array, Map being written */
+    uint64_t nelems;      /* elements so far */
+    buf elems;            /* RowBinary: the elements, until the count is known */
     char *default_type;   /* the type name used when res_native_column gave none */
 } res_writer;
 
@@ -78,5 +94,14 @@ void res_uint(res_writer *r, uint64_t v);            /* any UInt*, Bool */
 void res_float(res_writer *r, double v);
 void res_bool(res_writer *r, int v);
 void res_datetime64(res_writer *r, int64_t ticks);   /* ticks at the declared precision */
+
+/* Array(String): begin, one call per element, end.  Map(String, String):
+ * begin, one call per entry, end.  res_null writes an empty one. */
+void res_array_begin(res_writer *r);
+void res_array_string(res_writer *r, const char *s, size_t n);
+void res_array_end(res_writer *r);
+void res_map_begin(res_writer *r);
+void res_map_entry(res_writer *r, const char *k, size_t kn, const char *v, size_t vn);
+void res_map_end(res_writer *r);
 
 #endif

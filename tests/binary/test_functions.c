@@ -395,6 +395,10 @@ static void test_bad_command_line(void **state) {
     usage_error(a2, "--field 'novalue': expected NAME:TYPE[=PATH]");
     const char *const a3[] = {"payload_extract", "--field", "x:Int128", NULL};
     usage_error(a3, "--field x: type 'Int128': unsupported type");
+    const char *const a3b[] = {"payload_extract", "--field", "x:Nullable(Array(String))", NULL};
+    usage_error(a3b, "--field x: type 'Nullable(Array(String))': Array and Map cannot be inside Nullable");
+    const char *const a3c[] = {"payload_extract", "--field", "x:Map(String,Int64)", NULL};
+    usage_error(a3c, "--field x: type 'Map(String,Int64)': only Array(String) and Map(String, String) are supported");
     const char *const a4[] = {"payload_extract", "--path", NULL};
     usage_error(a4, "unknown option '--path'");
     const char *const a5[] = {"is_valid_after_assignment", "--args", "Int64", NULL};

@@ -5,7 +5,8 @@
 #include <string.h>
 
 /* The encoded bytes of one value (not its Nullable flag): LEB128 length +
- * bytes for String, the width for the rest. */
+ * bytes for String, the width for the rest.  Only scalars: a Native column
+ * of an Array or a Map is not one value per row. */
 static const unsigned char *ntv_value(tcursor *c, const chtype *t, size_t *n) {
     const unsigned char *start = c->p;
     int width = chtype_width(t->kind);
@@ -15,8 +16,47 @@ static const unsigned char *ntv_value(tcursor *c, const chtype *t, size_t *n) {
     return c->ok ? start : NULL;
 }
 
+/* A Native Array(String) or Map(String, String) column of nrows rows:
+ * UInt64 offsets (each row's end, cumulative over the block), then the
+ * String column of all elements (a Map: the keys column, then the values
+ * column).  Row r's RowBinary value — LEB128 count, then the strings (key,
+ * value, … for a Map) — is appended to out, at off[r * stride], len[r * stride] bytes. */
+static int ntv_container_column(tcursor *c, const chtype *t, uint64_t nrows, tbuf *out, size_t *off, size_t *len,
+                                size_t stride) {
+    int map = t->kind == CT_MAP_STRING;
+    uint64_t *ends = calloc(nrows ? nrows : 1, sizeof(*ends)), prev = 0;
+    if (!ends) abort();
+    for (uint64_t r = 0; r < nrows; r++) {
+        ends[r] = tc_le(c, 8);
+        if (c->ok && ends[r] < prev) c->ok = 0;
+        prev = ends[r];
+    }
+    if (prev > (uint64_t)(c->end - c->p)) c->ok = 0;    /* each element takes a byte at least */
+    uint64_t total = c->ok ? prev : 0;
+    /* Each element's string, by column: keys (or the elements), then values. */
+    const char **s = calloc(total ? 2 * total : 1, sizeof(*s));
+    size_t *n = calloc(total ? 2 * total : 1, sizeof(*n));
+    if (!s || !n) abort();
+    for (uint64_t e = 0; e < (map ? 2 : 1) * total && c->ok; e++) s[e] = tc_rb_string(c, &n[e]);
+    for (uint64_t r = 0, first = 0; r < nrows && c->ok; first = ends[r], r++) {
+        off[r * stride] = out->n;
+        tb_leb128(out, ends[r] - first);
+        for (uint64_t e = first; e < ends[r]; e++) {
+            tb_rb_string(out, s[e], n[e]);
+            if (map) tb_rb_string(out, s[total + e], n[total + e]);
+        }
+        len[r * stride] = out->n - off[r * stride];
+    }
+    free(ends);
+    free(s);
+    free(n);
+    return c->ok ? 0 : -1;
+}
+
 int ntv_block_from_rowbinary(tbuf *out, const chtype *types, const char *const *names, int ntypes,
                              tcursor *rb, uint64_t nrows) {
+    for (int i = 0; i < ntypes; i++)
+        if (chtype_is_container(types[i].kind)) return -1;   /* arguments are never containers */
     /* Column-major needs each row's value positions first. */
     size_t cells = (size_t)nrows * (size_t)ntypes;
     const unsigned char **at = calloc(cells ? cells : 1, sizeof(*at));
@@ -79,17 +119,24 @@ int ntv_answer_to_rowbinary(const void *p, size_t n, const chtype *types, int nt
         info->name[nlen] = 0;
         memcpy(info->type, type, tlen);
         info->type[tlen] = 0;
-        /* Each element's column: null map (Nullable), then a value per row. */
+        /* Each element's column: null map (Nullable), then a value per row.
+         * A container's rows are put together in `held` (off[] into it),
+         * pointed at once no column can move it any more. */
         size_t cells = (size_t)nrows * (size_t)ntypes;
         const unsigned char **at = calloc(cells ? cells : 1, sizeof(*at));
-        size_t *len = calloc(cells ? cells : 1, sizeof(*len));
+        size_t *len = calloc(cells ? cells : 1, sizeof(*len)), *off = calloc(cells ? cells : 1, sizeof(*off));
         unsigned char *null = calloc(cells ? cells : 1, 1);
-        if (!at || !len || !null) abort();
+        tbuf held = {0};
+        if (!at || !len || !off || !null) abort();
         for (int i = 0; i < ntypes && c.ok; i++) {
+            if (chtype_is_container(types[i].kind)) {
+                if (ntv_container_column(&c, &types[i], nrows, &held, off + i, len + i, (size_t)ntypes) < 0) c.ok = 0;
+                continue;
+            }
             if (types[i].nullable) {
                 const unsigned char *map = tc_take(&c, nrows);
                 for (uint64_t r = 0; map && r < nrows; r++) {
-                    if (map[r] > 1) return free(at), free(len), free(null), *why = "null map byte not 0 or 1", -1;
+                    if (map[r] > 1) return free(at), free(len), free(off), free(null), tb_free(&held), *why = "null map byte not 0 or 1", -1;
                     null[r * (size_t)ntypes + (size_t)i] = map[r];
                 }
             }
@@ -100,7 +147,7 @@ int ntv_answer_to_rowbinary(const void *p, size_t n, const chtype *types, int nt
                 if (c.ok && null[k]) {
                     int is_default = 1;
                     for (size_t b = 0; b < len[k]; b++) is_default &= at[k][b] == 0;
-                    if (!is_default) return free(at), free(len), free(null), *why = "a NULL row without the default value", -1;
+                    if (!is_default) return free(at), free(len), free(off), free(null), tb_free(&held), *why = "a NULL row without the default value", -1;
                 }
             }
         }
@@ -109,12 +156,17 @@ int ntv_answer_to_rowbinary(const void *p, size_t n, const chtype *types, int nt
                 for (int i = 0; i < ntypes; i++) {
                     size_t k = (size_t)r * (size_t)ntypes + (size_t)i;
                     if (types[i].nullable) tb_put(rb, null[k] ? "\x01" : "\x00", 1);
-                    if (!null[k]) tb_put(rb, at[k], len[k]);
+                    if (chtype_is_container(types[i].kind)) tb_put(rb, held.p + off[k], len[k]);
+                    else if (!null[k]) {
+                        tb_put(rb, at[k], len[k]);
+                    }
                 }
         }
         free(at);
         free(len);
+        free(off);
         free(null);
+        tb_free(&held);
         if (!c.ok) return *why = "cut in a column's data", -1;
         if (info->count < sizeof(info->rows) / sizeof(info->rows[0])) info->rows[info->count] = nrows;
         info->count++;

@@ -164,6 +164,36 @@ static void test_string_from_malformed_object(void **state) {
     assert_true(strlen(got_why) > 0);
 }
 
+/* ------------------------------------------------------------- containers */
+
+/* Array(String) from a JSON array, Map(String, String) from an object:
+ * elements and member values by the String rule (a string's text, other
+ * JSON as written, null as ''), keys decoded; order kept. */
+static void test_containers(void **state) {
+    (void)state;
+    conv_ok("Array(String)", "[\"a\", \"it's\", \"\\u00e9\\t\", 12.50, true, null, {\"x\": [1]}, [2, \"y\"]]",
+            "['a','it\\'s','\xc3\xa9\\t','12.50','true','','{\"x\": [1]}','[2, \"y\"]']");
+    conv_ok("Array(String)", "[]", "[]");
+    conv_ok("Array(String)", " [ \"x\" ] ", "['x']");
+    conv_ok("Array(String)", NULL, "[]");
+    conv_ok("Array(String)", "null", "[]");
+    conv_ok("Map(String, String)", "{\"k\": \"v\", \"n\": 2, \"z\": null, \"o\": {\"a\": 1}, \"\\u00e9'\": \"\"}",
+            "{'k':'v','n':'2','z':'','o':'{\"a\": 1}','\xc3\xa9\\'':''}");
+    conv_ok("Map(String, String)", "{}", "{}");
+    conv_ok("Map(String, String)", NULL, "{}");
+    /* duplicate keys are kept as they come: ClickHouse's Map keeps them too */
+    conv_ok("Map(String, String)", "{\"k\": \"1\", \"k\": \"2\"}", "{'k':'1','k':'2'}");
+    conv_err("Array(String)", "\"[1]\"", "[]", "'[1]' is a JSON string, not a JSON array (for Array(String))");
+    conv_err("Array(String)", "{\"a\": 1}", "[]", "'{\"a\": 1}' is a JSON object, not a JSON array (for Array(String))");
+    conv_err("Map(String, String)", "[[\"k\", \"v\"]]", "{}",
+             "'[[\"k\", \"v\"]]' is a JSON array, not a JSON object (for Map(String, String))");
+    conv_err("Map(String, String)", "7", "{}", "'7' is a JSON number, not a JSON object (for Map(String, String))");
+    /* malformed inside: the default, and the scanner's reason */
+    assert_int_equal(convert("Array(String)", "[1,,2]"), -1);
+    assert_string_equal(got, "[]");
+    assert_true(strlen(got_why) > 0);
+}
+
 /* --------------------------------------------------------------- integers */
 
 typedef struct int_range { const char *type, *min, *max, *below, *above; } int_range;
@@ -395,6 +425,9 @@ static void test_rowbinary_bytes(void **state) {
     CONV_BYTES_ARE("DateTime64(6)", "\"2024-04-01T08:00:02.123456Z\"", 0, "\xc0\xc6\x6d\x60\x04\x15\x06\x00");
     CONV_BYTES_ARE("Nullable(DateTime64(6))", "\"bad\"", -1, "\x01");
     CONV_BYTES_ARE("DateTime64(6)", "\"bad\"", -1, "\x00\x00\x00\x00\x00\x00\x00\x00");
+    CONV_BYTES_ARE("Array(String)", "[\"ab\", 1]", 0, "\x02\x02" "ab" "\x01" "1");
+    CONV_BYTES_ARE("Map(String, String)", "{\"k\": null}", 0, "\x01\x01" "k" "\x00");
+    CONV_BYTES_ARE("Map(String, String)", "1", -1, "\x00");
 }
 
 /* Missing values need no arena (payload_extract's default rows pass NULL). */
@@ -424,6 +457,7 @@ int main(void) {
         cmocka_unit_test(test_string_from_other_json),
         cmocka_unit_test(test_string_missing_and_null),
         cmocka_unit_test(test_string_from_malformed_object),
+        cmocka_unit_test(test_containers),
         cmocka_unit_test(test_integer_edges),
         cmocka_unit_test(test_integer_forms),
         cmocka_unit_test(test_integer_errors),

@@ -622,7 +622,8 @@ static void parse_fails(const char *s, const char *reason) {
 static void test_chtype_errors(void **state) {
     (void)state;
     const char *unsupported =
-        "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P) or Nullable of one)";
+        "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P), Nullable of one, "
+        "Array(String) or Map(String, String))";
     parse_fails("", unsupported);
     parse_fails("Foo", unsupported);
     parse_fails("string", unsupported);
@@ -646,6 +647,38 @@ static void test_chtype_errors(void **state) {
     parse_fails("DateTime64(6, '')", "bad DateTime64 time zone");
     parse_fails("DateTime64(6, 'UTC)", "bad DateTime64 time zone");
     parse_fails("DateTime64(6, 'A_time_zone_name_that_is_far_too_long_for_the_buffer')", "bad DateTime64 time zone");
+}
+
+/* The two containers: strings only, never inside Nullable, spelled as
+ * ClickHouse spells them. */
+static void test_chtype_containers(void **state) {
+    (void)state;
+    parse_is("Array(String)", CT_ARRAY_STRING, 0, 0, "", "Array(String)");
+    parse_is(" Array ( String ) ", CT_ARRAY_STRING, 0, 0, "", "Array(String)");
+    parse_is("Map(String, String)", CT_MAP_STRING, 0, 0, "", "Map(String, String)");
+    parse_is("Map(String,String)", CT_MAP_STRING, 0, 0, "", "Map(String, String)");
+    parse_is("Map( String ,\tString )", CT_MAP_STRING, 0, 0, "", "Map(String, String)");
+    assert_int_equal(chtype_width(CT_ARRAY_STRING), 0);
+    assert_int_equal(chtype_width(CT_MAP_STRING), 0);
+    assert_true(chtype_is_container(CT_ARRAY_STRING) && chtype_is_container(CT_MAP_STRING));
+    assert_false(chtype_is_container(CT_STRING) || chtype_is_container(CT_DATETIME64));
+    parse_fails("Nullable(Array(String))", "Array and Map cannot be inside Nullable");
+    parse_fails("Nullable(Map(String, String))", "Array and Map cannot be inside Nullable");
+    parse_fails("Array", "expected '(' after Array or Map");
+    parse_fails("Array()", "only Array(String) and Map(String, String) are supported");
+    parse_fails("Array(Int32)", "only Array(String) and Map(String, String) are supported");
+    parse_fails("Array(Nullable(String))", "only Array(String) and Map(String, String) are supported");
+    parse_fails("Map(String, UInt64)", "only Array(String) and Map(String, String) are supported");
+    parse_fails("Map(String)", "expected ',' between Map's key and value types");
+    parse_fails("Array(String", "expected ')' closing Array( or Map(");
+    parse_fails("Map(String, String, String)", "expected ')' closing Array( or Map(");
+    parse_fails("Array(String) x", "unexpected text after the type");
+    /* a whole signature with them, as --signature prints it */
+    chtype t[3] = {type_of("Array(String)"), type_of("Map(String,String)"), type_of("String")};
+    static const char *const names[] = {"changed", "headers", "error"};
+    char sig[128];
+    chtype_format_result(t, names, 3, 1, sig, sizeof(sig));
+    assert_string_equal(sig, "Tuple(changed Array(String), headers Map(String, String), error String)");
 }
 
 /* The formatter never overruns a small buffer and reports what fits. */
@@ -1069,6 +1102,100 @@ static void test_result_tuple_edges(void **state) {
     cap_free(&c.cap);
 }
 
+/* The containers in text: ClickHouse's ['a','b'] and {'k':'v'}, each
+ * string quoted and escaped as a Tuple element; res_null is an empty one. */
+static void write_tsv_containers(res_writer *r) {
+    res_array_begin(r);
+    res_array_string(r, "a", 1);
+    res_array_string(r, "b\tc\n'd\\", 7);
+    res_array_string(r, "", 0);
+    res_array_end(r);
+}
+
+static void test_result_tsv_containers(void **state) {
+    (void)state;
+    SCALAR_IS("Array(String)", "['a','b\\tc\\n\\'d\\\\','']\n", write_tsv_containers(r));
+    SCALAR_IS("Array(String)", "[]\n", res_null(r));
+    SCALAR_IS("Map(String, String)", "{}\n", res_null(r));
+    SCALAR_IS("Array(String)", "[]\n", (res_array_begin(r), res_array_end(r)));
+
+    static const char *const types[] = {"String", "Array(String)", "Map(String, String)", "Array(String)", "UInt8"};
+    writer_case c;
+    writer_open(&c, FMT_TSV, 1, types, 5);
+    res_writer *r = &c.res;
+    res_row_begin(r);
+    res_string(r, "x", 1);
+    res_array_begin(r);
+    res_array_string(r, "one", 3);
+    res_array_string(r, "it's", 4);
+    res_array_end(r);
+    res_map_begin(r);
+    res_map_entry(r, "k", 1, "v", 1);
+    res_map_entry(r, "tab\t", 4, "", 0);
+    res_map_end(r);
+    res_null(r);
+    res_uint(r, 1);
+    assert_int_equal(res_row_end(r), 5);
+    res_row_begin(r);
+    res_string(r, "", 0);
+    res_null(r);
+    res_map_begin(r);
+    res_map_entry(r, "", 0, "{\"a\":[1]}", 9);
+    res_map_end(r);
+    res_array_begin(r);
+    res_array_string(r, "z", 1);
+    res_array_end(r);
+    res_uint(r, 0);
+    assert_int_equal(res_row_end(r), 5);
+    CAP_IS(&c.cap, "('x',['one','it\\'s'],{'k':'v','tab\\t':''},[],1)\n"
+                   "('',[],{'':'{\"a\":[1]}'},['z'],0)\n");
+    cap_free(&c.cap);
+}
+
+/* RowBinary: the LEB128 count, then the strings (a Map's key, value, …). */
+static void test_result_rowbinary_containers(void **state) {
+    (void)state;
+    static const char *const types[] = {"Array(String)", "Map(String, String)", "String"};
+    writer_case c;
+    writer_open(&c, FMT_ROWBINARY, 1, types, 3);
+    res_writer *r = &c.res;
+    res_row_begin(r);
+    res_array_begin(r);
+    res_array_string(r, "ab", 2);
+    res_array_string(r, "", 0);
+    res_array_end(r);
+    res_map_begin(r);
+    res_map_entry(r, "k", 1, "v", 1);
+    res_map_entry(r, "k2", 2, "", 0);
+    res_map_end(r);
+    res_string(r, "z", 1);
+    assert_int_equal(res_row_end(r), 3);
+    CAP_IS(&c.cap, "\x02" "\x02" "ab" "\x00"
+                   "\x02" "\x01" "k" "\x01" "v" "\x02" "k2" "\x00"
+                   "\x01" "z");
+    /* empty ones, by res_null and by begin/end */
+    res_row_begin(r);
+    res_null(r);
+    res_map_begin(r);
+    res_map_end(r);
+    res_null(r);
+    assert_int_equal(res_row_end(r), 3);
+    CAP_IS(&c.cap, "\x00" "\x00" "\x00");
+    /* 200 elements: a two-byte count */
+    res_row_begin(r);
+    res_array_begin(r);
+    for (int i = 0; i < 200; i++) res_array_string(r, "q", 1);
+    res_array_end(r);
+    res_null(r);
+    res_null(r);
+    assert_int_equal(res_row_end(r), 3);
+    cap_take(&c.cap);
+    assert_int_equal(c.cap.len, 2 + 200 * 2 + 2);
+    assert_memory_equal(c.cap.data, "\xc8\x01\x01q\x01q", 6);
+    assert_memory_equal(c.cap.data + c.cap.len - 4, "\x01q\x00\x00", 4);
+    cap_free(&c.cap);
+}
+
 static void test_result_rowbinary_bytes(void **state) {
     (void)state;
     static const char *const types[] = {
@@ -1172,6 +1299,7 @@ int main(void) {
         cmocka_unit_test(test_chtype_parse_format_all),
         cmocka_unit_test(test_chtype_datetime64),
         cmocka_unit_test(test_chtype_errors),
+        cmocka_unit_test(test_chtype_containers),
         cmocka_unit_test(test_chtype_format_small_buffer),
         cmocka_unit_test(test_input_tsv_strings),
         cmocka_unit_test(test_input_tsv_nullable_and_datetime),
@@ -1185,6 +1313,8 @@ int main(void) {
         cmocka_unit_test(test_result_null_defaults),
         cmocka_unit_test(test_result_tsv_tuple),
         cmocka_unit_test(test_result_tuple_edges),
+        cmocka_unit_test(test_result_tsv_containers),
+        cmocka_unit_test(test_result_rowbinary_containers),
         cmocka_unit_test(test_result_rowbinary_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -426,8 +426,10 @@ static void test_input_chunks(void **state) {
 static const char *const all_types[] = {
     "String", "Nullable(String)", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
     "Float32", "Float64", "Bool", "DateTime64(6)", "Nullable(DateTime64(3, 'UTC'))", "Nullable(Int32)",
-    "Nullable(UInt64)", "Nullable(Float64)", "Nullable(Bool)", "Nullable(Int8)", "Nullable(Float32)"};
+    "Nullable(UInt64)", "Nullable(Float64)", "Nullable(Bool)", "Nullable(Int8)", "Nullable(Float32)",
+    "Array(String)", "Map(String, String)"};
 #define NALL ((int)(sizeof(all_types) / sizeof(all_types[0])))
+#define NSCALARS (NALL - 2)   /* all_types without the two containers at its end */
 
 /* A Tuple of two rows by hand: nulls maps first, then each element's
  * column; NULL rows hold the nested default. */
@@ -485,6 +487,21 @@ static void write_value(res_writer *r, const chtype *t, uint64_t x) {
         return;
     }
     switch (t->kind) {
+    case CT_ARRAY_STRING:
+    case CT_MAP_STRING: {
+        /* 0 to 2 elements, so some rows are empty and offsets repeat */
+        char s[32];
+        if (t->kind == CT_MAP_STRING) res_map_begin(r);
+        else res_array_begin(r);
+        for (uint64_t e = 0; e < x % 3; e++) {
+            int n = snprintf(s, sizeof(s), "'\t%llu", (unsigned long long)e);
+            if (t->kind == CT_MAP_STRING) res_map_entry(r, s, (size_t)n, s + 1, e % 2 ? 0 : (size_t)n - 1);
+            else res_array_string(r, s, e % 3 ? (size_t)n : 0);
+        }
+        if (t->kind == CT_MAP_STRING) res_map_end(r);
+        else res_array_end(r);
+        return;
+    }
     case CT_STRING: {
         char s[64];
         int n = snprintf(s, sizeof(s), "v%llu\t\n\\'%s", (unsigned long long)x, x % 3 ? "é" : "");
@@ -500,11 +517,12 @@ static void write_value(res_writer *r, const chtype *t, uint64_t x) {
     }
 }
 
-/* Writes `rows` rows of all_types[0..ntypes) in fmt (ending with the
+/* Writes `rows` rows of types[0..ntypes) in fmt (ending with the
  * driver's block end) and returns the bytes. */
-static void write_rows(tbuf *out, fmt_kind fmt, int tuple, int ntypes, int rows, size_t first_input_bytes) {
+static void write_rows(tbuf *out, fmt_kind fmt, int tuple, const char *const *types, int ntypes, int rows,
+                       size_t first_input_bytes) {
     writer_case c;
-    writer_open(&c, fmt, tuple, all_types, ntypes);
+    writer_open(&c, fmt, tuple, types, ntypes);
     for (int row = 0; row < rows; row++) {
         res_row_begin_sized(&c.res, row == 0 ? first_input_bytes : 100);
         for (int i = 0; i < ntypes; i++) write_value(&c.res, &c.types[i], (uint64_t)row * 31 + (uint64_t)i);
@@ -518,20 +536,22 @@ static void write_rows(tbuf *out, fmt_kind fmt, int tuple, int ntypes, int rows,
 
 /* Native, turned back into rows by the tests' codec, is the RowBinary
  * answer byte for byte: every type, Nullable with NULLs, Tuple and scalar,
- * and several blocks (20,000 rows: 8192 + 8192 + 3616). */
+ * and several blocks (20,000 rows: 8192 + 8192 + 3616).  The Tuple holds
+ * the scalar types (with the containers too, a block would reach the byte
+ * limit first); test_result_round_trip_containers has its own. */
 static void test_result_round_trip_every_type(void **state) {
     (void)state;
     chtype t[NALL];
     for (int i = 0; i < NALL; i++) t[i] = type_of(all_types[i]);
     for (int tuple = 0; tuple < 2; tuple++) {
-        int ntypes = tuple ? NALL : 1;
+        int ntypes = tuple ? NSCALARS : 1;
         for (int single = 0; single < (tuple ? 1 : NALL); single++) {
             const chtype *types = tuple ? t : &t[single];
             tbuf rb = {0}, nat = {0}, back = {0};
             /* a scalar result of each type: write_rows writes all_types[0..1), so shift the table */
             if (tuple) {
-                write_rows(&rb, FMT_ROWBINARY, 1, ntypes, 20000, 0);
-                write_rows(&nat, FMT_NATIVE, 1, ntypes, 20000, 0);
+                write_rows(&rb, FMT_ROWBINARY, 1, all_types, ntypes, 20000, 0);
+                write_rows(&nat, FMT_NATIVE, 1, all_types, ntypes, 20000, 0);
             } else {
                 writer_case c;
                 for (int f = 0; f < 2; f++) {
@@ -568,6 +588,139 @@ static void test_result_round_trip_every_type(void **state) {
             tb_free(&back);
         }
     }
+}
+
+/* Array(String) and Map(String, String) in a Tuple, three rows by hand:
+ * each container column is its UInt64 offsets (the end of each row's
+ * elements, counted from the block's start), then its elements' String
+ * column — a Map's keys column, then its values column. */
+static void test_result_container_block_bytes(void **state) {
+    (void)state;
+    static const char *const types[] = {"Array(String)", "Map(String, String)", "String"};
+    writer_case c;
+    writer_open(&c, FMT_NATIVE, 1, types, 3);
+    res_native_column(&c.res, "result", "Tuple(a Array(String), b Map(String, String), c String)");
+    res_writer *r = &c.res;
+    res_row_begin(r);
+    res_array_begin(r);
+    res_array_string(r, "x", 1);
+    res_array_string(r, "yz", 2);
+    res_array_end(r);
+    res_map_begin(r);
+    res_map_entry(r, "k", 1, "v", 1);
+    res_map_end(r);
+    res_string(r, "1", 1);
+    assert_int_equal(res_row_end(r), 3);
+    res_row_begin(r);
+    res_null(r);
+    res_null(r);
+    res_string(r, "2", 1);
+    assert_int_equal(res_row_end(r), 3);
+    res_row_begin(r);
+    res_array_begin(r);
+    res_array_string(r, "w", 1);
+    res_array_end(r);
+    res_map_begin(r);
+    res_map_entry(r, "k1", 2, "v1", 2);
+    res_map_entry(r, "k2", 2, "", 0);
+    res_map_end(r);
+    res_string(r, "3", 1);
+    assert_int_equal(res_row_end(r), 3);
+    res_block_end(r);
+    /* a second block: offsets start from 0 again */
+    res_row_begin(r);
+    res_array_begin(r);
+    res_array_string(r, "v", 1);
+    res_array_end(r);
+    res_map_begin(r);
+    res_map_entry(r, "a", 1, "b", 1);
+    res_map_end(r);
+    res_string(r, "4", 1);
+    assert_int_equal(res_row_end(r), 3);
+    res_block_end(r);
+    cap_take(&c.cap);
+    BYTES_ARE(c.cap.data, c.cap.len,
+              "\x01\x03\x06result\x37Tuple(a Array(String), b Map(String, String), c String)"
+              "\x02\x00\x00\x00\x00\x00\x00\x00" "\x02\x00\x00\x00\x00\x00\x00\x00"   /* a: offsets 2, 2, 3 */
+              "\x03\x00\x00\x00\x00\x00\x00\x00"
+              "\x01x" "\x02yz" "\x01w"                                                   /* a: elements */
+              "\x01\x00\x00\x00\x00\x00\x00\x00" "\x01\x00\x00\x00\x00\x00\x00\x00"   /* b: offsets 1, 1, 3 */
+              "\x03\x00\x00\x00\x00\x00\x00\x00"
+              "\x01k" "\x02k1" "\x02k2"                                                  /* b: keys */
+              "\x01v" "\x02v1" "\x00"                                                    /* b: values */
+              "\x01" "1" "\x01" "2" "\x01" "3"                                                   /* c */
+              "\x01\x01\x06result\x37Tuple(a Array(String), b Map(String, String), c String)"
+              "\x01\x00\x00\x00\x00\x00\x00\x00" "\x01v"
+              "\x01\x00\x00\x00\x00\x00\x00\x00" "\x01" "a" "\x01" "b"
+              "\x01" "4");
+    writer_close(&c);
+}
+
+/* A row written through (its input reaches the byte limit) with
+ * containers: each one's offset still precedes its elements, and the
+ * Native answer is the RowBinary one, row for row. */
+static void test_result_containers_written_through(void **state) {
+    (void)state;
+    static const char *const types[] = {"Map(String, String)", "String", "Array(String)"};
+    const size_t big = 2u << 20;
+    char *s = malloc(big);
+    assert_non_null(s);
+    memset(s, 'm', big);
+    tbuf nat = {0}, rb = {0}, back = {0};
+    for (int f = 0; f < 2; f++) {
+        writer_case c;
+        writer_open(&c, f ? FMT_NATIVE : FMT_ROWBINARY, 1, types, 3);
+        for (int row = 0; row < 5; row++) {
+            int huge = row == 2;
+            res_row_begin_sized(&c.res, huge ? big : 10);
+            res_map_begin(&c.res);
+            for (int e = 0; e < row; e++) res_map_entry(&c.res, s, (size_t)e + 1, s, huge ? big : 2);
+            res_map_end(&c.res);
+            res_string(&c.res, s, huge ? big : 3);
+            res_array_begin(&c.res);
+            for (int e = 0; e < row % 3; e++) res_array_string(&c.res, s, huge ? big : (size_t)e);
+            res_array_end(&c.res);
+            res_row_end(&c.res);
+        }
+        res_block_end(&c.res);
+        cap_take(&c.cap);
+        tb_put(f ? &nat : &rb, c.cap.data, c.cap.len);
+        writer_close(&c);
+    }
+    chtype t[3] = {type_of(types[0]), type_of(types[1]), type_of(types[2])};
+    ntv_blocks info;
+    const char *why = "";
+    if (ntv_answer_to_rowbinary(nat.p, nat.n, t, 3, &back, &info, &why) < 0) fail_msg("%s", why);
+    bytes_are(back.p, back.n, rb.p, rb.n);
+    assert_int_equal(info.count, 3);
+    assert_true(info.rows[0] == 2 && info.rows[1] == 1 && info.rows[2] == 2);
+    tb_free(&nat);
+    tb_free(&rb);
+    tb_free(&back);
+    free(s);
+}
+
+/* The containers beside scalars over several blocks: each block's offsets
+ * count from its own start (20,000 rows: 8192 + 8192 + 3616). */
+static void test_result_round_trip_containers(void **state) {
+    (void)state;
+    static const char *const types[] = {"Array(String)", "Nullable(String)", "Map(String, String)", "UInt8",
+                                        "Array(String)"};
+    chtype t[5];
+    for (int i = 0; i < 5; i++) t[i] = type_of(types[i]);
+    tbuf rb = {0}, nat = {0}, back = {0};
+    write_rows(&rb, FMT_ROWBINARY, 1, types, 5, 20000, 0);
+    write_rows(&nat, FMT_NATIVE, 1, types, 5, 20000, 0);
+    ntv_blocks info;
+    const char *why = "";
+    if (ntv_answer_to_rowbinary(nat.p, nat.n, t, 5, &back, &info, &why) < 0) fail_msg("%s", why);
+    bytes_are(back.p, back.n, rb.p, rb.n);
+    assert_int_equal(info.count, 3);
+    assert_true(info.rows[0] == 8192 && info.rows[1] == 8192 && info.rows[2] == 3616);
+    assert_string_equal(info.type, "Tuple(Array(String), Nullable(String), Map(String, String), UInt8, Array(String))");
+    tb_free(&rb);
+    tb_free(&nat);
+    tb_free(&back);
 }
 
 /* One value of a hand-checked row: how the row decoder writes it, and its
@@ -770,7 +923,10 @@ int main(void) {
         cmocka_unit_test(test_input_framing_errors),
         cmocka_unit_test(test_input_chunks),
         cmocka_unit_test(test_result_block_bytes),
+        cmocka_unit_test(test_result_container_block_bytes),
+        cmocka_unit_test(test_result_containers_written_through),
         cmocka_unit_test(test_result_round_trip_every_type),
+        cmocka_unit_test(test_result_round_trip_containers),
         cmocka_unit_test(test_result_every_type_by_hand),
         cmocka_unit_test(test_result_flush_at_byte_limit),
         cmocka_unit_test(test_result_large_row_written_through),
