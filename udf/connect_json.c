@@ -8,26 +8,39 @@ typedef void (*cj_quote_fn)(buf *b, const char *s, size_t n);
 
 static const char cj_hex[] = "0123456789ABCDEF";
 
+/* One UTF-16 unit as Jackson escapes it: \uXXXX, upper-case hex. */
+static void cj_unit(buf *b, unsigned u) {
+    char e[6] = {'\\', 'u', cj_hex[u >> 12 & 15], cj_hex[u >> 8 & 15], cj_hex[u >> 4 & 15], cj_hex[u & 15]};
+    buf_put(b, e, sizeof(e));
+}
+
 void cj_string(buf *b, const char *s, size_t n) {
     buf_putc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (c >= 0x20 && c != '"' && c != '\\' && (c < 0xF0 || n - i < 4)) continue;
         buf_put(b, s + run, i - run);
-        run = i + 1;
-        buf_putc(b, '\\');
-        switch (c) {
-        case '"': case '\\': buf_putc(b, (char)c); break;
-        case '\b': buf_putc(b, 'b'); break;
-        case '\t': buf_putc(b, 't'); break;
-        case '\n': buf_putc(b, 'n'); break;
-        case '\f': buf_putc(b, 'f'); break;
-        case '\r': buf_putc(b, 'r'); break;
-        default: {
-            char u[5] = {'u', '0', '0', cj_hex[c >> 4], cj_hex[c & 15]};
-            buf_put(b, u, sizeof(u));
+        if (c >= 0xF0) {
+            /* Outside the BMP: Jackson escapes the surrogate pair the Java
+             * string holds, each unit on its own (UTF8JsonGenerator). */
+            unsigned cp = (unsigned)(c & 7) << 18 | (unsigned)(s[i + 1] & 0x3F) << 12 |
+                          (unsigned)(s[i + 2] & 0x3F) << 6 | (unsigned)(s[i + 3] & 0x3F);
+            cj_unit(b, 0xD800 + ((cp - 0x10000) >> 10));
+            cj_unit(b, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+            i += 3;
+            run = i + 1;
+            continue;
         }
+        run = i + 1;
+        switch (c) {
+        case '"': case '\\': buf_putc(b, '\\'), buf_putc(b, (char)c); break;
+        case '\b': buf_put(b, "\\b", 2); break;
+        case '\t': buf_put(b, "\\t", 2); break;
+        case '\n': buf_put(b, "\\n", 2); break;
+        case '\f': buf_put(b, "\\f", 2); break;
+        case '\r': buf_put(b, "\\r", 2); break;
+        default: cj_unit(b, c);
         }
     }
     buf_put(b, s + run, n - run);
@@ -52,9 +65,9 @@ static int cj_is_ws(char c) {
 }
 
 /* One pass over validated JSON text: whitespace outside strings dropped,
- * strings with escapes decoded and quoted again by `quote`, everything
- * else (punctuation, numbers, literals, strings without escapes — which
- * hold nothing either writer escapes) copied as it is. */
+ * strings with escapes or characters outside the BMP decoded and quoted
+ * again by `quote`, everything else (punctuation, numbers, literals, the
+ * other strings — which hold nothing either writer escapes) copied as it is. */
 static void cj_copy(buf *b, const char *s, size_t n, arena *a, cj_quote_fn quote) {
     const char *p = s, *e = s + n;
     while (p < e) {
@@ -67,9 +80,10 @@ static void cj_copy(buf *b, const char *s, size_t n, arena *a, cj_quote_fn quote
             continue;
         }
         const char *q = p + 1;
-        int escaped = 0;
+        int escaped = 0, requote = 0;
         while (q < e && *q != '"') {
             if (*q == '\\') escaped = 1, q++;
+            else if ((unsigned char)*q >= 0xF0) requote = 1;
             q++;
         }
         const char *end = q < e ? q + 1 : e;
@@ -77,7 +91,7 @@ static void cj_copy(buf *b, const char *s, size_t n, arena *a, cj_quote_fn quote
         const char *text;
         size_t len;
         json_error err;
-        if (escaped && json_string(&v, a, &text, &len, &err) == 0) quote(b, text, len);
+        if ((escaped || requote) && json_string(&v, a, &text, &len, &err) == 0) quote(b, text, len);
         else buf_put(b, p, (size_t)(end - p));
         p = end;
     }

@@ -8,7 +8,9 @@
  *    schemas.enable=false: Jackson's compact output of the value.  No
  *    whitespace; strings escape '"', '\\', and the control characters below
  *    0x20 (\b \t \n \f \r short, the others as \u00XX with upper-case hex);
- *    '/', DEL and every non-ASCII character are written as they are (UTF-8).
+ *    a character outside the BMP becomes its two surrogates, \uD83D\uDE00
+ *    (Jackson's UTF-8 generator escapes each UTF-16 unit of the pair);
+ *    '/', DEL and the rest of non-ASCII are written as they are (UTF-8).
  *    Numbers keep the text they came in: the converter that wrote the raw
  *    topic printed the same Java value the same way (Long.toString,
  *    Double.toString), and logical types (base64 decimals, epoch dates) are

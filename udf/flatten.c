@@ -603,9 +603,12 @@ static void flat_pass_through(flat_ctx *x) {
 }
 
 static void flat_tombstone(flat_ctx *x) {
-    flat_add_headers(x, 1);
-    if (x->c->keep_tombstones) x->r->is_tombstone = 1;
-    else x->r->skip = 1;
+    if (x->c->keep_tombstones) {
+        flat_add_headers(x, 1);
+        x->r->is_tombstone = 1;
+    } else {
+        x->r->skip = 1;
+    }
 }
 
 /* The image's schema entry (with the schema envelope), else JSON_NONE. */
@@ -688,4 +691,5 @@ void flat_apply(const flat_config *c, const char *msg, size_t n, arena *a, flat_
         return;
     }
     flat_change(&x);
+    if (r->skip) r->nheaders = 0, r->hvalues.len = 0;   /* a dropped record has no headers either */
 }

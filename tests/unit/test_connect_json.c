@@ -81,9 +81,15 @@ static void test_jackson_escapes(void **state) {
     json_is("\"\\u0008\\u0009\\u000a\\u000C\\u000d\"", "\"\\b\\t\\n\\f\\r\"");
     /* other control characters: \u00XX, upper-case hex */
     json_is("\"\\u0001\\u001f\\u001F\\u0000\"", "\"\\u0001\\u001F\\u001F\\u0000\"");
-    /* DEL and non-ASCII are written as UTF-8 */
-    json_is("\"\\u007f\\u00e9\\u20ac\\ud83d\\ude00\"", "\"\x7f\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
+    /* DEL and non-ASCII in the BMP are written as UTF-8 */
+    json_is("\"\\u007f\\u00e9\\u20ac\"", "\"\x7f\xc3\xa9\xe2\x82\xac\"");
     json_is("\"\xc3\xa9\"", "\"\xc3\xa9\"");
+    /* outside the BMP: the surrogate pair, escaped unit by unit, whether the
+     * raw text had the character or an escape (the captured type_zoo
+     * message holds U+1F600 so, beside U+00FC in UTF-8) */
+    json_is("\"\\ud83d\\ude00\"", "\"\\uD83D\\uDE00\"");
+    json_is("\"a\xf0\x9f\x98\x80" "b\xf4\x8f\xbf\xbf\"", "\"a\\uD83D\\uDE00b\\uDBFF\\uDFFF\"");
+    json_is("[\"\xf0\x90\x80\x80\"]", "[\"\\uD800\\uDC00\"]");
     /* keys are strings too */
     json_is("{\"k\\u00e9y\":\"v\"}", "{\"k\xc3\xa9y\":\"v\"}");
 }
@@ -93,6 +99,9 @@ static void test_cj_string(void **state) {
     out.len = 0;
     cj_string(&out, "a\"b\\c\x01\x1f\n/\xc3\xa9", 11);
     bytes_are("\"a\\\"b\\\\c\\u0001\\u001F\\n/\xc3\xa9\"", 26);
+    out.len = 0;
+    cj_string(&out, "\xf0\x9f\x98\x80", 4);
+    bytes_are("\"\\uD83D\\uDE00\"", 14);
     out.len = 0;
     cj_string(&out, "", 0);
     bytes_are("\"\"", 2);
@@ -118,6 +127,9 @@ static void test_header_containers(void **state) {
     header_is("[1,null,true]", "[1,null,true]", 0);
     header_is("{\"id\":\"1:2\",\"total_order\":3}", "{\"id\":\"1:2\",\"total_order\":3}", 0);
     header_is("[\"a\\\"b\", \"c\\\\d\", \"e\\nf\", \"\\u00e9\"]", "[\"a\\\"b\",\"c\\\\d\",\"e\nf\",\"\xc3\xa9\"]", 0);
+    /* the header converter writes UTF-8, supplementary characters too */
+    header_is("[\"\\ud83d\\ude00\", \"\xf0\x9f\x98\x80\"]", "[\"\xf0\x9f\x98\x80\",\"\xf0\x9f\x98\x80\"]", 0);
+    header_is("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 0);
     out.len = 0;
     cj_header_string(&out, "x\"y\\z", 5);
     bytes_are("\"x\\\"y\\\\z\"", 9);
