@@ -530,7 +530,7 @@ static void flat_put_member(flat_ctx *x, int *first, const char *name, size_t n,
     buf *b = &x->r->value;
     if (!*first) buf_putc(b, ',');
     *first = 0;
-    cj_string(b, name, n);
+    cj_put_string(b, name, n);
     buf_putc(b, ':');
     cj_value(b, v, x->a);
 }
