@@ -332,6 +332,10 @@ static int flat_is_envelope(flat_ctx *x) {
 
 /* ------------------------------------------------------- field references */
 
+/* A JSON null: the value of a field whose struct is null, or that an image lacks. */
+static const char flat_null_text[] = "null";
+static const json_value flat_null = {JSON_NULL, flat_null_text, flat_null_text + 4, flat_null_text + 4, 0, 0};
+
 static int flat_member(const json_value *obj, const char *name, json_value *out) {
     json_value o = *obj;
     json_error err;
@@ -356,10 +360,9 @@ static int flat_has(const flat_ctx *x, const json_value *st, const json_value *o
  * message has a schema; 0: the schema has no such field (nothing added);
  * -1: the SMT fails (the event has no such struct). */
 static int flat_ref_value(flat_ctx *x, const flat_ref *ref, json_value *v, json_value *fs) {
-    static const json_value null_value = {JSON_NULL, "null", "null" + 4, "null" + 4, 0, 0};
     const json_value *payload = &x->ev.payload;
     json_value parent_schema = x->schema, sv;
-    *v = null_value;
+    *v = flat_null;
     if (!ref->strct) {
         if (!flat_has(x, &x->schema, payload, ref->field, fs)) return 0;
         flat_member(payload, ref->field, v);
@@ -368,7 +371,7 @@ static int flat_ref_value(flat_ctx *x, const flat_ref *ref, json_value *v, json_
     int in_envelope = x->schema.type == JSON_OBJECT ? flat_schema_field(&x->schema, ref->strct, strlen(ref->strct), &parent_schema)
                                                     : flat_member(payload, ref->strct, &sv);
     if (!in_envelope) return -1;
-    if (!flat_member(payload, ref->strct, &sv)) sv = null_value;
+    if (!flat_member(payload, ref->strct, &sv)) sv = flat_null;
     if (x->schema.type == JSON_OBJECT && !flat_schema_is(&parent_schema, "type", "struct")) return -1;
     if (x->schema.type != JSON_OBJECT && sv.type != JSON_OBJECT && sv.type != JSON_NULL) return -1;
     if (flat_has(x, &parent_schema, &sv, ref->field, fs)) {
@@ -440,7 +443,7 @@ static void flat_changed_header(flat_ctx *x, const char *name, int want_changed)
             json_iter_resume(&it, &v);
             json_value before = x->ev.before;
             if (json_find(&before, kn, kl, &old, &err) != JSON_FOUND || json_finish(&old, &err) < 0)
-                old = (json_value){JSON_NULL, "null", "null" + 4, "null" + 4, 0, 0};
+                old = flat_null;
             if (flat_same(x, &v, &old) == want_changed) continue;
             if (!first) buf_putc(hv, ',');
             first = 0;

@@ -25,6 +25,8 @@ typedef struct flatten_state {
 
 static int flatten_configure(void *self, int argc, char **argv, udf_signature *sig, char *why, size_t cap) {
     flatten_state *st = self;
+    flat_config_free(&st->cfg);   /* configured before (tests do): its memory goes */
+    flat_result_free(&st->res);
     flat_config_init(&st->cfg);
     flat_result_init(&st->res);
     for (int i = 1; i < argc; i++) {
@@ -52,11 +54,12 @@ static void flatten_row(void *self, const udf_value *args, res_writer *out, aren
     flatten_state *st = self;
     flat_result *r = &st->res;
     flat_apply(&st->cfg, args[0].s, args[0].n, a, r);
-    res_string(out, r->value.p, r->value.len);
+    const char *hv = r->hvalues.p ? r->hvalues.p : "";   /* nothing written yet: no buffer either */
+    res_string(out, r->value.p ? r->value.p : "", r->value.len);
     res_map_begin(out);
     for (int i = 0; i < r->nheaders; i++) {
         const flat_header *h = &r->headers[i];
-        res_map_entry(out, h->name, strlen(h->name), r->hvalues.p + h->off, h->len);
+        res_map_entry(out, h->name, strlen(h->name), hv + h->off, h->len);
     }
     res_map_end(out);
     res_string(out, r->topic, r->topic_len);
