@@ -417,8 +417,7 @@ static int dbzt_b64_digit(unsigned char ch) {
     return -1;
 }
 
-/* Standard base64, padding optional.  dst holds at least n*3/4+3 bytes. */
-static int dbzt_b64_decode(const char *s, size_t n, unsigned char *dst, size_t *out) {
+int dbzt_b64_decode(const char *s, size_t n, unsigned char *dst, size_t *out) {
     while (n && s[n - 1] == '=' && n % 4 != 1) n--;    /* at most the two a group can have */
     if (n % 4 == 1) return -1;
     size_t k = 0;
@@ -687,6 +686,24 @@ static void dbzt_array_ph_see(dbzt_array_ph *ph, int idx, const json_value *e) {
     if (ph->bytes_match)
         ph->bytes_match = (size_t)idx < sizeof(DBZT_UNAVAILABLE) - 1 && e->type == JSON_NUMBER &&
                           json_number_i64(e, &x) == 0 && x == dbzt_placeholder_bytes[idx];
+}
+
+int dbzt_is_unavailable(const json_value *v) {
+    if (dbzt_str_is(v, DBZT_UNAVAILABLE, sizeof(DBZT_UNAVAILABLE) - 1) ||
+        dbzt_str_is(v, DBZT_UNAVAILABLE_B64, sizeof(DBZT_UNAVAILABLE_B64) - 1))
+        return 1;
+    if (v->type != JSON_ARRAY) return 0;
+    json_value arr = *v, e;
+    json_iter it;
+    json_error err;
+    dbzt_array_ph ph = {0, 1};
+    int rc;
+    if (json_iter_init(&it, &arr, &err) < 0) return 0;
+    while ((rc = json_iter_element(&it, &e)) > 0) {
+        if ((size_t)it.count > sizeof(DBZT_UNAVAILABLE) - 1) return 0;   /* longer than any placeholder */
+        dbzt_array_ph_see(&ph, it.count - 1, &e);
+    }
+    return rc == 0 && ((it.count == 1 && ph.first_is_ph) || ((size_t)it.count == sizeof(DBZT_UNAVAILABLE) - 1 && ph.bytes_match));
 }
 
 static int dbzt_put_array(dbzt_ctx *c, const dbzt_col *col, json_value *v) {

@@ -91,4 +91,14 @@ int dbzt_tables(const json_value *envelope_schema, arena *a, const dbzt_table **
 int dbzt_decode(const dbzt_table *t, const json_value *image, arena *a, const char **out, size_t *out_len,
                 char *err, size_t errcap);
 
+/* 1 when v is the placeholder in one of the forms above — the string,
+ * base64 of its bytes, a one-element array of the string or of its uuid,
+ * an array of its bytes as integers — whatever the column's type: a
+ * message without the schema envelope does not say it. */
+int dbzt_is_unavailable(const json_value *v);
+
+/* Standard base64 (Connect's bytes in JSON), padding optional: 0 with
+ * *out bytes in dst, which holds at least n/4*3+3; -1 if not base64. */
+int dbzt_b64_decode(const char *s, size_t n, unsigned char *dst, size_t *out);
+
 #endif

@@ -1,8 +1,12 @@
 /* debezium.c — one Debezium change event in one pass (see debezium.h). */
 #include "debezium.h"
+#include "connect_json.h"
+#include "dbz_types.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define KEY_IS(k, lit) json_key_equals((k), lit, sizeof(lit) - 1)
 
@@ -109,6 +113,7 @@ typedef struct dbz_seen {
     int op, status, id, ts_ms, other;
     int before, after, source;
     int payload, schema;          /* top level only: the envelope's members */
+    int message;
     const char *dup;              /* the first member seen twice, or NULL */
     dbz_text status_text;
     json_value op_value;          /* the first "op", for an error naming it */
@@ -163,6 +168,12 @@ static int dbz_read_members(dbz_event *ev, json_value *obj, arena *a, dbz_seen *
         } else if (KEY_IS(&k, "ts_ms")) {
             if (!dbz_once(seen, &seen->ts_ms, "ts_ms")) continue;
             ev->ts_ms = dbz_i64(ev, &v, "ts_ms");
+        } else if (KEY_IS(&k, "message")) {
+            seen->other++;   /* not a member the envelope rule knows (debezium.h) */
+            if (!dbz_once(seen, &seen->message, "message")) continue;
+            ev->message = v;
+            if (json_finish(&ev->message, err) < 0) return -1;
+            json_iter_resume(&it, &ev->message);
         } else if (KEY_IS(&k, "status")) {
             seen->status = 1;
             dbz_text_of(&v, a, &seen->status_text);
@@ -232,9 +243,211 @@ int dbz_missing_image(const dbz_event *ev, char *why, size_t cap) {
         snprintf(why, cap, "op '%c' event without an \"after\" object", ev->op);
     else if (ev->op == 'd' && ev->before.type != JSON_OBJECT)
         snprintf(why, cap, "op 'd' event without a \"before\" object (REPLICA IDENTITY?)");
+    else if (ev->op == 'm' && why != ev->error)
+        snprintf(why, cap, "%s", ev->error[0] ? ev->error : "op 'm' event that is not a PostgreSQL logical decoding message");
     else
         return 0;
     return 1;
+}
+
+/* ------------------------------------------- logical decoding messages */
+
+#define DBZ_MESSAGE_VALUE "io.debezium.connector.postgresql.MessageValue"
+
+int dbz_option(const char *arg, dbz_options *o, char *why, size_t cap) {
+    static const char name[] = "--fields.null.include";
+    size_t n = sizeof(name) - 1;
+    if (strncmp(arg, name, n) != 0 || (arg[n] != '=' && arg[n] != 0)) return 0;
+    const char *v = arg[n] ? arg + n + 1 : "";
+    if (!strcasecmp(v, "true")) o->fields_null_include = 1;
+    else if (!strcasecmp(v, "false")) o->fields_null_include = 0;
+    else return snprintf(why, cap, "%s: '%s' is not true or false", name, v), -1;
+    return 1;
+}
+
+static int dbz_message_fail(dbz_event *ev, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ev->error, sizeof(ev->error), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* The schema of field `name` of a struct schema (its "fields" array). */
+static int dbz_schema_field(json_value *st, const char *name, size_t n, json_value *out) {
+    json_value fields, f, fname;
+    json_iter it;
+    json_error err;
+    int rc;
+    if (json_find(st, "fields", 6, &fields, &err) != JSON_FOUND || json_iter_init(&it, &fields, &err) < 0) return 0;
+    while ((rc = json_iter_element(&it, &f)) > 0)
+        if (json_find(&f, "field", 5, &fname, &err) == JSON_FOUND && json_key_equals(&fname, name, n)) return *out = f, 1;
+    return 0;
+}
+
+/* With the schema envelope: 1 when the SMT takes the record (its value
+ * schema is PostgreSQL's message value), 0 when it passes the record on
+ * unchanged, -1 (the reason in ev->error) when the content is not bytes. */
+static int dbz_message_schema(dbz_event *ev) {
+    json_value name, message, content, type;
+    json_error err;
+    if (json_find(&ev->schema, "name", 4, &name, &err) != JSON_FOUND ||
+        !json_key_equals(&name, DBZ_MESSAGE_VALUE, sizeof(DBZ_MESSAGE_VALUE) - 1))
+        return 0;
+    if (dbz_schema_field(&ev->schema, "message", 7, &message) && dbz_schema_field(&message, "content", 7, &content) &&
+        json_find(&content, "type", 4, &type, &err) == JSON_FOUND && !json_key_equals(&type, "bytes", 5))
+        return dbz_message_fail(ev, "the content of a logical decoding message is non-binary (type %.*s, not bytes: "
+                             "binary.handling.mode must be bytes)", (int)(type.end && json_raw_len(&type) < 20 ? json_raw_len(&type) : 0),
+                         type.start);
+    return 1;
+}
+
+/* The decoded content's first bytes, for an error: controls as spaces, cut
+ * at a character boundary. */
+static int dbz_excerpt(const unsigned char *b, size_t n, char *out, size_t cap) {
+    size_t k = n < cap - 1 ? n : cap - 1;
+    while (k < n && k > 0 && (b[k] & 0xC0) == 0x80) k--;
+    for (size_t i = 0; i < k; i++) out[i] = b[i] < 0x20 || b[i] == 0x7f ? ' ' : (char)b[i];
+    out[k] = 0;
+    return (int)k;
+}
+
+/* The SMT's record value: the event's members but "message" (and an
+ * "after", which it replaces), op "c", then "after": the content. */
+static int dbz_message_record(dbz_event *ev, const char *after, size_t after_n, arena *a) {
+    json_value k, v, src = ev->payload;
+    json_iter it;
+    json_error err;
+    size_t len = 0;
+    char *p = arena_alloc(a, json_raw_len(&ev->payload) + after_n + 16);
+    p[len++] = '{';
+    if (json_iter_init(&it, &src, &err) == 0) {
+        while (json_iter_member(&it, &k, &v) > 0) {
+            if (KEY_IS(&k, "message") || KEY_IS(&k, "after")) continue;
+            if (json_finish(&v, &err) < 0) break;   /* walked once already: cannot fail */
+            json_iter_resume(&it, &v);
+            if (len > 1) p[len++] = ',';
+            memcpy(p + len, k.start, json_raw_len(&k)), len += json_raw_len(&k);
+            p[len++] = ':';
+            if (KEY_IS(&k, "op")) memcpy(p + len, "\"c\"", 3), len += 3;
+            else memcpy(p + len, v.start, json_raw_len(&v)), len += json_raw_len(&v);
+        }
+    }
+    if (len > 1) p[len++] = ',';
+    memcpy(p + len, "\"after\":", 8), len += 8;
+    memcpy(p + len, after, after_n), len += after_n;
+    p[len++] = '}';
+    if (json_open(p, len, &ev->payload, &err) < 0 || json_finish(&ev->payload, &err) < 0 ||
+        json_find(&ev->payload, "after", 5, &ev->after, &err) != JSON_FOUND ||
+        json_finish(&ev->after, &err) < 0)
+        return dbz_message_fail(ev, "internal error: the decoded logical decoding message is not JSON");
+    ev->op = 'c';
+    ev->decoded_message = 1;
+    return 0;
+}
+
+/* DecodeLogicalDecodingMessageContent (debezium.h): 0 decoded, or left as
+ * the SMT leaves it; -1 where the SMT throws (the reason in ev->error). */
+static int dbz_decode_message(dbz_event *ev, arena *a, const dbz_options *o) {
+    json_value content;
+    json_error err;
+    const char *b64, *after;
+    size_t b64_n, nb, after_n;
+    char why[200], excerpt[48];
+    int take = ev->schema.type == JSON_OBJECT ? dbz_message_schema(ev) : 1;
+    if (take <= 0) return take;
+    if (ev->message.type != JSON_OBJECT) return dbz_message_fail(ev, "op 'm' event without a \"message\" object");
+    if (json_find(&ev->message, "content", 7, &content, &err) != JSON_FOUND || content.type == JSON_NULL)
+        return dbz_message_fail(ev, "logical decoding message without content");
+    if (content.type != JSON_STRING)
+        return dbz_message_fail(ev, "logical decoding message content is a JSON %s, not base64 bytes",
+                                json_type_name(content.type));
+    if (json_string(&content, a, &b64, &b64_n, &err) < 0)
+        return dbz_message_fail(ev, "logical decoding message content: %s", err.msg ? err.msg : "bad string");
+    unsigned char *bytes = arena_alloc(a, b64_n / 4 * 3 + 3);
+    if (dbzt_b64_decode(b64, b64_n, bytes, &nb) < 0)
+        return dbz_message_fail(ev, "logical decoding message content is not base64");
+    if (nb == 0 || (bytes[0] != '{' && bytes[0] != '[')) {
+        int k = dbz_excerpt(bytes, nb, excerpt, sizeof(excerpt));
+        return dbz_message_fail(ev, "Unable to parse logical decoding message content JSON string '%s%s'", excerpt,
+                                (size_t)k < nb ? "…" : "");
+    }
+    cj_nulls nulls = o && o->fields_null_include ? CJ_NULLS_OPTIONAL_BYTES : CJ_NULLS_IGNORE;
+    if (cj_expand((const char *)bytes, nb, nulls, a, &after, &after_n, why, sizeof(why)) < 0)
+        return dbz_message_fail(ev, "logical decoding message content: %s", why);
+    return dbz_message_record(ev, after, after_n, a);
+}
+
+/* ------------------------------------------- ExtractChangedRecordState */
+
+static void dbz_names_add(dbz_names *l, arena *a, const char *s, size_t n) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        dbz_text *name = arena_alloc(a, cap * sizeof(*name));
+        if (l->n) memcpy(name, l->name, l->n * sizeof(*name));
+        l->name = name;
+        l->cap = cap;
+    }
+    l->name[l->n].s = s;
+    l->name[l->n++].n = n;
+}
+
+static int dbz_ws(char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* The same JSON value, whitespace outside strings aside; absent is null. */
+static int dbz_same_value(const json_value *x, const json_value *y) {
+    int xnull = x->type == JSON_NONE || x->type == JSON_NULL, ynull = y->type == JSON_NONE || y->type == JSON_NULL;
+    if (xnull || ynull) return xnull && ynull;
+    if (x->type != y->type) return 0;
+    const char *p = x->start, *pe = x->end, *q = y->start, *qe = y->end;
+    if (pe - p == qe - q && memcmp(p, q, (size_t)(pe - p)) == 0) return 1;
+    int in_string = 0;
+    for (;;) {
+        while (!in_string && p < pe && dbz_ws(*p)) p++;
+        while (!in_string && q < qe && dbz_ws(*q)) q++;
+        if (p == pe || q == qe) return p == pe && q == qe;
+        if (*p != *q) return 0;
+        if (*p == '"') in_string = !in_string;
+        else if (*p == '\\' && in_string) {   /* the escaped byte is compared with it */
+            if (++p == pe || ++q == qe || *p != *q) return 0;
+        }
+        p++, q++;
+    }
+}
+
+int dbz_changed_fields(const dbz_event *ev, arena *a, dbz_changes *c) {
+    memset(c, 0, sizeof(*c));
+    if (ev->before.type != JSON_OBJECT || ev->after.type != JSON_OBJECT) return 0;
+    json_value after = ev->after, before = ev->before, k, v, bk, bv;
+    json_iter it, bit;
+    json_error err;
+    int rc, brc = 1;
+    if (json_iter_init(&it, &after, &err) < 0 || json_iter_init(&bit, &before, &err) < 0) return -1;
+    while ((rc = json_iter_member(&it, &k, &v)) > 0) {
+        const char *name;
+        size_t name_n;
+        if (json_finish(&v, &err) < 0 || json_string(&k, a, &name, &name_n, &err) < 0) return -1;
+        json_iter_resume(&it, &v);
+        /* before's column of that name: the next one when both images list
+         * the columns in one order (Debezium's converter does), else found */
+        json_value b = {0};
+        if (brc > 0 && (brc = json_iter_member(&bit, &bk, &bv)) > 0 && json_key_equals(&bk, name, name_n)) {
+            if (json_finish(&bv, &err) < 0) return -1;
+            json_iter_resume(&bit, &bv);
+            b = bv;
+        } else {
+            int found = json_find(&before, name, name_n, &b, &err);
+            if (found == JSON_ERR || (found == JSON_FOUND && json_finish(&b, &err) < 0)) return -1;
+            if (found != JSON_FOUND) b.type = JSON_NONE;
+        }
+        dbz_names *to = dbzt_is_unavailable(&v) || dbzt_is_unavailable(&b) ? &c->unavailable
+                        : dbz_same_value(&v, &b)                          ? &c->unchanged
+                                                                          : &c->changed;
+        dbz_names_add(to, a, name, name_n);
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 int dbz_is_delete(const dbz_event *ev) {
@@ -242,6 +455,10 @@ int dbz_is_delete(const dbz_event *ev) {
 }
 
 dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
+    return dbz_decode_with(msg, n, a, ev, NULL);
+}
+
+dbz_kind dbz_decode_with(const char *msg, size_t n, arena *a, dbz_event *ev, const dbz_options *o) {
     json_error err = {0, 0};
     dbz_seen seen;
     dbz_source_extra x;
@@ -291,7 +508,8 @@ dbz_kind dbz_decode(const char *msg, size_t n, arena *a, dbz_event *ev) {
         return ev->kind;
     }
     ev->version = dbz_version(ev, &x);
-    dbz_missing_image(ev, ev->error, sizeof(ev->error));
+    if (ev->op == 'm') (void)dbz_decode_message(ev, a, o);
+    else dbz_missing_image(ev, ev->error, sizeof(ev->error));
     if (dup && !ev->error[0]) snprintf(ev->error, sizeof(ev->error), "duplicate member \"%s\" in the change event (the first is used)", dup);
     return ev->kind;
 }

@@ -129,6 +129,9 @@ static int ex_fast(ex_plan *p, const char *msg, size_t len, arena *a) {
     if (json_open(msg, len, &root, &je) < 0 || root.type != JSON_OBJECT) return 0;
     if (!ex_fast_top(p, &root, a, &je)) return 0;
     if (json_close(&root, &je) < 0) return 0;   /* walked: only the trailing bytes are checked */
+    /* A logical decoding message is read as the record it decodes to (debezium.h). */
+    const json_pick *op = &p->picks[p->op_node];
+    if (op->count && json_key_equals(&op->val, "m", 1)) return 0;
     /* JSON held in strings, where paths go on below them: a node's subtree
      * has higher indices than the node, so one forward sweep also handles
      * strings inside strings. */
@@ -182,15 +185,18 @@ static int ex_locate(json_value *from, const char *path, size_t n, arena *a, jso
     return 0;
 }
 
-/* The object the fields are read from: --path, or the row image for @row. */
+/* The object the fields are read from: --path, or the row image for @row.
+ * 0 found or not, -1 malformed JSON on the way, 1 a change without the
+ * row image it must carry (err says why; "$." fields are still read). */
 static int ex_find_base(const ex_plan *p, dbz_event *ev, arena *a, json_value *base, char *err, size_t cap) {
     if (strcmp(p->path, "@row") != 0) return ex_locate(&ev->payload, p->path, strlen(p->path), a, base, err, cap);
     *base = *dbz_row_image(ev);
     /* A row change must carry its image (a delete under REPLICA IDENTITY
-     * NOTHING has none): reported, as debezium_unwrap does. */
+     * NOTHING has none; a logical decoding message the SMT could not
+     * decode): reported, as debezium_unwrap does. */
     if (ev->kind == DBZ_CHANGE && dbz_missing_image(ev, err, cap)) {
         base->type = JSON_NONE;
-        return -1;
+        return 1;
     }
     return 0;
 }
@@ -202,11 +208,12 @@ static void ex_row_lookups(const ex_plan *p, const char *msg, size_t n, res_writ
     json_value base;
     /* The whole message must be JSON, not only the part the fields come
      * from: a message cut short or damaged after them is not an event. */
-    if (dbz_decode(msg, n, a, &ev) == DBZ_TOMBSTONE || ev.invalid) {
+    if (dbz_decode_with(msg, n, a, &ev, &p->dbz) == DBZ_TOMBSTONE || ev.invalid) {
         ex_default_row(p, out, ev.invalid ? ev.error : "");
         return;
     }
-    if (ex_find_base(p, &ev, a, &base, err, sizeof(err)) < 0) {
+    int no_image = ex_find_base(p, &ev, a, &base, err, sizeof(err));
+    if (no_image < 0) {
         ex_default_row(p, out, err);
         return;
     }
@@ -222,7 +229,7 @@ static void ex_row_lookups(const ex_plan *p, const char *msg, size_t n, res_writ
     /* No object where --path points (a record key, other JSON): say so
      * rather than answer a row of defaults that looks like an event.  A
      * Debezium delete or truncate has no after image by nature: no error. */
-    int deleting = dbz_is_delete(&ev);
+    int deleting = dbz_is_delete(&ev) && !no_image;
     if (base.type == JSON_NONE && deleting) err[0] = 0;
     else if (base.type == JSON_NONE && !err[0]) snprintf(err, sizeof(err), "path '%s' not found", p->path);
     for (int i = 0; i < p->nfields; i++) {

@@ -14,11 +14,13 @@
  * its answer is provably the same bytes — a member missing or null, a path
  * stepping into an array or a scalar, a tombstone, invalid JSON, a message
  * whose shape the envelope rule (debezium.h) does not settle from the keys
- * picked, and `--path @row` all go to the lookups.  Both follow
+ * picked, a logical decoding message (op "m", read as the record it
+ * decodes to), and `--path @row` all go to the lookups.  Both follow
  * debezium.h's envelope rule; neither has one of its own. */
 #ifndef CDC_EXTRACT_H
 #define CDC_EXTRACT_H
 
+#include "debezium.h"
 #include "json.h"
 #include "udf.h"
 
@@ -37,6 +39,7 @@ typedef struct ex_plan {
     int nfields;
     ex_field fields[EX_MAX_FIELDS];
     const chtype *types;  /* one per field */
+    dbz_options dbz;      /* the Debezium SMT properties given (--fields.null.include) */
     /* A runtime switch for tests and fuzzing: answer every row by the
      * lookups, the reference the fast path is compared with. */
     int lookups_only;

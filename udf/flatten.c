@@ -316,9 +316,11 @@ static int flat_schema_is(const json_value *field_schema, const char *member, co
 
 /* SmtManager.isValidEnvelope: a change event, and with the schema envelope
  * a schema named "….Envelope".  A logical decoding message (op m) has its
- * own schema, io.debezium.connector.postgresql.MessageValue. */
+ * own schema, io.debezium.connector.postgresql.MessageValue: this SMT alone
+ * passes it on, whether or not dbz_decode turned it into the record
+ * DecodeLogicalDecodingMessageContent would make. */
 static int flat_is_envelope(flat_ctx *x) {
-    if (x->ev.op == 'm') return 0;
+    if (x->ev.op == 'm' || x->ev.decoded_message) return 0;
     if (x->schema.type != JSON_OBJECT) return 1;
     json_value name;
     json_error err;
@@ -599,9 +601,15 @@ static void flat_value(flat_ctx *x, const json_value *image, const json_value *i
 
 /* ------------------------------------------------------------ the records */
 
+/* The record as it came: the event (for a decoded logical decoding
+ * message, the one in the message, not dbz_decode's rewrite of it). */
 static void flat_pass_through(flat_ctx *x) {
     json_error err;
     json_value p = x->ev.payload;
+    if (x->ev.decoded_message) {
+        p = x->ev.root;
+        if (x->schema.type == JSON_OBJECT && json_find(&x->ev.root, "payload", 7, &p, &err) != JSON_FOUND) return;
+    }
     if (json_finish(&p, &err) == 0) cj_value(&x->r->value, &p, x->a);
 }
 

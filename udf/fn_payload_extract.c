@@ -11,6 +11,7 @@
  * from the event itself instead of from --path.  `--path @row` names the
  * Debezium row image: `after`, or `before` for a delete.  How a row is
  * answered, in one pass when possible, is extract.h's business. */
+#include "debezium.h"
 #include "extract.h"
 #include "udf.h"
 
@@ -25,7 +26,8 @@ static const char pe_options[] =
     "                      one result column (repeat).  TYPE: String, Int8-64, UInt8-64,\n"
     "                      Float32/64, Bool, DateTime64(P), Nullable of one,\n"
     "                      Array(String) (a JSON array) or Map(String, String) (an object).\n"
-    "                      PATH defaults to NAME, relative to --path; \"$.x\" reads x from the event\n";
+    "                      PATH defaults to NAME, relative to --path; \"$.x\" reads x from the event\n"
+    DBZ_OPTIONS_HELP;
 
 /* NAME:TYPE[=PATH] -> signature entry and field.  The '=' is searched after
  * the type's closing parenthesis so "DateTime64(6, 'UTC')" stays whole. */
@@ -72,6 +74,9 @@ static int pe_configure(void *self, int argc, char **argv, udf_signature *sig, c
         if ((!strcmp(a, "--path") || !strcmp(a, "--field")) && i + 1 < argc) val = argv[++i];
         else if (!strncmp(a, "--path=", 7)) val = argv[i] + 7, a = "--path";
         else if (!strncmp(a, "--field=", 8)) val = argv[i] + 8, a = "--field";
+        int smt = val ? 0 : dbz_option(a, &p->dbz, why, cap);
+        if (smt < 0) return -1;
+        if (smt) continue;
         if (!val) {
             snprintf(why, cap, "unknown option '%s'", argv[i]);
             return -1;

@@ -430,7 +430,18 @@ static void b_quoted(tbuf *b, const char *s) {
     tb_puts(b, "'");
 }
 
-/* One TabSeparated Tuple row: spec 's' = quoted string, 'r' = raw token. */
+/* The elements of an Array(String) given as "a|b|c" ("" is the empty array). */
+static int array_next(const char **v, const char **e, size_t *n) {
+    if (!**v) return 0;
+    const char *bar = strchr(*v, '|');
+    *e = *v;
+    *n = bar ? (size_t)(bar - *v) : strlen(*v);
+    *v = bar ? bar + 1 : *v + *n;
+    return 1;
+}
+
+/* One TabSeparated Tuple row: spec 's' = quoted string, 'r' = raw token,
+ * 'A' = Array(String) from "a|b" (['a','b']). */
 static void tsv_tuple(tbuf *b, const char *spec, ...) {
     va_list ap;
     va_start(ap, spec);
@@ -438,8 +449,22 @@ static void tsv_tuple(tbuf *b, const char *spec, ...) {
     for (const char *k = spec; *k; k++) {
         if (k != spec) tb_puts(b, ",");
         const char *v = va_arg(ap, const char *);
-        if (*k == 's') b_quoted(b, v);
-        else tb_puts(b, v);
+        if (*k == 's') {
+            b_quoted(b, v);
+        } else if (*k == 'A') {
+            const char *e;
+            size_t n;
+            tb_puts(b, "[");
+            for (int i = 0; array_next(&v, &e, &n); i++) {
+                char el[256];
+                snprintf(el, sizeof(el), "%.*s", (int)n, e);
+                if (i) tb_puts(b, ",");
+                b_quoted(b, el);
+            }
+            tb_puts(b, "]");
+        } else {
+            tb_puts(b, v);
+        }
     }
     tb_puts(b, ")\n");
     va_end(ap);
@@ -459,6 +484,14 @@ static void rb_row(tbuf *b, const char *spec, ...) {
         case '4': tb_le(b, va_arg(ap, uint64_t), 4); break;
         case '8': tb_le(b, va_arg(ap, uint64_t), 8); break;
         case 'n': tb_putc(b, 0); tb_le(b, va_arg(ap, uint64_t), 8); break;
+        case 'A': {   /* Array(String) from "a|b": the count, then the strings */
+            const char *v = va_arg(ap, const char *), *e, *w = v;
+            size_t n, count = 0;
+            while (array_next(&w, &e, &n)) count++;
+            tb_leb128(b, count);
+            while (array_next(&v, &e, &n)) tb_rb_string(b, e, n);
+            break;
+        }
         default: fail();
         }
     }
@@ -477,7 +510,8 @@ static void field_set(field *f, const char *s, size_t n) {
 }
 
 /* One RowBinary row of `layout` (S string, z Nullable(String), 1 4 8 fixed,
- * n Nullable 8-byte) at *pos; 1 = parsed, 0 = end of output, -1 = malformed. */
+ * n Nullable 8-byte, A Array(String), its elements joined by '|') at *pos;
+ * 1 = parsed, 0 = end of output, -1 = malformed. */
 static int rb_parse(const tbuf *out, size_t *pos, const char *layout, field *f) {
     if (*pos == out->n) return 0;
     tcursor c = tc_of(out->p + *pos, out->n - *pos);
@@ -489,6 +523,16 @@ static int rb_parse(const tbuf *out, size_t *pos, const char *layout, field *f) 
             size_t n;
             f[i].u = tc_leb128(&c);
             for (uint64_t e = 0; e < 2 * f[i].u && c.ok; e++) tc_rb_string(&c, &n);
+        } else if (k == 'A') {
+            char joined[sizeof(f[i].s)];
+            size_t jn = 0;
+            for (uint64_t e = 0, count = tc_leb128(&c); e < count && c.ok; e++) {
+                size_t n;
+                const char *s = tc_rb_string(&c, &n);
+                jn += (size_t)snprintf(joined + jn, sizeof(joined) - jn, "%s%.*s", e ? "|" : "", (int)n, s ? s : "");
+                if (jn >= sizeof(joined)) jn = sizeof(joined) - 1;
+            }
+            field_set(&f[i], joined, jn);
         } else if (k == 'z' || k == 'S') {
             size_t n;
             const char *s = tc_rb_string(&c, &n);
@@ -515,7 +559,20 @@ static int tsv_parse(const char *line, size_t n, field *f, int max) {
         memset(x, 0, sizeof(*x));
         char tmp[sizeof(x->s)];
         size_t tn = 0, full = 0;   /* kept bytes, and the element's whole length */
-        if (line[p] == '\'') {
+        if (line[p] == '[') {   /* Array(String): its elements joined by '|' */
+            for (p++; p < n && line[p] != ']'; p++) {
+                if (line[p] == ',') {
+                    if (tn < sizeof(tmp) - 1) tmp[tn++] = '|';
+                    continue;
+                }
+                if (line[p] != '\'') return -1;
+                for (p++; p < n && line[p] != '\''; p++)
+                    if (tn < sizeof(tmp) - 1) tmp[tn++] = line[p] == '\\' && p + 1 < n ? line[++p] : line[p];
+            }
+            if (p >= n) return -1;
+            p++;
+            full = tn;
+        } else if (line[p] == '\'') {
             for (p++; p < n && line[p] != '\''; p++, full++) {
                 char c = line[p];
                 if (c == '\\' && p + 1 < n) {
@@ -564,8 +621,9 @@ static int tsv_lines(const tbuf *out, const char **starts, size_t *lens, int max
     "\"snapshot\":\"false\",\"txId\":753,\"lsn\":26574256,\"ts_ms\":1700000000100},\"op\":\"c\",\"ts_ms\":1700000000200}"
 #define EV_D "{\"before\":{\"id\":1},\"after\":null,\"source\":{\"lsn\":26574300},\"op\":\"d\"}"
 /* backslashes, a quote and a tab inside JSON strings: escaping both ways */
-#define EV_U_AFTER "{\"id\":2,\"s\":\"q\\\"t\\\\x\\ty'\"}"
-#define EV_U "{\"before\":{\"id\":2},\"after\":" EV_U_AFTER ",\"source\":{\"lsn\":26574400,\"snapshot\":true},\"op\":\"u\"}"
+#define EV_U_AFTER "{\"id\":2,\"s\":\"q\\\"t\\\\x\\ty'\",\"it's\":1}"
+#define EV_U_BEFORE "{\"id\":2,\"it's\":1}"
+#define EV_U "{\"before\":" EV_U_BEFORE ",\"after\":" EV_U_AFTER ",\"source\":{\"lsn\":26574400,\"snapshot\":true},\"op\":\"u\"}"
 #define BAD_JSON "{"
 #define BAD_JSON_ERROR "invalid JSON: unexpected end of input at byte 1"
 
@@ -574,26 +632,28 @@ static const char *const unwrap_msgs[] = {EV_C, "", EV_D, BAD_JSON, EV_U};
 
 static void unwrap_tsv_expected(tbuf *b) {
     tb_puts(b, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,'false',"
-             "1700000000200,'')\n");
-    tb_puts(b, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
-    tb_puts(b, "('d','{\"id\":1}','{\"id\":1}','',1,26574300,'','','',26574300,0,0,'',0,'')\n");
-    tb_puts(b, "('','','','',0,0,'','','',0,0,0,'',0,'" BAD_JSON_ERROR "')\n");
-    tsv_tuple(b, "ssssrrsssrrrsrs", "u", EV_U_AFTER, "{\"id\":2}", EV_U_AFTER, "0", "26574400", "", "", "", "26574400", "0",
-              "0", "true", "0", "");
+             "1700000000200,[],[],[],'')\n");
+    tb_puts(b, "('','','','',1,0,'','','',0,0,0,'',0,[],[],[],'')\n");
+    tb_puts(b, "('d','{\"id\":1}','{\"id\":1}','',1,26574300,'','','',26574300,0,0,'',0,[],[],[],'')\n");
+    tb_puts(b, "('','','','',0,0,'','','',0,0,0,'',0,[],[],[],'" BAD_JSON_ERROR "')\n");
+    tsv_tuple(b, "ssssrrsssrrrsrAAAs", "u", EV_U_AFTER, EV_U_BEFORE, EV_U_AFTER, "0", "26574400", "", "", "", "26574400",
+              "0", "0", "true", "0", "s", "id|it's", "", "");
 }
 
 static void unwrap_rb_expected(tbuf *b) {
-    /* op row before after is_deleted version db schema table lsn tx_id source_ts_ms snapshot ts_ms error */
-    const char *L = "ssss18sss888s8s";
+    /* op row before after is_deleted version db schema table lsn tx_id source_ts_ms snapshot ts_ms
+     * changed unchanged unavailable error */
+    const char *L = "ssss18sss888s8AAAs";
     rb_row(b, L, "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public", "users", (uint64_t)26574256,
-           (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "");
-    rb_row(b, L, "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0, (uint64_t)0, "", (uint64_t)0, "");
+           (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "", "", "", "");
+    rb_row(b, L, "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0, (uint64_t)0, "", (uint64_t)0,
+           "", "", "", "");
     rb_row(b, L, "d", "{\"id\":1}", "{\"id\":1}", "", (uint64_t)1, (uint64_t)26574300, "", "", "", (uint64_t)26574300,
-           (uint64_t)0, (uint64_t)0, "", (uint64_t)0, "");
+           (uint64_t)0, (uint64_t)0, "", (uint64_t)0, "", "", "", "");
     rb_row(b, L, "", "", "", "", (uint64_t)0, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0, (uint64_t)0, "", (uint64_t)0,
-           BAD_JSON_ERROR);
-    rb_row(b, L, "u", EV_U_AFTER, "{\"id\":2}", EV_U_AFTER, (uint64_t)0, (uint64_t)26574400, "", "", "", (uint64_t)26574400,
-           (uint64_t)0, (uint64_t)0, "true", (uint64_t)0, "");
+           "", "", "", BAD_JSON_ERROR);
+    rb_row(b, L, "u", EV_U_AFTER, EV_U_BEFORE, EV_U_AFTER, (uint64_t)0, (uint64_t)26574400, "", "", "", (uint64_t)26574400,
+           (uint64_t)0, (uint64_t)0, "true", (uint64_t)0, "s", "id|it's", "", "");
 }
 
 /* Input for a one-argument function: rows in the format, optionally split
@@ -962,12 +1022,12 @@ static void junk_input_for(tbuf *b, int rowbinary, int chunked, const char *fn) 
 
 /* One output row's error text, per function and format; is_null etc. in f. */
 static void check_junk_output(const char *fn, int rowbinary, const proc *p) {
-    field f[16];
+    field f[24];
     int rows = 0;
     if (!strcmp(fn, "debezium_unwrap") || !strcmp(fn, "payload_extract")) {
         int unwrap = !strcmp(fn, "debezium_unwrap");
-        int nf = unwrap ? 15 : 3;
-        const char *layout = unwrap ? "SSSS18SSS888S8S" : "SSS";
+        int nf = unwrap ? 18 : 3;
+        const char *layout = unwrap ? "SSSS18SSS888S8AAAS" : "SSS";
         size_t pos = 0;
         const char *ls[32];
         size_t ll[32];
@@ -979,7 +1039,7 @@ static void check_junk_output(const char *fn, int rowbinary, const proc *p) {
                 if (rc == 0) break;
             } else {
                 if (rows == nlines) break;
-                assert_int_equal(tsv_parse(ls[rows], ll[rows], f, 16), nf);
+                assert_int_equal(tsv_parse(ls[rows], ll[rows], f, 24), nf);
             }
             assert_true(rows < N_JUNK);
             const field *err = &f[nf - 1];
@@ -1087,9 +1147,9 @@ static void test_tsv_raw_bytes_keep_row_count(void **state) {
     size_t ll[8];
     assert_int_equal(tsv_lines(&p.out, ls, ll, 8), 3);
     for (int i = 0; i < 3; i++) {
-        field f[16];
-        assert_int_equal(tsv_parse(ls[i], ll[i], f, 16), 15);
-        assert_int_equal(strncmp(f[14].s, "invalid JSON: ", 14), 0);
+        field f[24];
+        assert_int_equal(tsv_parse(ls[i], ll[i], f, 24), 18);
+        assert_int_equal(strncmp(f[17].s, "invalid JSON: ", 14), 0);
     }
     proc_free(&p);
 }
@@ -1104,8 +1164,9 @@ static void test_truncated_rowbinary(void **state) {
     b_cstr(&in, EV_C);
     unwrap_rb_expected(&out);
     out.n = 0;   /* keep only the first expected row: rebuild it alone */
-    rb_row(&out, "ssss18sss888s8s", "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public",
-           "users", (uint64_t)26574256, (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "");
+    rb_row(&out, "ssss18sss888s8AAAs", "c", EV_C_AFTER, "", EV_C_AFTER, (uint64_t)0, (uint64_t)26574256, "cdc", "public",
+           "users", (uint64_t)26574256, (uint64_t)753, (uint64_t)1700000000100, "false", (uint64_t)1700000000200, "", "",
+           "", "");
     size_t whole = in.n;
     tb_puts(&in, "\x05" "ab");            /* a string announcing 5 bytes, 2 follow */
     framing_error(unwrap, &in, &out, "truncated RowBinary row: input ended inside argument 1");
@@ -1148,7 +1209,7 @@ static void test_short_chunk(void **state) {
     tbuf in = {0}, out = {0};
     tb_puts(&in, "3\n" EV_C "\n\n");
     tb_puts(&out, "('c','" EV_C_AFTER "','','" EV_C_AFTER "',0,26574256,'cdc','public','users',26574256,753,1700000000100,"
-                "'false',1700000000200,'')\n('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+                "'false',1700000000200,[],[],[],'')\n('','','','',1,0,'','','',0,0,0,'',0,[],[],[],'')\n");
     framing_error(tsv, &in, &out, "chunk header announced 3 rows but input ended after 2");
     tb_free(&in);
     tb_free(&out);
@@ -1156,8 +1217,8 @@ static void test_short_chunk(void **state) {
     tb_puts(&in, "1\n");
     b_cstr(&in, "");
     tb_puts(&in, "99999\n");
-    rb_row(&out, "ssss18sss888s8s", "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0,
-           (uint64_t)0, "", (uint64_t)0, "");
+    rb_row(&out, "ssss18sss888s8AAAs", "", "", "", "", (uint64_t)1, (uint64_t)0, "", "", "", (uint64_t)0, (uint64_t)0,
+           (uint64_t)0, "", (uint64_t)0, "", "", "", "");
     framing_error(rb, &in, &out, "chunk header announced 99999 rows but input ended after 0");
     tb_free(&in);
     tb_free(&out);
@@ -1173,7 +1234,7 @@ static void test_bad_chunk_header(void **state) {
     framing_error(tsv, &in, NULL, bad);
     tb_free(&in);
     tb_puts(&in, "1\n\n-1\n\n");          /* one good chunk first: its row is answered */
-    tb_puts(&out, "('','','','',1,0,'','','',0,0,0,'',0,'')\n");
+    tb_puts(&out, "('','','','',1,0,'','','',0,0,0,'',0,[],[],[],'')\n");
     framing_error(tsv, &in, &out, bad);
     tb_free(&in);
     tb_puts(&in, "1\n\n12");

@@ -47,7 +47,7 @@ static void test_rows_answered_under_sandbox(void **state) {
     (void)state;
     udfproc_result r;
     run_text("debezium_unwrap", NULL, "{\"op\":\"c\",\"after\":{\"id\":1},\"source\":{\"lsn\":24023128}}\n", &r);
-    const char *unwrap = "('c','{\"id\":1}','','{\"id\":1}',0,24023128,'','','',24023128,0,0,'',0,'')\n";
+    const char *unwrap = "('c','{\"id\":1}','','{\"id\":1}',0,24023128,'','','',24023128,0,0,'',0,[],[],[],'')\n";
     assert_int_equal(udfproc_code(&r), 0);
     assert_output(&r, unwrap, strlen(unwrap));
     assert_int_equal(r.err.n, 0);

@@ -120,9 +120,10 @@ static const char *const UNWRAP_IN[] = {
     /* 5 t: truncate (no images) */
     "{\"before\":null,\"after\":null," PG_SOURCE(26580000, "false") ",\"transaction\":null,\"op\":\"t\","
     "\"ts_ms\":1700000000400}",
-    /* 6 m: logical decoding message */
+    /* 6 m: logical decoding message, decoded as DecodeLogicalDecodingMessageContent does:
+     *   op c, the content {"id":6,"note":null,"tags":["a"]} as after, its null member dropped */
     "{\"op\":\"m\",\"ts_ms\":1700000000500," PG_SOURCE(26590000, "false")
-    ",\"message\":{\"prefix\":\"audit\",\"content\":\"aGVsbG8=\"}}",
+    ",\"message\":{\"prefix\":\"audit\",\"content\":\"eyJpZCI6Niwibm90ZSI6bnVsbCwidGFncyI6WyJhIl19\"}}",
     /* 7 c with the schema envelope */
     "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],"
     "\"optional\":false,\"name\":\"dbz.public.items.Envelope\",\"version\":2},\"payload\":{\"before\":null,"
@@ -138,36 +139,42 @@ static const char *const UNWRAP_IN[] = {
     /* 11 d with the envelope */
     "{\"schema\":{\"type\":\"struct\",\"name\":\"dbz.public.items.Envelope\"},\"payload\":{\"before\":{\"id\":3},"
     "\"after\":null," PG_SOURCE(26600100, "false") ",\"op\":\"d\",\"ts_ms\":1700000000800}}",
+    /* 12 m whose content is not JSON ("hello"): the SMT fails on it; here op m, no row, an error */
+    "{\"op\":\"m\",\"ts_ms\":1700000000900," PG_SOURCE(26590100, "false")
+    ",\"message\":{\"prefix\":\"audit\",\"content\":\"aGVsbG8=\"}}",
 };
 
 static void test_unwrap_variants(void **state) {
     chs_session *s = *state;
     itest_exec(s, "CREATE TABLE unwrap_in (k UInt64, message String) ENGINE = Memory");
     insert_keyed(s, "unwrap_in", UNWRAP_IN, sizeof(UNWRAP_IN) / sizeof(UNWRAP_IN[0]));
-    /* k op row before after is_deleted version db schema table lsn txid source_ts_ms snapshot ts_ms has_error */
+    /* k op row before after is_deleted version db schema table lsn txid source_ts_ms snapshot ts_ms changed unchanged
+     * unavailable has_error */
     static const char expected[] =
         "1\tc\t{\"id\":1,\"name\":\"caf\\\\u00e9 \\\\\"a\\\\\"\"}\t\t{\"id\":1,\"name\":\"caf\\\\u00e9 \\\\\"a\\\\\"\"}"
-        "\t0\t26574256\tcdc\tpublic\titems\t26574256\t753\t1700000000000\tfalse\t1700000000123\t0\n"
+        "\t0\t26574256\tcdc\tpublic\titems\t26574256\t753\t1700000000000\tfalse\t1700000000123\t[]\t[]\t[]\t0\n"
         "2\tu\t{\"id\":1,\"name\":\"new\"}\t{\"id\":1,\"name\":\"old\"}\t{\"id\":1,\"name\":\"new\"}"
-        "\t0\t26574300\tcdc\tpublic\titems\t26574300\t753\t1700000000000\tfalse\t1700000000200\t0\n"
+        "\t0\t26574300\tcdc\tpublic\titems\t26574300\t753\t1700000000000\tfalse\t1700000000200\t['name']\t['id']\t[]\t0\n"
         "3\td\t{\"id\":1,\"name\":\"new\"}\t{\"id\":1,\"name\":\"new\"}\t"
-        "\t1\t26574400\tcdc\tpublic\titems\t26574400\t753\t1700000000000\tfalse\t1700000000300\t0\n"
+        "\t1\t26574400\tcdc\tpublic\titems\t26574400\t753\t1700000000000\tfalse\t1700000000300\t[]\t[]\t[]\t0\n"
         "4\tr\t{\"id\":2,\"name\":\"snap\"}\t\t{\"id\":2,\"name\":\"snap\"}"
-        "\t0\t26570000\tcdc\tpublic\titems\t26570000\t753\t1700000000000\ttrue\t1700000000050\t0\n"
-        "5\tt\t\t\t\t0\t26580000\tcdc\tpublic\titems\t26580000\t753\t1700000000000\tfalse\t1700000000400\t0\n"
-        "6\tm\t\t\t\t0\t26590000\tcdc\tpublic\titems\t26590000\t753\t1700000000000\tfalse\t1700000000500\t0\n"
+        "\t0\t26570000\tcdc\tpublic\titems\t26570000\t753\t1700000000000\ttrue\t1700000000050\t[]\t[]\t[]\t0\n"
+        "5\tt\t\t\t\t0\t26580000\tcdc\tpublic\titems\t26580000\t753\t1700000000000\tfalse\t1700000000400\t[]\t[]\t[]\t0\n"
+        "6\tc\t{\"id\":6,\"tags\":[\"a\"]}\t\t{\"id\":6,\"tags\":[\"a\"]}"
+        "\t0\t26590000\tcdc\tpublic\titems\t26590000\t753\t1700000000000\tfalse\t1700000000500\t[]\t[]\t[]\t0\n"
         "7\tc\t{\"id\":3,\"name\":\"env\"}\t\t{\"id\":3,\"name\":\"env\"}"
-        "\t0\t26600000\tcdc\tpublic\titems\t26600000\t753\t1700000000000\tfalse\t1700000000600\t0\n"
-        "8\t\t\t\t\t1\t0\t\t\t\t0\t0\t0\t\t0\t0\n"
-        "9\t\t\t\t\t1\t0\t\t\t\t0\t0\t0\t\t0\t0\n"
-        "10\tc\t{\"id\":5}\t\t{\"id\":5}\t0\t46179488367826\tshop\t\torders\t0\t0\t1700000000000\tfalse\t1700000000700\t0\n"
+        "\t0\t26600000\tcdc\tpublic\titems\t26600000\t753\t1700000000000\tfalse\t1700000000600\t[]\t[]\t[]\t0\n"
+        "8\t\t\t\t\t1\t0\t\t\t\t0\t0\t0\t\t0\t[]\t[]\t[]\t0\n"
+        "9\t\t\t\t\t1\t0\t\t\t\t0\t0\t0\t\t0\t[]\t[]\t[]\t0\n"
+        "10\tc\t{\"id\":5}\t\t{\"id\":5}\t0\t46179488367826\tshop\t\torders\t0\t0\t1700000000000\tfalse\t1700000000700\t[]\t[]\t[]\t0\n"
         "11\td\t{\"id\":3}\t{\"id\":3}\t\t1\t26600100\tcdc\tpublic\titems\t26600100\t753\t1700000000000\tfalse"
-        "\t1700000000800\t0\n";
+        "\t1700000000800\t[]\t[]\t[]\t0\n"
+        "12\tm\t\t\t\t0\t26590100\tcdc\tpublic\titems\t26590100\t753\t1700000000000\tfalse\t1700000000900\t[]\t[]\t[]\t1\n";
     assert_all_variants(s, expected,
                         "SELECT k, r.op, r.row, r.before, r.after, r.is_deleted, r.version, r.source_db, "
                         "r.source_schema, r.source_table, r.source_lsn, r.source_tx_id, r.source_ts_ms, r.snapshot, "
-                        "r.ts_ms, r.error != '' FROM (SELECT k, debezium_unwrap%s(message) AS r FROM unwrap_in) "
-                        "ORDER BY k");
+                        "r.ts_ms, r.changed, r.unchanged, r.unavailable, r.error != '' "
+                        "FROM (SELECT k, debezium_unwrap%s(message) AS r FROM unwrap_in) ORDER BY k");
     /* The whole tuples agree too (no field left out above). */
     assert_same_as_rowbinary(s, "unwrap_in", "debezium_unwrap%s(message)", NULL);
     itest_exec(s, "DROP TABLE unwrap_in");

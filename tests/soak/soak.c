@@ -114,6 +114,8 @@ static size_t soak_parse(const char *p, size_t n, soak_row *r) {
     for (int i = 0; i < 3; i++) tc_le(&c, 8);              /* lsn, tx id, source ts */
     tc_rb_string(&c, &skip);                                        /* snapshot */
     tc_le(&c, 8);                                          /* ts_ms */
+    for (int i = 0; i < 3; i++)                                     /* changed, unchanged, unavailable */
+        for (uint64_t e = 0, count = tc_leb128(&c); e < count && c.ok; e++) tc_rb_string(&c, &skip);
     r->error = tc_rb_string(&c, &r->error_n);
     return c.ok ? (size_t)((const char *)c.p - p) : 0;
 }

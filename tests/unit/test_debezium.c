@@ -177,12 +177,231 @@ static void test_every_op(void **state) {
     op_is("{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"r\"}", 'r', &ev.after);
     op_is("{\"before\":null,\"after\":null,\"source\":" SOURCE_PG ",\"op\":\"t\"}", 't', &ev.after);
     assert_int_equal(ev.after.type, JSON_NULL);
-    op_is("{\"op\":\"m\",\"ts_ms\":1,\"source\":" SOURCE_PG ",\"message\":{\"prefix\":\"p\",\"content\":\"aGk=\"}}",
-          'm', &ev.after);
-    assert_int_equal(ev.after.type, JSON_NONE);
+    /* a logical decoding message: the record DecodeLogicalDecodingMessageContent makes of it */
+    op_is("{\"op\":\"m\",\"ts_ms\":1,\"source\":" SOURCE_PG ",\"message\":{\"prefix\":\"p\",\"content\":\"eyJhIjoxfQ==\"}}",
+          'c', &ev.after);
+    span_is(&ev.after, "{\"a\":1}");
     assert_true(ev.version == 26574256);
     /* the op may come first, and escaped */
     op_is("{\"op\":\"\\u0064\",\"before\":" BEFORE "}", 'd', &ev.before);
+}
+
+/* ------------------------------------------- logical decoding messages */
+
+/* Debezium's documented example (decode-logical-decoding-message-content.adoc),
+ * the raw value as the JSON converter writes it. */
+#define LDM_SOURCE                                                                                            \
+    "{\"version\":\"3.0.0-SNAPSHOT\",\"connector\":\"postgresql\",\"name\":\"connector-name\","              \
+    "\"ts_ms\":1723115239782,\"snapshot\":\"false\",\"db\":\"source-db\","                                  \
+    "\"sequence\":\"[\\\"26997744\\\",\\\"26997904\\\"]\",\"ts_us\":1723115239782690,"                      \
+    "\"ts_ns\":1723115239782690000,\"schema\":\"\",\"table\":\"\",\"txId\":756,\"lsn\":26997904,\"xmin\":null}"
+#define LDM_CONTENT                                                                                    \
+    "eyJpZCI6IDEsICJpdGVtIjogIkRlYmV6aXVtIGluIEFjdGlvbiIsICJzdGF0dXMiOiAiRU5URVJFRCIsICJxdWFudGl0eSI6IDIs" \
+    "ICJ0b3RhbFByaWNlIjogMzkuOTh9"
+#define LDM_AFTER "{\"id\":1,\"item\":\"Debezium in Action\",\"status\":\"ENTERED\",\"quantity\":2,\"totalPrice\":39.98}"
+#define LDM(content) \
+    "{\"op\":\"m\",\"ts_ms\":1723115240065,\"source\":" LDM_SOURCE ",\"transaction\":null," \
+    "\"message\":{\"prefix\":\"test-prefix\",\"content\":" content "}}"
+/* The message value's schema as the converter writes it with schemas.enable=true (source's fields cut). */
+#define LDM_SCHEMA(name, content_type)                                                                            \
+    "{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"                 \
+    "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"},{\"type\":\"struct\",\"fields\":[],"              \
+    "\"optional\":false,\"name\":\"io.debezium.connector.postgresql.Source\",\"field\":\"source\"},"              \
+    "{\"type\":\"struct\",\"fields\":[],\"optional\":true,\"name\":\"event.block\",\"version\":1,"                \
+    "\"field\":\"transaction\"},{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":true,"         \
+    "\"field\":\"prefix\"},{\"type\":\"" content_type "\",\"optional\":true,\"field\":\"content\"}],"            \
+    "\"optional\":false,\"name\":\"io.debezium.connector.postgresql.Message\",\"version\":1,\"field\":\"message\"}]," \
+    "\"optional\":false,\"name\":\"" name "\",\"version\":1}"
+
+/* The SMT's record: op "c", the content in after, the message block (and
+ * its prefix) gone, every other member as it was; the value the converter
+ * writes for it is the event's payload, byte for byte. */
+static void test_logical_decoding_message(void **state) {
+    (void)state;
+    assert_int_equal(decode(LDM("\"" LDM_CONTENT "\"")), DBZ_CHANGE);
+    assert_string_equal(ev.error, "");
+    assert_int_equal(ev.op, 'c');
+    assert_true(ev.decoded_message);
+    span_is(&ev.after, LDM_AFTER);
+    assert_ptr_equal(dbz_row_image(&ev), &ev.after);
+    assert_int_equal(ev.before.type, JSON_NONE);
+    span_is(&ev.payload, "{\"op\":\"c\",\"ts_ms\":1723115240065,\"source\":" LDM_SOURCE ",\"transaction\":null,"
+                         "\"after\":" LDM_AFTER "}");
+    span_is(&ev.root, LDM("\"" LDM_CONTENT "\""));
+    span_is(&ev.message, "{\"prefix\":\"test-prefix\",\"content\":\"" LDM_CONTENT "\"}");
+    assert_true(ev.source_lsn == 26997904 && ev.source_tx_id == 756 && ev.version == 26997904);
+    assert_int_equal(ev.ts_ms, 1723115240065LL);
+    text_is(&ev.source_db, "source-db");
+    text_is(&ev.source_table, "");
+
+    /* with the schema envelope: the payload becomes the SMT's record the same way */
+    assert_int_equal(decode("{\"schema\":" LDM_SCHEMA("io.debezium.connector.postgresql.MessageValue", "bytes")
+                            ",\"payload\":" LDM("\"" LDM_CONTENT "\"") "}"), DBZ_CHANGE);
+    assert_string_equal(ev.error, "");
+    assert_int_equal(ev.op, 'c');
+    span_is(&ev.after, LDM_AFTER);
+    span_is(&ev.payload, "{\"op\":\"c\",\"ts_ms\":1723115240065,\"source\":" LDM_SOURCE ",\"transaction\":null,"
+                         "\"after\":" LDM_AFTER "}");
+
+    /* a non-transactional message (no txId, no transaction block) is decoded alike; the
+     * members come in any order, "after" last */
+    assert_int_equal(decode("{\"message\":{\"content\":\"e30=\",\"prefix\":\"\"},\"source\":{\"txId\":null,\"lsn\":7},"
+                            "\"op\":\"m\",\"ts_ms\":5}"), DBZ_CHANGE);
+    assert_string_equal(ev.error, "");
+    span_is(&ev.payload, "{\"source\":{\"txId\":null,\"lsn\":7},\"op\":\"c\",\"ts_ms\":5,\"after\":{}}");
+    assert_true(ev.source_tx_id == 0 && ev.version == 7);
+}
+
+/* fields.null.include: the content's null members dropped (default) or kept. */
+static void test_logical_decoding_message_nulls(void **state) {
+    (void)state;
+    static const char msg[] = LDM("\"eyJhIjpudWxsLCJiIjpbXSwiYyI6eyJkIjpudWxsfSwiZSI6IngifQ==\"");
+    assert_int_equal(decode(msg), DBZ_CHANGE);
+    span_is(&ev.after, "{\"c\":{},\"e\":\"x\"}");
+    dbz_options keep = {1};
+    arena_reset(&scratch);
+    assert_int_equal(dbz_decode_with(msg, strlen(msg), &scratch, &ev, &keep), DBZ_CHANGE);
+    span_is(&ev.after, "{\"a\":null,\"c\":{\"d\":null},\"e\":\"x\"}");
+
+    dbz_options o = {0};
+    char why[128] = "";
+    assert_int_equal(dbz_option("--fields.null.include=true", &o, why, sizeof(why)), 1);
+    assert_int_equal(o.fields_null_include, 1);
+    assert_int_equal(dbz_option("--fields.null.include=FALSE", &o, why, sizeof(why)), 1);
+    assert_int_equal(o.fields_null_include, 0);
+    assert_int_equal(dbz_option("--fields.null.include=yes", &o, why, sizeof(why)), -1);
+    assert_string_equal(why, "--fields.null.include: 'yes' is not true or false");
+    assert_int_equal(dbz_option("--fields.null.include", &o, why, sizeof(why)), -1);
+    assert_int_equal(dbz_option("--fields.null.includes=true", &o, why, sizeof(why)), 0);
+    assert_int_equal(dbz_option("--path", &o, why, sizeof(why)), 0);
+}
+
+/* Where the SMT throws, the event stays op "m" without a row image, and
+ * says why; payload_extract's @row reports the same sentence. */
+static void ldm_fails(const char *msg, const char *error) {
+    dbz_kind k = decode(msg);
+    if (k != DBZ_CHANGE || ev.op != 'm' || strcmp(ev.error, error) != 0)
+        print_error("%s\n-> kind %d op %c \"%s\"\n", msg, k, ev.op ? ev.op : '0', ev.error);
+    assert_int_equal(k, DBZ_CHANGE);
+    assert_int_equal(ev.op, 'm');
+    assert_false(ev.decoded_message);
+    assert_string_equal(ev.error, error);
+    assert_int_equal(dbz_row_image(&ev)->type, JSON_NONE);
+    char why[256];
+    assert_int_equal(dbz_missing_image(&ev, why, sizeof(why)), 1);
+    assert_string_equal(why, error);
+}
+
+static void test_logical_decoding_message_errors(void **state) {
+    (void)state;
+    ldm_fails(LDM("\"aGk=\""), "Unable to parse logical decoding message content JSON string 'hi'");
+    ldm_fails(LDM("\"\""), "Unable to parse logical decoding message content JSON string ''");
+    ldm_fails(LDM("\"IHt9\""), "Unable to parse logical decoding message content JSON string ' {}'");
+    ldm_fails(LDM("\"WzEsMl0=\""),
+              "logical decoding message content: the document is a JSON array, not an object (no Connect struct)");
+    ldm_fails(LDM("\"eyJhIjo=\""), "logical decoding message content: invalid JSON: unexpected end of input");
+    ldm_fails(LDM("\"eyJuIjpbMSwyLjVdfQ==\""),
+              "logical decoding message content: Field is not a homogenous array (1 x 2.5), different number types "
+              "(INT32 x FLOAT64)");
+    ldm_fails(LDM("\"!!!!\""), "logical decoding message content is not base64");
+    ldm_fails(LDM("null"), "logical decoding message without content");
+    ldm_fails("{\"op\":\"m\",\"message\":{\"prefix\":\"p\"}}", "logical decoding message without content");
+    ldm_fails(LDM("42"), "logical decoding message content is a JSON number, not base64 bytes");
+    ldm_fails("{\"op\":\"m\",\"ts_ms\":1}", "op 'm' event without a \"message\" object");
+    ldm_fails("{\"op\":\"m\",\"message\":\"x\"}", "op 'm' event without a \"message\" object");
+    /* binary.handling.mode=base64 or hex: the content is a string in the schema, which the SMT refuses */
+    ldm_fails("{\"schema\":" LDM_SCHEMA("io.debezium.connector.postgresql.MessageValue", "string")
+              ",\"payload\":" LDM("\"eyJhIjoxfQ==\"") "}",
+              "the content of a logical decoding message is non-binary (type \"string\", not bytes: "
+              "binary.handling.mode must be bytes)");
+    /* an envelope whose value schema is not PostgreSQL's message value: the SMT leaves it alone */
+    assert_int_equal(decode("{\"schema\":" LDM_SCHEMA("other.Value", "bytes") ",\"payload\":" LDM("\"eyJhIjoxfQ==\"") "}"),
+                     DBZ_CHANGE);
+    assert_int_equal(ev.op, 'm');
+    assert_string_equal(ev.error, "");
+    char why[256];
+    assert_int_equal(dbz_missing_image(&ev, why, sizeof(why)), 1);
+    assert_string_equal(why, "op 'm' event that is not a PostgreSQL logical decoding message");
+}
+
+/* ------------------------------------------- ExtractChangedRecordState */
+
+/* The three lists, each as "a|b|c", after decoding msg. */
+static void changes_are(const char *msg, const char *changed, const char *unchanged, const char *unavailable) {
+    dbz_changes c;
+    assert_int_equal(decode(msg), DBZ_CHANGE);
+    assert_int_equal(dbz_changed_fields(&ev, &scratch, &c), 0);
+    const dbz_names *lists[3] = {&c.changed, &c.unchanged, &c.unavailable};
+    const char *want[3] = {changed, unchanged, unavailable};
+    for (int l = 0; l < 3; l++) {
+        char got[512] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < lists[l]->n; i++)
+            len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%.*s", i ? "|" : "", (int)lists[l]->name[i].n,
+                                    lists[l]->name[i].s);
+        if (strcmp(got, want[l]) != 0) print_error("%s\n list %d: %s, wanted %s\n", msg, l, got, want[l]);
+        assert_string_equal(got, want[l]);
+    }
+}
+
+#define UPD(before, after) "{\"before\":" before ",\"after\":" after ",\"source\":" SOURCE_PG ",\"op\":\"u\"}"
+
+/* Debezium's own cases (ExtractChangedRecordStateTest, event-changes.adoc). */
+static void test_changed_fields_documented(void **state) {
+    (void)state;
+    /* testAddUpdatedFieldToHeaders: an update of name */
+    changes_are(UPD("{\"id\":1,\"name\":\"myRecord\"}", "{\"id\":1,\"name\":\"updatedRecord\"}"), "name", "id", "");
+    /* testUpdateWithDefaultValues (DBZ-8721): null to a value is a change */
+    changes_are(UPD("{\"id\":1,\"name\":null}", "{\"id\":1,\"name\":\"default_str\"}"), "name", "id", "");
+    /* the documentation's UPDATE: both fields */
+    changes_are(UPD("{\"field1\":\"oldvalue1\",\"field2\":\"oldvalue2\"}", "{\"field1\":\"newvalue1\",\"field2\":\"newvalue2\"}"),
+                "field1|field2", "", "");
+    /* testAddCreatedFieldToHeaders, and deletes, reads, truncates: empty lists */
+    changes_are("{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"c\"}", "", "", "");
+    changes_are("{\"before\":" BEFORE ",\"after\":null,\"source\":" SOURCE_PG ",\"op\":\"d\"}", "", "", "");
+    changes_are("{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"r\"}", "", "", "");
+    changes_are("{\"before\":null,\"after\":null,\"source\":" SOURCE_PG ",\"op\":\"t\"}", "", "", "");
+    /* an update without a before image (REPLICA IDENTITY DEFAULT): empty, documented */
+    changes_are("{\"before\":null,\"after\":" AFTER ",\"source\":" SOURCE_PG ",\"op\":\"u\"}", "", "", "");
+    /* a decoded logical decoding message has no before image */
+    changes_are("{\"op\":\"m\",\"message\":{\"prefix\":\"p\",\"content\":\"eyJhIjoxfQ==\"}}", "", "", "");
+}
+
+static void test_changed_fields_rules(void **state) {
+    (void)state;
+    /* after's order; before's columns found by name in any order; absent in before is null */
+    changes_are(UPD("{\"c\":3,\"b\":2,\"a\":1}", "{\"a\":1,\"b\":20,\"c\":3,\"d\":null,\"e\":5}"), "b|e", "a|c|d", "");
+    /* equal values written with other whitespace are equal; nested values compared whole */
+    changes_are(UPD("{\"a\": [1, 2],\"o\":{\"x\" : \"a b\"},\"s\":\"q\\\"x\"}",
+                    "{\"a\":[1,2],\"o\":{\"x\":\"a b\"},\"s\":\"q\\\"x\"}"), "", "a|o|s", "");
+    changes_are(UPD("{\"a\":[1,2],\"o\":{\"x\":\"ab\"},\"n\":1.0,\"t\":true}",
+                    "{\"a\":[2,1],\"o\":{\"x\":\"a b\"},\"n\":1,\"t\":\"true\"}"), "a|o|n|t", "", "");
+    /* names are decoded */
+    changes_are(UPD("{\"caf\\u00e9\":1}", "{\"caf\\u00e9\":2}"), "caf\xc3\xa9", "", "");
+    /* a column of after only listed once, whatever before holds */
+    changes_are(UPD("{\"x\":1,\"y\":2}", "{\"z\":1}"), "z", "", "");
+    /* without the schema envelope and with it, alike */
+    changes_are("{\"schema\":" SCHEMA ",\"payload\":" UPD("{\"id\":1,\"v\":\"a\"}", "{\"id\":1,\"v\":\"b\"}") "}", "v", "id", "");
+}
+
+/* TOAST: a column whose value Debezium could not read holds the
+ * placeholder, in any form, in after (or before): unavailable only. */
+static void test_changed_fields_unavailable(void **state) {
+    (void)state;
+    changes_are(UPD("{\"id\":1,\"big\":\"old text\",\"n\":1}",
+                    "{\"id\":1,\"big\":\"__debezium_unavailable_value\",\"n\":2}"), "n", "id", "big");
+    /* bytea (base64 of the placeholder), text[] (one element), int[] (its bytes), uuid[] */
+    changes_are(UPD("{\"b\":\"AQI=\",\"t\":[\"x\"],\"i\":[1],\"u\":[\"x\"],\"k\":1}",
+                    "{\"b\":\"X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ==\",\"t\":[\"__debezium_unavailable_value\"],"
+                    "\"i\":[95,95,100,101,98,101,122,105,117,109,95,117,110,97,118,97,105,108,97,98,108,101,95,118,97,108,"
+                    "117,101],\"u\":[\"b68a35a7-17ad-35b3-af2a-ae46edb4545a\"],\"k\":1}"),
+                "", "k", "b|t|i|u");
+    /* the placeholder in before, or in both */
+    changes_are(UPD("{\"a\":\"__debezium_unavailable_value\",\"b\":\"__debezium_unavailable_value\"}",
+                    "{\"a\":\"new\",\"b\":\"__debezium_unavailable_value\"}"), "", "", "a|b");
+    /* near misses are values */
+    changes_are(UPD("{\"a\":1,\"b\":1,\"c\":1}", "{\"a\":\"__debezium_unavailable_valu\",\"b\":[\"__debezium_unavailable_value\",\"x\"],"
+                                               "\"c\":[95,95]}"), "a|b|c", "", "");
 }
 
 /* A change event missing the image its op needs keeps its kind and says so. */
@@ -687,6 +906,12 @@ int main(void) {
         cmocka_unit_test(test_schema_envelope),
         cmocka_unit_test(test_payload_only_envelope),
         cmocka_unit_test(test_every_op),
+        cmocka_unit_test(test_logical_decoding_message),
+        cmocka_unit_test(test_logical_decoding_message_nulls),
+        cmocka_unit_test(test_logical_decoding_message_errors),
+        cmocka_unit_test(test_changed_fields_documented),
+        cmocka_unit_test(test_changed_fields_rules),
+        cmocka_unit_test(test_changed_fields_unavailable),
         cmocka_unit_test(test_missing_images),
         cmocka_unit_test(test_tombstones),
         cmocka_unit_test(test_null_with_trailing_text_is_invalid),
