@@ -414,46 +414,28 @@ static void flat_add_headers(flat_ctx *x, int tombstone) {
 
 /* ------------------------------------------ ExtractChangedRecordState's lists */
 
-/* The same value for Objects.equals: the converter's bytes of both. */
-static int flat_same(flat_ctx *x, const json_value *a, const json_value *b) {
-    size_t na = json_raw_len(a), nb = json_raw_len(b);
-    if (na == nb && memcmp(a->start, b->start, na) == 0) return 1;
-    buf *s = &x->r->scratch;
-    s->len = 0;
-    cj_value(s, a, x->a);
-    size_t mid = s->len;
-    cj_value(s, b, x->a);
-    return s->len - mid == mid && memcmp(s->p, s->p + mid, mid) == 0;
-}
-
-/* One list header (changed: want_changed=1), its names in the after
- * image's order, as the header converter writes a List<String>. */
-static void flat_changed_header(flat_ctx *x, const char *name, int want_changed) {
+/* One of its list headers, as the header converter writes a List<String>. */
+static void flat_names_header(flat_ctx *x, const char *name, const dbz_names *names) {
     flat_header *h = flat_header_begin(x, name);
     buf *hv = &x->r->hvalues;
-    int first = 1;
     buf_putc(hv, '[');
-    if (x->ev.after.type == JSON_OBJECT && x->ev.before.type == JSON_OBJECT) {
-        json_value after = x->ev.after, k, v, old;
-        json_iter it;
-        json_error err;
-        json_iter_init(&it, &after, &err);
-        while (json_iter_member(&it, &k, &v) > 0) {
-            const char *kn;
-            size_t kl;
-            if (json_finish(&v, &err) < 0 || json_string(&k, x->a, &kn, &kl, &err) < 0) continue;
-            json_iter_resume(&it, &v);
-            json_value before = x->ev.before;
-            if (json_find(&before, kn, kl, &old, &err) != JSON_FOUND || json_finish(&old, &err) < 0)
-                old = flat_null;
-            if (flat_same(x, &v, &old) == want_changed) continue;
-            if (!first) buf_putc(hv, ',');
-            first = 0;
-            cj_header_string(hv, kn, kl);
-        }
+    for (size_t i = 0; i < names->n; i++) {
+        if (i) buf_putc(hv, ',');
+        cj_header_string(hv, names->name[i].s, names->name[i].n);
     }
     buf_putc(hv, ']');
     flat_header_end(x, h, 0);
+}
+
+/* ExtractChangedRecordState, run before this SMT: its two headers, on every
+ * envelope (lists empty unless the event has both images). */
+static void flat_changed_headers(flat_ctx *x) {
+    const flat_config *c = x->c;
+    dbz_changes ch;
+    if (!c->changed_header && !c->unchanged_header) return;
+    if (dbz_changed_fields_smt(&x->ev, x->a, &ch) < 0) memset(&ch, 0, sizeof(ch));   /* walked already: cannot fail */
+    if (c->changed_header) flat_names_header(x, c->changed_header, &ch.changed);
+    if (c->unchanged_header) flat_names_header(x, c->unchanged_header, &ch.unchanged);
 }
 
 /* ------------------------------------------------------------ the value */
@@ -660,9 +642,7 @@ static void flat_delete_record(flat_ctx *x) {
 }
 
 static void flat_change(flat_ctx *x) {
-    const flat_config *c = x->c;
-    if (c->changed_header) flat_changed_header(x, c->changed_header, 1);
-    if (c->unchanged_header) flat_changed_header(x, c->unchanged_header, 0);
+    flat_changed_headers(x);
     flat_add_headers(x, 0);
     if (flat_failed(x)) return;
     if (x->ev.after.type == JSON_OBJECT) flat_upsert(x);

@@ -102,7 +102,7 @@ typedef struct flat_header {
 typedef struct flat_result {
     buf value;
     buf hvalues;
-    buf scratch;                /* working bytes (comparisons) */
+    buf scratch;                /* working bytes (a name looked up in a list header) */
     flat_header headers[FLAT_MAX_HEADERS];
     int nheaders;
     const char *topic;          /* empty: the topic is kept */
