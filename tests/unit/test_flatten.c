@@ -415,6 +415,11 @@ static void test_drop_fields(void **state) {
     answer_is(UPDATE, "{\"id\":1,\"name\":\"updatedRecord\"}", "Changed=[\"name\"];Unchanged=[\"id\"]", "", 0, 0, "");
     answer_is(CREATE, "{\"id\":1,\"name\":\"myRecord\"}", "Changed=[];Unchanged=[]", "", 0, 0, "");
     SKIPPED("");
+    /* the TOAST placeholder is compared like any value, as the SMT compares it */
+    answer_is("{\"before\":{\"id\":1,\"a\":\"old\",\"b\":\"__debezium_unavailable_value\"},\"after\":{\"id\":1,"
+              "\"a\":\"__debezium_unavailable_value\",\"b\":\"__debezium_unavailable_value\"}" TAIL("null", "u"),
+              "{\"id\":1,\"a\":\"__debezium_unavailable_value\",\"b\":\"__debezium_unavailable_value\"}",
+              "Changed=[\"a\"];Unchanged=[\"id\",\"b\"]", "", 0, 0, "");
     /* dropping the unchanged columns: only the optional ones by default */
     CONFIG("header.unchanged.name=Unchanged", "drop.fields.header.name=Unchanged", "add.fields=op");
     answer_is(S_UPDATE, "{\"id\":1,\"amount\":\"Ag==\",\"__op\":\"u\"}", "Unchanged=[\"id\",\"name\"]", "", 0, 0, "");
