@@ -247,12 +247,24 @@ void flat_result_free(flat_result *r) {
 }
 
 /* One record being answered. */
+/* A struct schema's field entries by name (flat_fields_of). */
+typedef struct flat_fields {
+    const char *start;          /* the struct schema's first byte */
+    json_value *name, *entry;   /* n of each, in the arena */
+    size_t n, cap;
+    json_value schema_name;     /* the schema's own "name"; JSON_NONE when it has none */
+} flat_fields;
+
+#define FLAT_CACHED_STRUCTS 8   /* schemas: envelope, source, transaction, image; objects: payload, source, transaction, image */
+
 typedef struct flat_ctx {
     const flat_config *c;
     arena *a;
     flat_result *r;
     dbz_event ev;
     json_value schema;          /* the envelope's schema, JSON_NONE without one */
+    flat_fields structs[FLAT_CACHED_STRUCTS];
+    int nstructs;
 } flat_ctx;
 
 /* The SMT fails on this record (or there is no record): nothing but the reason. */
@@ -288,22 +300,81 @@ static void flat_header_end(flat_ctx *x, flat_header *h, int is_null) {
 
 /* ------------------------------------------------------ the schema, as JSON */
 
-/* The field entry `name` of a struct schema ({"type":"struct","fields":[…]}). */
-static int flat_schema_field(const json_value *st, const char *name, size_t n, json_value *out) {
-    json_value s = *st, fields, el, fname;
+/* The table of an object or struct schema starting at `start`: the one
+ * this record built already, else a fresh one (*fresh set). */
+static flat_fields *flat_table_slot(flat_ctx *x, const char *start, int *fresh) {
+    for (int i = 0; i < x->nstructs; i++)
+        if (x->structs[i].start == start) return *fresh = 0, &x->structs[i];
+    flat_fields *f = &x->structs[x->nstructs < FLAT_CACHED_STRUCTS ? x->nstructs++ : FLAT_CACHED_STRUCTS - 1];
+    memset(f, 0, sizeof(*f));
+    f->start = start;
+    *fresh = 1;
+    return f;
+}
+
+static void flat_table_add(flat_ctx *x, flat_fields *f, const json_value *name, const json_value *entry) {
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 16;
+        json_value *names = arena_alloc(x->a, cap * sizeof(*names)), *entries = arena_alloc(x->a, cap * sizeof(*entries));
+        if (f->n) memcpy(names, f->name, f->n * sizeof(*names)), memcpy(entries, f->entry, f->n * sizeof(*entries));
+        f->name = names, f->entry = entries, f->cap = cap;
+    }
+    f->name[f->n] = *name;
+    f->entry[f->n++] = *entry;
+}
+
+/* The first entry named `name` ([s, s+n)), or NULL. */
+static const json_value *flat_table_find(const flat_fields *f, const char *name, size_t n) {
+    for (size_t i = 0; i < f->n; i++)
+        if (json_key_equals(&f->name[i], name, n)) return &f->entry[i];
+    return NULL;
+}
+
+/* A struct schema's fields ({"type":"struct","fields":[{…,"field":"id"},…],
+ * "name":…}), read once per record: an entry names itself last, after its
+ * whole nested schema, so looking names up one by one would walk the
+ * schema again each time. */
+static const flat_fields *flat_fields_of(flat_ctx *x, const json_value *st) {
+    json_value s = *st, k, v, el, fname;
+    json_iter it, ai;
+    json_error err;
+    int fresh;
+    flat_fields *f = flat_table_slot(x, st->start, &fresh);
+    if (!fresh || s.type != JSON_OBJECT || json_iter_init(&it, &s, &err) < 0) return f;
+    while (json_iter_member(&it, &k, &v) > 0) {
+        if (json_key_equals(&k, "name", 4)) f->schema_name = v;
+        if (!json_key_equals(&k, "fields", 6) || v.type != JSON_ARRAY || json_iter_init(&ai, &v, &err) < 0) continue;
+        while (json_iter_element(&ai, &el) > 0) {
+            json_value probe = el;
+            if (el.type == JSON_OBJECT && json_find(&probe, "field", 5, &fname, &err) == JSON_FOUND)
+                flat_table_add(x, f, &fname, &el);
+        }
+        json_iter_resume(&it, &v);
+    }
+    return f;
+}
+
+/* An object's members (walked: their ends known), read once per record. */
+static const flat_fields *flat_members_of(flat_ctx *x, const json_value *obj) {
+    json_value o = *obj, k, v;
     json_iter it;
     json_error err;
-    if (s.type != JSON_OBJECT || json_find(&s, "fields", 6, &fields, &err) != JSON_FOUND) return 0;
-    if (fields.type != JSON_ARRAY || json_iter_init(&it, &fields, &err) < 0) return 0;
-    while (json_iter_element(&it, &el) > 0) {
-        json_value probe = el;
-        if (el.type == JSON_OBJECT && json_find(&probe, "field", 5, &fname, &err) == JSON_FOUND &&
-            json_key_equals(&fname, name, n)) {
-            *out = el;
-            return 1;
-        }
+    int fresh;
+    flat_fields *f = flat_table_slot(x, obj->start, &fresh);
+    if (!fresh || o.type != JSON_OBJECT || json_iter_init(&it, &o, &err) < 0) return f;
+    while (json_iter_member(&it, &k, &v) > 0) {
+        if (json_finish(&v, &err) < 0) break;   /* validated already: never fails */
+        json_iter_resume(&it, &v);
+        flat_table_add(x, f, &k, &v);
     }
-    return 0;
+    return f;
+}
+
+/* The field entry `name` of struct schema `st`. */
+static int flat_schema_field(flat_ctx *x, const json_value *st, const char *name, size_t n, json_value *out) {
+    const json_value *e = flat_table_find(flat_fields_of(x, st), name, n);
+    if (e) *out = *e;
+    return e != NULL;
 }
 
 static int flat_schema_is(const json_value *field_schema, const char *member, const char *text) {
@@ -322,13 +393,11 @@ static int flat_schema_is(const json_value *field_schema, const char *member, co
 static int flat_is_envelope(flat_ctx *x) {
     if (x->ev.op == 'm' || x->ev.decoded_message) return 0;
     if (x->schema.type != JSON_OBJECT) return 1;
-    json_value name;
+    json_value name = flat_fields_of(x, &x->schema)->schema_name;
     json_error err;
     const char *s;
     size_t n;
-    if (json_find(&x->schema, "name", 4, &name, &err) != JSON_FOUND || name.type != JSON_STRING ||
-        json_string(&name, x->a, &s, &n, &err) < 0)
-        return 0;
+    if (name.type != JSON_STRING || json_string(&name, x->a, &s, &n, &err) < 0) return 0;
     return n >= 9 && memcmp(s + n - 9, ".Envelope", 9) == 0;
 }
 
@@ -338,23 +407,21 @@ static int flat_is_envelope(flat_ctx *x) {
 static const char flat_null_text[] = "null";
 static const json_value flat_null = {JSON_NULL, flat_null_text, flat_null_text + 4, flat_null_text + 4, 0, 0};
 
-static int flat_member(const json_value *obj, const char *name, json_value *out) {
-    json_value o = *obj;
-    json_error err;
-    if (o.type != JSON_OBJECT || json_find(&o, name, strlen(name), out, &err) != JSON_FOUND) return 0;
-    if (json_finish(out, &err) < 0) return 0;   /* validated already: never fails */
-    return 1;
+static int flat_member(flat_ctx *x, const json_value *obj, const char *name, json_value *out) {
+    const json_value *e = obj->type == JSON_OBJECT ? flat_table_find(flat_members_of(x, obj), name, strlen(name)) : NULL;
+    if (e) *out = *e;
+    return e != NULL;
 }
 
 /* Does the event's schema have field `name` (in struct schema `st`, or, as
  * JSON, in object `obj`)?  Without the schema, a null struct's fields are
  * unknowable and taken to exist. */
-static int flat_has(const flat_ctx *x, const json_value *st, const json_value *obj, const char *name, json_value *fs) {
+static int flat_has(flat_ctx *x, const json_value *st, const json_value *obj, const char *name, json_value *fs) {
     json_value v;
     fs->type = JSON_NONE;
-    if (x->schema.type == JSON_OBJECT) return flat_schema_field(st, name, strlen(name), fs);
+    if (x->schema.type == JSON_OBJECT) return flat_schema_field(x, st, name, strlen(name), fs);
     if (obj->type == JSON_NULL) return 1;
-    return flat_member(obj, name, &v);
+    return flat_member(x, obj, name, &v);
 }
 
 /* FieldReference.getSchema + getValue.  1: the field exists, *v is its
@@ -367,22 +434,22 @@ static int flat_ref_value(flat_ctx *x, const flat_ref *ref, json_value *v, json_
     *v = flat_null;
     if (!ref->strct) {
         if (!flat_has(x, &x->schema, payload, ref->field, fs)) return 0;
-        flat_member(payload, ref->field, v);
+        flat_member(x, payload, ref->field, v);
         return 1;
     }
-    int in_envelope = x->schema.type == JSON_OBJECT ? flat_schema_field(&x->schema, ref->strct, strlen(ref->strct), &parent_schema)
-                                                    : flat_member(payload, ref->strct, &sv);
+    int in_envelope = x->schema.type == JSON_OBJECT ? flat_schema_field(x, &x->schema, ref->strct, strlen(ref->strct), &parent_schema)
+                                                    : flat_member(x, payload, ref->strct, &sv);
     if (!in_envelope) return -1;
-    if (!flat_member(payload, ref->strct, &sv)) sv = flat_null;
+    if (!flat_member(x, payload, ref->strct, &sv)) sv = flat_null;
     if (x->schema.type == JSON_OBJECT && !flat_schema_is(&parent_schema, "type", "struct")) return -1;
     if (x->schema.type != JSON_OBJECT && sv.type != JSON_OBJECT && sv.type != JSON_NULL) return -1;
     if (flat_has(x, &parent_schema, &sv, ref->field, fs)) {
-        if (sv.type == JSON_OBJECT) flat_member(&sv, ref->field, v);
+        if (sv.type == JSON_OBJECT) flat_member(x, &sv, ref->field, v);
         return 1;
     }
     /* Not in its struct: the SMT looks at the top level (a field another SMT added there). */
     if (!flat_has(x, &x->schema, payload, ref->field, fs)) return 0;
-    if (sv.type == JSON_OBJECT) flat_member(payload, ref->field, v);
+    if (sv.type == JSON_OBJECT) flat_member(x, payload, ref->field, v);
     return 1;
 }
 
@@ -484,7 +551,7 @@ static int flat_dropped(flat_ctx *x, const flat_header *list, const json_value *
     if (!list || !flat_listed(x, list, name, n)) return 0;
     if (!x->c->keep_schema_compatible) return 1;
     json_value fs;
-    return flat_schema_field(image_schema, name, n, &fs) && flat_schema_is(&fs, "optional", NULL);
+    return flat_schema_field(x, image_schema, name, n, &fs) && flat_schema_is(&fs, "optional", NULL);
 }
 
 /* route.by.field: the flattened struct's (or the delete's before image's) string field. */
@@ -499,7 +566,7 @@ static void flat_route(flat_ctx *x, const json_value *image, int deleted_field) 
         x->r->topic = "false", x->r->topic_len = 5;
         return;
     }
-    if (!flat_member(image, field, &v)) {
+    if (!flat_member(x, image, field, &v)) {
         flat_fail(x, "route.by.field: the record has no field '%s' (the SMT fails on this record)", field);
         return;
     }
@@ -537,7 +604,7 @@ static void flat_value(flat_ctx *x, const json_value *image, const json_value *i
                      "envelope, and the message has none");
         return;
     }
-    if (deleted && flat_member(image, "__deleted", &v)) {
+    if (deleted && flat_member(x, image, "__deleted", &v)) {
         flat_fail(x, "the record already has a field '__deleted' (the SMT fails on this record)");
         return;
     }
@@ -570,7 +637,7 @@ static void flat_value(flat_ctx *x, const json_value *image, const json_value *i
             return;
         }
         json_value same;
-        int dup = flat_member(image, ref->name, &same) || (deleted && strcmp(ref->name, "__deleted") == 0);
+        int dup = flat_member(x, image, ref->name, &same) || (deleted && strcmp(ref->name, "__deleted") == 0);
         for (int j = 0; j < i && !dup; j++) dup = strcmp(x->c->fields[j].name, ref->name) == 0;
         if (dup) {
             flat_fail(x, "add.fields: the record already has a field '%s' (the SMT fails on this record)", ref->name);
@@ -607,7 +674,7 @@ static void flat_tombstone(flat_ctx *x) {
 /* The image's schema entry (with the schema envelope), else JSON_NONE. */
 static json_value flat_image_schema(flat_ctx *x, const char *image) {
     json_value fs = {JSON_NONE, NULL, NULL, NULL, 0, 0};
-    if (x->schema.type == JSON_OBJECT) flat_schema_field(&x->schema, image, strlen(image), &fs);
+    if (x->schema.type == JSON_OBJECT) flat_schema_field(x, &x->schema, image, strlen(image), &fs);
     return fs;
 }
 
