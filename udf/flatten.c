@@ -246,10 +246,10 @@ void flat_result_free(flat_result *r) {
     buf_free(&r->scratch);
 }
 
-/* One record being answered. */
-/* A struct schema's field entries by name (flat_fields_of). */
+/* The entries of one struct schema (flat_fields_of) or object
+ * (flat_members_of) by name. */
 typedef struct flat_fields {
-    const char *start;          /* the struct schema's first byte */
+    const char *start;          /* the schema's or object's first byte */
     json_value *name, *entry;   /* n of each, in the arena */
     size_t n, cap;
     json_value schema_name;     /* the schema's own "name"; JSON_NONE when it has none */
@@ -257,6 +257,7 @@ typedef struct flat_fields {
 
 #define FLAT_CACHED_STRUCTS 8   /* schemas: envelope, source, transaction, image; objects: payload, source, transaction, image */
 
+/* One record being answered. */
 typedef struct flat_ctx {
     const flat_config *c;
     arena *a;
