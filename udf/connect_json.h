@@ -45,7 +45,7 @@
  *    through a HashSet, so for elements of differing shapes the order of
  *    the fields can differ between JVM runs; with one shape it cannot.)
  *  - the converter writes every struct field, compactly, strings escaped
- *    as Jackson does, doubles as Java's Double.toString (shortest digits,
+ *    as Jackson does (characters beyond the BMP as escaped surrogate pairs), doubles as Java's Double.toString (shortest digits,
  *    as Java 19 and later print them; non-finite ones as the strings "NaN",
  *    "Infinity", "-Infinity"), integers as integers.
  *  - Where Debezium throws, this is an error with its reason: a document
@@ -85,7 +85,10 @@ typedef enum cj_nulls {
 int cj_expand(const char *s, size_t n, cj_nulls nulls, arena *a, const char **out, size_t *out_n, char *why,
               size_t cap);
 
-/* A string's bytes as the converter writes them (Jackson's quoting, above). */
+/* A string's bytes (valid UTF-8) as the converter writes them: quoted;
+ * \" \\ \b \t \n \f \r; other control characters \u00XX; a character
+ * beyond the BMP as its escaped UTF-16 surrogate pair (\uD83D\uDE00, as
+ * Jackson writes it); upper-case hex; the rest as is. */
 void cj_put_string(buf *b, const char *s, size_t n);
 
 /* The converter's bytes for the validated JSON text [s, s+n) of a value

@@ -8,7 +8,7 @@ Deterministic; rerun after changing the sources, then commit the result
 (`make-seeds.py fuzz_native …` rewrites only the targets named).
 Past fuzz findings (regress-*) are kept.
 (run-fuzz.sh adds JSONTestSuite, when present, as extra JSON seeds.)"""
-import hashlib, json, pathlib, re, struct, sys
+import base64, hashlib, json, pathlib, re, struct, sys
 
 root = pathlib.Path(__file__).resolve().parents[2]
 out = root / "tests/fuzz/corpus"
@@ -126,9 +126,15 @@ nat = [b"\x00" + native_block([(b"message", b"String", strings(b"abc", b""))], 2
 nat += [b"\x00" + native_block([(b"message", b"String", strings(m))], 1) for m in msgs[:6]]
 write("fuzz_native", nat)
 
-write("fuzz_fn_debezium_unwrap", msgs + [b"", b"null", b'{"payload":null}', b'{"op":"d","before":{"id":1}}', b"[1]", deep])
+# logical decoding messages (content base64 of JSON: decoded through connect_json) and updates with both images
+ldm = [b'{"op":"m","ts_ms":1,"source":{"lsn":5},"message":{"prefix":"p","content":"%s"}}' % base64.b64encode(c)
+       for c in (b'{"id":1,"n":null,"a":[1,2],"o":[{"x":1},{"y":"s"}],"d":1.5e-4}', b'{"a":[1,2.5]}', b"hi", b"[1]",
+                 b'{"a":1,"a":null,"b":[[],[1]]}')]
+ldm += [b'{"schema":{"name":"io.debezium.connector.postgresql.MessageValue"},"payload":{"op":"m","message":{"content":"e30="}}}',
+        b'{"op":"u","before":{"id":1,"t":"x","b":[1]},"after":{"id":1,"t":"__debezium_unavailable_value","b":[2],"n":3}}']
+write("fuzz_fn_debezium_unwrap", msgs + ldm + [b"", b"null", b'{"payload":null}', b'{"op":"d","before":{"id":1}}', b"[1]", deep])
 write("fuzz_fn_payload_extract", outbox + [b'{"op":"c","after":{"payload":{"id":"x","experiment_id":"7","properties":{"i8":300,"b":"yes","a":[{"b":1}]}}}}',
-                                           b'{"after":{"payload":"{\\"experiment_id\\":1e3}"}}', b"", b"not json"])
+                                           b'{"after":{"payload":"{\\"experiment_id\\":1e3}"}}', b"", b"not json"] + ldm[:2])
 paths = [b"after.payload.id", b"after.payload.properties.page", b"op", b"source.lsn", b"", b"after.0"]
 write("fuzz_fn_payload_get", [m + b"\n" + p for m in msgs[:10] for p in paths[:3]] + [b'{"a":"{\\"b\\":[1,2]}"}\na.b.1', b"x\n\\N"])
 write("fuzz_fn_is_valid_after_assignment", [a + b"\n" + b for a in (b"2024-01-01T00:00:00Z", b"1700000000123", b"\\N", b"")

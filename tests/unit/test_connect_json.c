@@ -155,12 +155,15 @@ static void test_java_double(void **state) {
 }
 
 /* Jackson's escapes: \" \\ and the short ones, \u00XX for other control
- * characters, the surrogates of a character outside the BMP, everything
- * else (/, non-ASCII, DEL) as it is. */
+ * characters, a character beyond the BMP as its surrogate pair (captured:
+ * "Grüße \uD83D\uDE00"), everything else (/, the BMP's non-ASCII, DEL) as
+ * it is. */
 static void test_strings(void **state) {
     (void)state;
     EXPANDS("{\"s\":\"a\\/b\\u00e9\\u0001\\t\\\"\\\\\\b\\f\\n\\r\\u001f\\u007f\\ud83d\\ude00\"}",
             "{\"s\":\"a/b\xc3\xa9\\u0001\\t\\\"\\\\\\b\\f\\n\\r\\u001F\x7f\\uD83D\\uDE00\"}");
+    EXPANDS("{\"u\":\"Gr\xc3\xbc\xc3\x9f" "e \xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\xf0\x90\x80\x80\"}",
+            "{\"u\":\"Gr\xc3\xbc\xc3\x9f" "e \\uD83D\\uDE00\\uDBFF\\uDFFF\\uD800\\uDC00\"}");
     EXPANDS("{\"\\u00e9\\n\":\"k\"}", "{\"\xc3\xa9\\n\":\"k\"}");
     buf b = {0};
     cj_put_string(&b, "a\0b", 3);
@@ -196,6 +199,78 @@ static void test_errors(void **state) {
     fails_with("\"s\"", "the document is a JSON string, not an object (no Connect struct)");
     fails_with("{\"a\":", "invalid JSON: unexpected end of input");
     fails_with("{\"a\":tru}", "invalid JSON: invalid literal");
+}
+
+/* Objects of many members take the hashed lookups: an array whose
+ * objects list twenty names in opposite orders (the merged struct keeps the
+ * first order), and an array of 200 objects of one name each (every
+ * element writes all 200 fields, 199 of them null). */
+static void test_many_members(void **state) {
+    (void)state;
+    buf doc = {0}, want = {0};
+    buf_put(&doc, "{\"o\":[{", 7);
+    for (int i = 0; i < 20; i++) {
+        char m[32];
+        buf_put(&doc, m, (size_t)snprintf(m, sizeof(m), "%s\"k%d\":%d", i ? "," : "", i, i));
+    }
+    buf_put(&doc, "},{", 3);
+    for (int i = 19; i >= 0; i--) {
+        char m[32];
+        buf_put(&doc, m, (size_t)snprintf(m, sizeof(m), "%s\"k%d\":%d", i < 19 ? "," : "", i, 100 + i));
+    }
+    buf_put(&doc, "}]}", 4);
+    buf_put(&want, "{\"o\":[{", 7);
+    for (int i = 0; i < 20; i++) {
+        char m[32];
+        buf_put(&want, m, (size_t)snprintf(m, sizeof(m), "%s\"k%d\":%d", i ? "," : "", i, i));
+    }
+    buf_put(&want, "},{", 3);
+    for (int i = 0; i < 20; i++) {
+        char m[32];
+        buf_put(&want, m, (size_t)snprintf(m, sizeof(m), "%s\"k%d\":%d", i ? "," : "", i, 100 + i));
+    }
+    buf_put(&want, "}]}", 4);
+    expands_to(doc.p, CJ_NULLS_IGNORE, want.p);
+    doc.len = want.len = 0;
+
+    buf_put(&doc, "{\"o\":[", 6);
+    for (int i = 0; i < 200; i++) {
+        char m[32];
+        buf_put(&doc, m, (size_t)snprintf(m, sizeof(m), "%s{\"n%d\":\"v\"}", i ? "," : "", i));
+    }
+    buf_put(&doc, "]}", 3);
+    buf_put(&want, "{\"o\":[", 6);
+    for (int e = 0; e < 200; e++) {
+        buf_put(&want, e ? ",{" : "{", e ? 2 : 1);
+        for (int i = 0; i < 200; i++) {
+            char m[32];
+            buf_put(&want, m, (size_t)snprintf(m, sizeof(m), "%s\"n%d\":%s", i ? "," : "", i, i == e ? "\"v\"" : "null"));
+        }
+        buf_putc(&want, '}');
+    }
+    buf_put(&want, "]}", 3);
+    expands_to(doc.p, CJ_NULLS_IGNORE, want.p);
+    buf_free(&doc);
+    buf_free(&want);
+}
+
+/* A large document of small values: a million numbers expand whole. */
+static void test_large_document(void **state) {
+    (void)state;
+    buf doc = {0};
+    buf_put(&doc, "{\"a\":[", 6);
+    for (int i = 0; i < 1000000; i++) buf_put(&doc, i ? ",7" : "7", i ? 2 : 1);
+    buf_put(&doc, "],\"b\":null}", 11);
+    buf_putc(&doc, 0);
+    const char *out;
+    size_t n;
+    char why[128] = "";
+    assert_int_equal(cj_expand(doc.p, doc.len - 1, CJ_NULLS_IGNORE, &scratch, &out, &n, why, sizeof(why)), 0);
+    assert_int_equal(n, doc.len - 1 - 9);   /* ,"b":null dropped */
+    assert_memory_equal(out, doc.p, n - 1);
+    assert_int_equal(out[n - 1], '}');
+    arena_reset(&scratch);
+    buf_free(&doc);
 }
 
 /* Jackson reads the first value and leaves the rest. */
@@ -340,6 +415,8 @@ int main(void) {
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_arrays),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_many_members),
+        cmocka_unit_test(test_large_document),
         cmocka_unit_test(test_trailing_ignored),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_compact_copy),
