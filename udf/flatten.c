@@ -255,6 +255,7 @@ typedef struct flat_fields {
     json_value schema_name;     /* the schema's own "name"; JSON_NONE when it has none */
 } flat_fields;
 
+#define FLAT_KEEP_BYTES (1u << 20)   /* a result buffer's memory kept from one record to the next */
 #define FLAT_CACHED_STRUCTS 8   /* schemas: envelope, source, transaction, image; objects: payload, source, transaction, image */
 
 /* One record being answered. */
@@ -720,7 +721,10 @@ static void flat_change(flat_ctx *x) {
 
 void flat_apply(const flat_config *c, const char *msg, size_t n, arena *a, flat_result *r) {
     flat_ctx x = {.c = c, .a = a, .r = r};
-    r->value.len = r->hvalues.len = 0;
+    /* emptied; what one huge record grew them to is given back */
+    buf_clear(&r->value, FLAT_KEEP_BYTES);
+    buf_clear(&r->hvalues, FLAT_KEEP_BYTES);
+    buf_clear(&r->scratch, FLAT_KEEP_BYTES);
     r->nheaders = 0;
     r->topic = "", r->topic_len = 0;
     r->is_tombstone = r->skip = 0;
