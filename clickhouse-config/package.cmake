@@ -14,8 +14,8 @@ set(CPACK_PACKAGE_CONTACT "clickhouse-cdc-udfs maintainers <clickhouse-cdc-udfs@
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "ClickHouse executable UDFs that decode Debezium change events")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
   "Small C executables that a ClickHouse server runs as executable user-defined\n\
-functions (debezium_unwrap, experiment_event, orders_change, campaign_event,\n\
-payload_get, is_valid_after_assignment): one pass over each Kafka message,\n\
+functions (debezium_unwrap, debezium_flatten, experiment_event, orders_change,\n\
+campaign_event, payload_get, is_valid_after_assignment): one pass over each Kafka message,\n\
 typed columns out, and a per-row error instead of a stalled consumer.  Each\n\
 process confines itself with seccomp after start-up.\n\
 .\n\

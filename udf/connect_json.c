@@ -1,5 +1,6 @@
-/* connect_json.c — JsonSchemaData's struct and the JSON converter's bytes
- * for one JSON document (see connect_json.h).
+/* connect_json.c — the JSON converter's and the header converter's bytes
+ * (see connect_json.h): for one JSON document through JsonSchemaData, and,
+ * at the end, for values that keep their schema.
  *
  * Three passes, as Debezium makes them: the document into a tree (Jackson's
  * readTree: a repeated name keeps its place and takes the last value), the
@@ -757,4 +758,84 @@ int cj_expand(const char *s, size_t n, cj_nulls nulls, arena *a, const char **ou
     arena_free(&c.strings);
     buf_free(&c.out);
     return rc;
+}
+
+/* ------------------------------------------ values that keep their schema */
+
+/* How a writer quotes a decoded string: Jackson's, or Values' embedded form. */
+typedef void (*cj_quote_fn)(buf *b, const char *s, size_t n);
+
+void cj_header_string(buf *b, const char *s, size_t n) {
+    buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '"' && s[i] != '\\') continue;
+        buf_put(b, s + run, i - run);
+        buf_putc(b, '\\');
+        run = i;          /* the character itself starts the next run */
+    }
+    buf_put(b, s + run, n - run);
+    buf_putc(b, '"');
+}
+
+static int cj_is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One pass over validated JSON text: whitespace outside strings dropped,
+ * strings with escapes or characters outside the BMP decoded and quoted
+ * again by `quote`, everything else (punctuation, numbers, literals, the
+ * other strings — which hold nothing either writer escapes) copied as it is. */
+static void cj_copy(buf *b, const char *s, size_t n, arena *a, cj_quote_fn quote) {
+    const char *p = s, *e = s + n;
+    while (p < e) {
+        const char *run = p;
+        while (p < e && *p != '"' && !cj_is_ws(*p)) p++;
+        buf_put(b, run, (size_t)(p - run));
+        if (p == e) break;
+        if (*p != '"') {
+            p++;
+            continue;
+        }
+        const char *q = p + 1;
+        int escaped = 0, requote = 0;
+        while (q < e && *q != '"') {
+            if (*q == '\\') escaped = 1, q++;
+            else if ((unsigned char)*q >= 0xF0) requote = 1;
+            q++;
+        }
+        const char *end = q < e ? q + 1 : e;
+        json_value v = {JSON_STRING, p, end, e, 0, escaped};
+        const char *text;
+        size_t len;
+        json_error err;
+        if ((escaped || requote) && json_string(&v, a, &text, &len, &err) == 0) quote(b, text, len);
+        else buf_put(b, p, (size_t)(end - p));
+        p = end;
+    }
+}
+
+void cj_json(buf *b, const char *s, size_t n, arena *a) {
+    cj_copy(b, s, n, a, cj_put_string);
+}
+
+int cj_header(buf *b, const json_value *v, arena *a) {
+    const char *text;
+    size_t len;
+    json_error err;
+    switch (v->type) {
+    case JSON_NULL:
+    case JSON_NONE:
+        return 1;
+    case JSON_STRING:
+        if (json_string(v, a, &text, &len, &err) == 0) buf_put(b, text, len);
+        return 0;
+    case JSON_OBJECT:
+    case JSON_ARRAY:
+        cj_copy(b, v->start, json_raw_len(v), a, cj_header_string);
+        return 0;
+    default:
+        buf_put(b, v->start, json_raw_len(v));
+        return 0;
+    }
 }

@@ -1,5 +1,28 @@
-/* connect_json.h — a JSON document as Kafka Connect carries it through
- * Debezium's SMTs: parsed by Jackson, turned into a Connect struct by
+/* connect_json.h — the bytes Kafka Connect writes for a value that arrived
+ * as JSON: the JSON converter (schemas.enable=false, Jackson's compact
+ * output) and the default header converter (SimpleHeaderConverter).
+ *
+ * Two cases.  A value that keeps its schema through an SMT (an image's
+ * column, a source field: ExtractNewRecordState's output) is written by the
+ * converter as the raw topic's converter wrote it: numbers keep their text
+ * (the same Java value printed the same way, Long.toString,
+ * Double.toString), logical types keep their wire encoding (the converter
+ * writes them from the schema with or without schemas.enable), and only
+ * the layout is normalised — no whitespace, strings as Jackson escapes
+ * them (cj_json, cj_value).  Headers are written by Values.convertToString:
+ * a string's own text, a number's or boolean's text, a list, map or struct
+ * in Values' syntax with nested strings in quotes and only '\\' and '"'
+ * escaped, and a null value as no bytes at all (cj_header).
+ *
+ * Jackson's strings (cj_put_string): '"', '\\' and the control characters
+ * below 0x20 escaped (\b \t \n \f \r short, the others \u00XX with
+ * upper-case hex); a character outside the BMP written as its two UTF-16
+ * surrogates, \uD83D\uDE00 (the UTF-8 generator of the Jackson 2.16 in Kafka
+ * 3.9 escapes each unit of the pair — the captured type_zoo message holds
+ * U+1F600 so); '/', DEL and the rest of non-ASCII as they are (UTF-8).
+ *
+ * The other case, a JSON document that
+ * Debezium's SMTs parse: read by Jackson, turned into a Connect struct by
  * Debezium's JsonSchemaData, written back by Kafka's JsonConverter with
  * schemas.enable=false.  DecodeLogicalDecodingMessageContent does this to
  * a logical decoding message's content, the outbox EventRouter to its
@@ -46,6 +69,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "json.h"
 
 /* Jackson's default StreamReadConstraints.maxNestingDepth. */
 #define CJ_MAX_DEPTH 1000
@@ -66,6 +90,20 @@ int cj_expand(const char *s, size_t n, cj_nulls nulls, arena *a, const char **ou
  * beyond the BMP as its escaped UTF-16 surrogate pair (\uD83D\uDE00, as
  * Jackson writes it); upper-case hex; the rest as is. */
 void cj_put_string(buf *b, const char *s, size_t n);
+
+/* The converter's bytes for the validated JSON text [s, s+n) of a value
+ * that keeps its schema (above). */
+void cj_json(buf *b, const char *s, size_t n, arena *a);
+/* The same for a value: v must be a scalar or a walked container. */
+static inline void cj_value(buf *b, const json_value *v, arena *a) { cj_json(b, v->start, json_raw_len(v), a); }
+
+/* The header converter's bytes for a value (a scalar or a walked
+ * container).  Returns 1 when the value is null (nothing appended: Kafka
+ * carries a null header value), else 0. */
+int cj_header(buf *b, const json_value *v, arena *a);
+/* A string as the header converter writes it inside a list, map or struct:
+ * in quotes, '\\' and '"' escaped. */
+void cj_header_string(buf *b, const char *s, size_t n);
 
 /* Java's Double.toString(d), as Jackson writes a double: into p[32];
  * returns the length.  NaN and the infinities as Java spells them. */

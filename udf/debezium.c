@@ -417,7 +417,9 @@ static int dbz_same_value(const json_value *x, const json_value *y) {
     }
 }
 
-int dbz_changed_fields(const dbz_event *ev, arena *a, dbz_changes *c) {
+/* placeholder_apart: TOAST placeholders in `unavailable` (debezium_unwrap);
+ * else compared like any value, as the SMT compares them. */
+static int dbz_changes_of(const dbz_event *ev, arena *a, dbz_changes *c, int placeholder_apart) {
     memset(c, 0, sizeof(*c));
     if (ev->before.type != JSON_OBJECT || ev->after.type != JSON_OBJECT) return 0;
     json_value after = ev->after, before = ev->before, k, v, bk, bv;
@@ -442,12 +444,20 @@ int dbz_changed_fields(const dbz_event *ev, arena *a, dbz_changes *c) {
             if (found == JSON_ERR || (found == JSON_FOUND && json_finish(&b, &err) < 0)) return -1;
             if (found != JSON_FOUND) b.type = JSON_NONE;
         }
-        dbz_names *to = dbzt_is_unavailable(&v) || dbzt_is_unavailable(&b) ? &c->unavailable
+        dbz_names *to = placeholder_apart && (dbzt_is_unavailable(&v) || dbzt_is_unavailable(&b)) ? &c->unavailable
                         : dbz_same_value(&v, &b)                          ? &c->unchanged
                                                                           : &c->changed;
         dbz_names_add(to, a, name, name_n);
     }
     return rc < 0 ? -1 : 0;
+}
+
+int dbz_changed_fields(const dbz_event *ev, arena *a, dbz_changes *c) {
+    return dbz_changes_of(ev, a, c, 1);
+}
+
+int dbz_changed_fields_smt(const dbz_event *ev, arena *a, dbz_changes *c) {
+    return dbz_changes_of(ev, a, c, 0);
 }
 
 int dbz_is_delete(const dbz_event *ev) {

@@ -119,6 +119,9 @@ typedef struct dbz_changes {
 /* Fills *c (empty lists when the event has not both images).  Returns 0,
  * or -1 when an image is malformed (cannot be: dbz_decode walked both). */
 int dbz_changed_fields(const dbz_event *ev, arena *a, dbz_changes *c);
+/* The SMT's own two lists, the ones its headers carry: the placeholder
+ * compared like any value (`unavailable` stays empty). */
+int dbz_changed_fields_smt(const dbz_event *ev, arena *a, dbz_changes *c);
 
 /* op 'd' or 't': a change that has no after image by nature. */
 int dbz_is_delete(const dbz_event *ev);

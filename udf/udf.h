@@ -68,6 +68,7 @@ void udf_sig_result(udf_signature *sig, const char *name, const char *type);
 
 /* The functions, one per udf/fn_<name>.c. */
 extern const udf_function debezium_unwrap_udf;
+extern const udf_function debezium_flatten_udf;
 extern const udf_function payload_extract_udf;
 extern const udf_function payload_get_udf;
 extern const udf_function is_valid_after_assignment_udf;

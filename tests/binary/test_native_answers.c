@@ -281,7 +281,7 @@ static void test_binary_payload_extract_every_type_by_hand(void **state) {
 }
 
 /* Every recorded Debezium message (tests/fixtures), each many times, plus
- * junk, through debezium_unwrap and payload_get. */
+ * junk, through debezium_unwrap, debezium_flatten (headers: a Map) and payload_get. */
 static void fixture_rows(tbuf *rows, uint64_t *nrows, int with_path) {
     static const char *const files[] = {"plain/dbzplain.public.outbox_events.jsonl", "plain/dbzplain.public.type_zoo.jsonl",
                                         "with-schema/dbz.public.type_zoo.jsonl", "with-schema/dbz.public.outbox_events.jsonl",
@@ -324,6 +324,10 @@ static void test_binary_unwrap_and_get(void **state) {
     fixture_rows(&rows, &nrows, 0);
     same_as_rowbinary("debezium_unwrap", none, one, 1, &rows, nrows, 1000);
     same_as_rowbinary("debezium_unwrap", none, one, 1, &rows, nrows, 7);
+    static const char *const flatten[] = {"--delete.tombstone.handling.mode=rewrite-with-tombstone",
+                                          "--add.headers=op,source.lsn,transaction.id", "--add.fields=op,source.ts_ms", NULL};
+    same_as_rowbinary("debezium_flatten", flatten, one, 1, &rows, nrows, 1000);
+    same_as_rowbinary("debezium_flatten", flatten, one, 1, &rows, nrows, 7);
     tb_free(&rows);
     fixture_rows(&rows, &nrows, 1);
     same_as_rowbinary("payload_get", none, two, 2, &rows, nrows, 1000);

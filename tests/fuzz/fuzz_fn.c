@@ -28,6 +28,14 @@ static udf_signature fuzz_sig;
 static arena fuzz_arena;
 
 static char *fuzz_argv_unwrap[] = {"debezium_unwrap", NULL};
+/* debezium_flatten with every rule on: rewrite, fields and headers from
+ * every struct, a rename, routing, ExtractChangedRecordState's lists and
+ * dropping by one of them. */
+static char *fuzz_argv_flatten[] = {
+    "debezium_flatten", "--delete.tombstone.handling.mode=rewrite-with-tombstone",
+    "--add.fields=op,ts_ms,lsn,source.ts_ms:event_ts,id,transaction,updateDescription.x",
+    "--add.headers=op,db,transaction.id,sequence,source", "--route.by.field=name",
+    "--header.changed.name=C", "--header.unchanged.name=U", "--drop.fields.header.name=U", NULL};
 static char *fuzz_argv_get[] = {"payload_get", NULL};
 static char *fuzz_argv_valid[] = {"is_valid_after_assignment", NULL};
 static char *fuzz_argv_extract[] = {
@@ -117,6 +125,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argv;
     const char *name = fuzz_fn->name;
     char **args = !strcmp(name, "debezium_unwrap") ? fuzz_argv_unwrap
+                : !strcmp(name, "debezium_flatten") ? fuzz_argv_flatten
                 : !strcmp(name, "payload_get")     ? fuzz_argv_get
                 : !strcmp(name, "payload_extract") ? fuzz_argv_extract
                                                    : fuzz_argv_valid;

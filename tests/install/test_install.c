@@ -235,6 +235,10 @@ static const struct {
      "SELECT tupleElement(d, 'op'), tupleElement(d, 'version'), tupleElement(d, 'error') FROM "
      "(SELECT %s('{\"op\":\"c\",\"after\":{\"id\":1},\"source\":{\"lsn\":24023128}}') AS d)",
      "c\t24023128\t\n"},
+    {"debezium_flatten",
+     "SELECT tupleElement(f, 'value'), tupleElement(f, 'skip'), tupleElement(f, 'error') FROM "
+     "(SELECT %s('{\"op\":\"c\",\"after\":{\"id\":1},\"source\":{\"lsn\":24023128}}') AS f)",
+     "{\"id\":1}\t0\t\n"},
     {"experiment_event",
      "SELECT tupleElement(e, 'id'), tupleElement(e, 'experiment_id'), tupleElement(e, 'aggregate_id'), tupleElement(e, 'error') FROM "
      "(SELECT %s('{\"op\":\"c\",\"after\":{\"aggregate_id\":\"a1\",\"payload\":\"{\\\\\"id\\\\\":\\\\\"e1\\\\\",\\\\\"experiment_id\\\\\":7}\"}}') AS e)",

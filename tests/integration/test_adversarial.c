@@ -154,6 +154,7 @@ static void test_every_row_answered(void **state) {
     adv_table(s);
     static const char *const calls[] = {
         "debezium_unwrap%s(message).error", "experiment_event%s(message).error",
+        "flatten_rewrite%s(message).error",
         "ifNull(payload_get%s(message, 'after.s'), '-')", "toString(is_valid_after_assignment%s(message, message))",
         "ifNull(payload_get%s('{\"a\":1}', message), '-')",
     };

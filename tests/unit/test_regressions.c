@@ -22,7 +22,9 @@
 #include "bytes.h"
 #include "capture.h"
 #include "debezium.h"
+#include "fnrun.h"
 #include "input.h"
+#include "io.h"
 
 static int memfd_of(const void *p, size_t n) {
     int fd = memfd_create("regression", MFD_CLOEXEC);
@@ -173,6 +175,39 @@ static void test_out_of_range_numbers_are_reported(void **state) {
     assert_string_equal(ev.error, "");
 }
 
+/* fuzz_fn_debezium_flatten (regress-empty-map-*): a Map(String, String)
+ * with no entries, before any row had one, wrote its empty element buffer
+ * (RowBinary) and its empty key and value columns (Native) through
+ * io_write(w, NULL, 0): memcpy from NULL, undefined even for 0 bytes
+ * (UBSan stopped the process).  Zero bytes are now no write at all. */
+static void test_empty_map_writes_nothing_from_null(void **state) {
+    (void)state;
+    int fd = memfd_of("", 0);
+    io_writer w;
+    io_writer_init(&w, fd);
+    io_write(&w, NULL, 0);
+    io_write(&w, "ab", 2);
+    io_write(&w, NULL, 0);
+    io_flush(&w);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 2);
+    io_writer_free(&w);
+    close(fd);
+    /* the row that found it: a dropped tombstone, headers {} */
+    static const char *const none[] = {NULL};
+    fn_runner r;
+    arena a;
+    arena_init(&a);
+    fn_open(&r, &debezium_flatten_udf, debezium_flatten_udf.self, none);
+    fn_answer(&r, "", 0, &a);
+    assert_int_equal(r.cap.len, 6);   /* value '', headers {}, topic '', is_tombstone 0, skip 1, error '' */
+    assert_memory_equal(r.cap.data, "\0\0\0\0\1\0", 6);
+    fn_answer(&r, "[1]", 3, &a);       /* passed on: value "[1]", headers {} */
+    assert_int_equal(r.cap.len, 9);
+    assert_memory_equal(r.cap.data, "\3[1]\0\0\0\0\0", 9);
+    fn_close(&r);
+    arena_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_length_prefix_promises_cost_nothing),
@@ -180,6 +215,7 @@ int main(void) {
         cmocka_unit_test(test_tsv_pool_row_needs_its_newline),
         cmocka_unit_test(test_duplicate_members_are_reported),
         cmocka_unit_test(test_out_of_range_numbers_are_reported),
+        cmocka_unit_test(test_empty_map_writes_nothing_from_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
