@@ -23,6 +23,7 @@ SELECT r.topic AS raw_topic, r.offset AS raw_offset, s.topic AS smt_topic, s.par
        CAST(NULL, 'Nullable(String)') AS ours_value,
        s.value AS smt_value,
        side = 'both' AS b,
+       r.op = 'r' AS snapshot,
        length(tupleElement(r.f, 'unavailable')) > 0 AS has_unavailable,
        if(r.passthrough, r.hnames, arrayConcat(r.hnames, ['changed', 'unchanged'])) AS want_names,
        if(r.passthrough, r.hvalues,
@@ -38,6 +39,7 @@ FROM smt.ours_smtchanged_@RAW@ AS r
 FULL OUTER JOIN
 (
     SELECT * FROM smt.smt_events
-    WHERE conn = 'smtchanged' AND ('@RAW@' = 'dbzplain' OR NOT (endsWith(topic, '.message') OR endsWith(topic, '.transaction')))
+    WHERE conn = 'smtchanged'
+      AND ('@RAW@' = 'dbzplain' OR NOT (endsWith(topic, '.message') OR endsWith(topic, '.transaction') OR startsWith(ident, 'trunc|')))
 ) AS s ON r.ident = s.ident
 SETTINGS join_use_nulls = 0;

@@ -22,6 +22,7 @@ SELECT r.topic AS raw_topic, r.offset AS raw_offset, s.topic AS smt_topic, s.par
        tupleElement(r.f, 'row') AS ours_value,
        s.value AS smt_value,
        side = 'both' AS b,
+       r.op = 'r' AS snapshot,
        arrayFilter(x -> x != '', [
            multiIf(side = 'smt', 'no raw event', side = 'raw', 'dropped by the SMT', ''),
            if(b AND tupleElement(r.f, 'error') != '', 'error', ''),

@@ -25,6 +25,7 @@ SELECT r.topic AS raw_topic, r.offset AS raw_offset, s.topic AS smt_topic, s.par
        tupleElement(r.f, 'payload') AS ours_value,
        s.value AS smt_value,
        side = 'both' AS b,
+       r.op = 'r' AS snapshot,
        arrayFilter(x -> x != '', [
            multiIf(side = 'smt', 'no raw event', side = 'raw' AND skip = 0, 'not skipped',
                    b AND skip = 1, 'skipped', ''),
