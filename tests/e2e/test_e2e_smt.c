@@ -65,7 +65,8 @@ static const char *const connector_members[] = {"ts_ms", "ts_us", "ts_ns", "sour
 /* Each connector takes its own snapshot: in snapshot rows, what comes from the
  * source block (LSN, txId, source.ts_ms) is the connector's own too.  Per SMT
  * connector: those members of the value (smtnew's add.fields) and headers. */
-static const char *const smtnew_snapshot[] = {"ts_ms", "ts_us", "ts_ns", "source.name", "__lsn", "__source_ts_ms", "__tx", NULL};
+static const char *const smtnew_snapshot[] = {"ts_ms", "ts_us",          "ts_ns", "source.name",
+                                               "__lsn", "__source_ts_ms", "__tx",  NULL};
 #define SMTNEW_SNAPSHOT_HEADERS "['__position']"
 #define SMTDROP_SNAPSHOT_HEADERS "['cdc.lsn']"
 #define NO_SNAPSHOT_HEADERS "CAST([], 'Array(String)')"
@@ -271,7 +272,8 @@ static long long smt_check(const char *name, value_rule rule, const char *const 
         S.s,
         "SELECT arrayStringConcat(diffs, ','), raw_topic, raw_offset, smt_topic, smt_offset, coalesce(ours_value, ''), "
         "coalesce(smt_value, ''), side = 'both' AND smt_value IS NOT NULL AND ours_value IS NOT NULL, snapshot "
-        "FROM smt.cmp_%s WHERE length(diffs) > 0 OR (%d AND side = 'both') ORDER BY raw_topic, raw_offset, smt_topic, smt_offset",
+        "FROM smt.cmp_%s WHERE length(diffs) > 0 OR (%d AND side = 'both') "
+        "ORDER BY raw_topic, raw_offset, smt_topic, smt_offset",
         name, rule == VALUE_AFTER);
     long long differing = 0, connector_only = 0, values = 0;
     for (size_t i = 0; i < t->nrows; i++) {
@@ -285,7 +287,8 @@ static long long smt_check(const char *name, value_rule rule, const char *const 
         if (rule == VALUE_AFTER && both_values) {
             values++;
             if (!after_equals_row(ours, on, smtv, sn)) itest_buf_printf(&why, "%s%s", why.n ? "," : "", "after");
-        } else if (rule == VALUE_BYTES && strstr(diffs, "value") && both_values && same_but_connector(ours, on, smtv, sn, except)) {
+        } else if (rule == VALUE_BYTES && strstr(diffs, "value") && both_values &&
+                   same_but_connector(ours, on, smtv, sn, except)) {
             connector_only++;
             itest_buf_clear(&why);   /* the rest of the row's diffs, without "value" */
             const char *p = diffs;
@@ -324,7 +327,8 @@ typedef struct smt_case {
 
 static long long smt_compare(const smt_case *c, const char *raw) {
     char *path = e2e_fmt("%s/clickhouse/%s", E2E_DIR, c->file);
-    const char *subst[] = {"@CONN@", c->conn, "@FN@", c->fn, "@RAW@", raw, "@TS_FROM_COLUMN@", c->ts_from_column ? c->ts_from_column : "0",
+    const char *subst[] = {"@CONN@", c->conn, "@FN@", c->fn, "@RAW@", raw,
+                           "@TS_FROM_COLUMN@", c->ts_from_column ? c->ts_from_column : "0",
                            "@SNAPSHOT_HEADERS@", c->snapshot_headers ? c->snapshot_headers : NO_SNAPSHOT_HEADERS, NULL};
     int rc = e2e_ch_apply(S.s, path, subst);
     free(path);
@@ -419,7 +423,7 @@ static void test_messages(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_consumed),     cmocka_unit_test(test_outbox_plain),  cmocka_unit_test(test_outbox_expanded),
+        cmocka_unit_test(test_consumed),        cmocka_unit_test(test_outbox_plain), cmocka_unit_test(test_outbox_expanded),
         cmocka_unit_test(test_flatten_rewrite), cmocka_unit_test(test_flatten_drop), cmocka_unit_test(test_changed),
         cmocka_unit_test(test_messages),
     };
