@@ -91,4 +91,11 @@ int dbzt_tables(const json_value *envelope_schema, arena *a, const dbzt_table **
 int dbzt_decode(const dbzt_table *t, const json_value *image, arena *a, const char **out, size_t *out_len,
                 char *err, size_t errcap);
 
+/* The unscaled value of a Connect Decimal as a message holds it (base64 of
+ * a big-endian two's-complement integer): its sign and its decimal digits
+ * (no leading zeros; "0" for zero), in the arena.  Returns 0, or -1 with a
+ * static reason when the text is not base64 or holds no bytes. */
+int dbzt_unscaled_digits(const char *b64, size_t n, arena *a, int *negative, const char **digits, size_t *nd,
+                         const char **why);
+
 #endif

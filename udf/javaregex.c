@@ -22,7 +22,7 @@ struct jre {
     jre_part *parts;
     int nparts;
     char *lit;            /* the literal bytes of the replacement, unescaped */
-    char bad[160];        /* Java's exception for this replacement, or "" */
+    char bad[200];        /* Java's exception for this replacement, or "" */
 };
 
 static void *jre_alloc(size_t n) {
@@ -80,7 +80,7 @@ static void jre_parse_replacement(jre *r, const char *s) {
                     snprintf(r->bad, sizeof(r->bad), "named capturing group is missing trailing '}'");
                     return;
                 }
-                char name[128];
+                char name[64];
                 int len = (int)(i - b) < (int)sizeof(name) - 1 ? (int)(i - b) : (int)sizeof(name) - 1;
                 memcpy(name, s + b, (size_t)len);
                 name[len] = 0;

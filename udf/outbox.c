@@ -381,7 +381,7 @@ static int ob_timestamp(outbox_row *r, const outbox_config *c, const ob_cols *co
 }
 
 /* A header: its text by SimpleHeaderConverter. */
-static int ob_header(outbox_row *r, const char *name, const ob_col *col, arena *a) {
+static int ob_add_header(outbox_row *r, const char *name, const ob_col *col, arena *a) {
     char why[200];
     ob_header *h = &r->headers[r->nheaders];
     h->name = name;
@@ -491,7 +491,7 @@ static void ob_event(const outbox_config *c, const dbz_event *ev, arena *a, outb
         ob_fail(r, "%s is not a valid field name", c->field_id);
         return;
     }
-    if (ob_header(r, "id", &id, a) < 0) return;
+    if (ob_add_header(r, "id", &id, a) < 0) return;
     buf_put(&r->event_id, r->hvals.p + r->headers[0].off, r->headers[0].len);
     ob_payload_state ps = ob_payload(r, c, &payload, a, &blank, why, sizeof(why));
     if (!c->only_headers) {
@@ -531,7 +531,7 @@ static void ob_event(const outbox_config *c, const dbz_event *ev, arena *a, outb
                 return;
             }
         } else if (e->place == OB_HEADER) {
-            if (ob_header(r, e->alias, &col, a) < 0) return;
+            if (ob_add_header(r, e->alias, &col, a) < 0) return;
         } else {
             int32_t part;
             int is_null;

@@ -21,7 +21,9 @@
 // ({"scale":S,"value":"…"}) timestamp micro_timestamp nano_timestamp date
 // connect_date connect_time connect_timestamp (ms) string[] int32[]
 // struct (an object of string fields).  A ! after the type makes the column
-// required (id always is).
+// required (an "id:uuid" column always is).  "schema_only":true marks a case whose result
+// depends on the schema envelope (test_outbox.c then runs only the message
+// with the envelope); it is copied to the output line.
 import java.io.*;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -143,6 +145,7 @@ public class EventRouterOracle {
             ObjectNode res = M.createObjectNode();
             res.set("name", c.get("name"));
             res.set("config", c.has("config") ? c.get("config") : M.createObjectNode());
+            if (c.path("schema_only").asBoolean(false)) res.put("schema_only", true);
 
             // The change event, as the connector builds it.
             Schema envSchema = null;
@@ -154,7 +157,7 @@ public class EventRouterOracle {
                 else cols.addAll(Arrays.asList(DEFAULT_COLUMNS));
                 for (String col : cols) {
                     String[] p = col.split(":", 2);
-                    row.field(p[0], columnSchema(p[0].equals("id") && !p[1].endsWith("!") ? p[1] + "!" : p[1]));
+                    row.field(p[0], columnSchema(p[0].equals("id") && p[1].equals("uuid") ? "uuid!" : p[1]));
                 }
                 Schema rowSchema = row.build();
                 Schema src = sourceSchema();
