@@ -10,7 +10,6 @@
 #include "hdrtext.h"
 #include "json.h"
 #include "jsonconv.h"
-#include "timestamp.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -359,8 +358,15 @@ static int ob_timestamp(outbox_row *r, const outbox_config *c, const ob_cols *co
         return -1;
     }
     if (col.v.type == JSON_NULL) return 0;
-    if (col.schema.type == JSON_NONE) {   /* no schema: the unit by magnitude */
-        r->timestamp = ts_from_epoch_int(v, 3);
+    if (col.schema.type == JSON_NONE) {
+        /* No schema: Debezium's unit read from the magnitude.  ms between
+         * 10^11 and 10^14 (1973 to 5138), ns from 10^17, else µs — the
+         * MicroTimestamp of PostgreSQL's timestamp, near 1970 too.  Java's
+         * division, toward zero. */
+        uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        r->timestamp = m >= UINT64_C(100000000000000000) ? v / 1000000
+                       : m >= UINT64_C(100000000000) && m < UINT64_C(100000000000000) ? v
+                                                                                     : v / 1000;
         return 0;
     }
     const char *name;

@@ -27,9 +27,9 @@
  *
  * With the schema envelope, column types come from the schema (a Decimal's
  * header text, the timestamp's unit, the checks of getString and getInt32);
- * without it, from the JSON values (numbers of the timestamp column are read
- * by magnitude as s, ms, µs or ns).  No I/O here: fn_outbox_route.c reads
- * rows and writes the answer. */
+ * without it, from the JSON values (the timestamp column's number is read by
+ * its magnitude: ms between 10^11 and 10^14, ns from 10^17, else µs).
+ * No I/O here: fn_outbox_route.c reads rows and writes the answer. */
 #ifndef CDC_OUTBOX_H
 #define CDC_OUTBOX_H
 

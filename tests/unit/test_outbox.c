@@ -13,6 +13,13 @@
  * cases marked schema_only (a Decimal's header text, the timestamp's type:
  * only the schema tells).  The record's timestamp null (no ts_ms) is 0.
  *
+ * Then the captures of the real stack (tests/fixtures/smt, written by
+ * tests/e2e/capture.sh smt): every raw change event of the EventRouter
+ * connectors, with and without the envelope, against the record the SMT
+ * sent, as the fixtures' README says to compare them (the partition only
+ * where the SMT chose it, the timestamp only where it came from a column,
+ * the source record's own headers first).
+ *
  * Then the configuration: every property's parsing, Debezium's defaults,
  * and the refusals (unknown property, bad values, a regex that does not
  * compile). */
@@ -194,6 +201,170 @@ static void test_eventrouter_fixtures(void **state) {
     free(text);
 }
 
+/* ---- the real stack's captures ---------------------------------------------- */
+
+/* Headers [{"key":…,"value":…|null},…] of a captured record, after the first `skip`. */
+static void compare_captured_headers(const char *name, const char *form, json_value *headers, int skip,
+                                     const outbox_row *r, arena *a) {
+    json_iter it;
+    json_value h, v;
+    json_error err;
+    int i = 0, k = 0;
+    assert_int_equal(json_iter_init(&it, headers, &err), 0);
+    while (json_iter_element(&it, &h) > 0) {
+        size_t kn, vn = 0;
+        const char *ks = str_member(&h, "key", a, &kn), *vs = str_member(&h, "value", a, &vn);
+        int is_null = has_member(&h, "value", &v) && v.type == JSON_NULL;
+        json_iter_resume(&it, &h);
+        if (k++ < skip) continue;
+        if (i >= r->nheaders) {
+            differ(name, form, "header %s missing", ks);
+            return;
+        }
+        const ob_header *o = &r->headers[i++];
+        if (o->name_len != kn || memcmp(o->name, ks, kn) || o->is_null != is_null ||
+            (!is_null && (o->len != vn || memcmp(r->hvals.p + o->off, vs, vn))))
+            differ(name, form, "header %s=%s, got %.*s=%.*s", ks, vs ? vs : "(null)", (int)o->name_len, o->name,
+                   (int)o->len, r->hvals.p + o->off);
+    }
+    if (i != r->nheaders) differ(name, form, "%d headers, want %d", r->nheaders, i);
+}
+
+static int count_elements(json_value *arr) {
+    json_iter it;
+    json_value v;
+    json_error err;
+    int n = 0;
+    if (arr->type != JSON_ARRAY || json_iter_init(&it, arr, &err) < 0) return 0;
+    while (json_iter_element(&it, &v) > 0) n++;
+    return n;
+}
+
+/* One captured pair: the raw record's value through outbox_route, against the SMT's record. */
+static void compare_captured(const outbox_config *c, json_value *pair, const char *form, json_value *raw_rec,
+                             int line, outbox_row *r, arena *a) {
+    json_value smt, v, headers;
+    char name[64];
+    size_t mn = 0, n;
+    snprintf(name, sizeof(name), "line %d", line);
+    const char *msg = str_member(raw_rec, "value", a, &mn);
+    outbox_route(c, msg ? msg : "", msg ? mn : 0, a, r);
+    assert_true(has_member(pair, "smt", &smt));
+    if (smt.type == JSON_NULL) {
+        if (!r->skip) differ(name, form, "the SMT dropped it, got a record (error '%s')", r->error);
+        return;
+    }
+    if (r->skip || r->error[0]) {
+        differ(name, form, "want a record, got skip=%d error '%s'", r->skip, r->error);
+        return;
+    }
+    const char *s = str_member(&smt, "topic", a, &n);
+    if (!bytes_eq(&r->topic, s, n)) differ(name, form, "topic '%s', got '%.*s'", s, (int)r->topic.len, r->topic.p);
+    s = str_member(&smt, "key", a, &n);
+    if (!s || !bytes_eq(&r->key, s, n)) differ(name, form, "key '%s', got '%.*s'", s, (int)r->key.len, r->key.p);
+    s = str_member(&smt, "value", a, &n);
+    if (!s ? !r->is_tombstone : r->is_tombstone || !bytes_eq(&r->value, s, n))
+        differ(name, form, "value '%s', got '%.*s'", s ? s : "(tombstone)", (int)r->value.len, r->value.p);
+    int64_t x;
+    if (r->has_partition && (!has_member(&smt, "partition", &v) || json_number_i64(&v, &x) || x != r->partition))
+        differ(name, form, "partition: ours %d", r->partition);
+    /* The timestamp, where it comes from the row rather than from the connector's ts_ms. */
+    if (c->field_timestamp) {
+        json_value root, payload, after, col;
+        json_error err;
+        char path[160];
+        assert_int_equal(json_open(msg, mn, &root, &err), 0);
+        snprintf(path, sizeof(path), "after.%s", c->field_timestamp);
+        int from_column = (json_lookup(&root, path, strlen(path), a, &col, &err) == JSON_FOUND ||
+                           (json_find(&root, "payload", 7, &payload, &err) == JSON_FOUND &&
+                            json_lookup(&payload, path, strlen(path), a, &col, &err) == JSON_FOUND)) &&
+                          col.type == JSON_NUMBER;
+        (void)after;
+        if (from_column && (!has_member(&smt, "timestamp", &v) || json_number_i64(&v, &x) || x != r->timestamp))
+            differ(name, form, "timestamp: ours %lld", (long long)r->timestamp);
+    }
+    json_value raw_headers;
+    int skip = has_member(raw_rec, "headers", &raw_headers) ? count_elements(&raw_headers) : 0;
+    if (has_member(&smt, "headers", &headers)) compare_captured_headers(name, form, &headers, skip, r, a);
+    else if (r->nheaders) differ(name, form, "the SMT record has no headers, ours %d", r->nheaders);
+}
+
+/* The EventRouter connectors of tests/fixtures/smt/manifest.json and their pairs. */
+static void test_real_stack_captures(void **state) {
+    (void)state;
+    size_t len;
+    char *manifest = tfile_read(FIXTURES_DIR "/smt/manifest.json", &len);
+    json_value root, files, file, config, k, v;
+    json_iter it, cit;
+    json_error err;
+    arena a, ca;
+    outbox_row r;
+    int connectors = 0, pairs = 0, runs = 0, dropped = 0;
+    assert_non_null(manifest);
+    arena_init(&a);
+    arena_init(&ca);
+    outbox_row_init(&r);
+    diffs = 0;
+    assert_int_equal(json_open(manifest, len, &root, &err), 0);
+    assert_true(has_member(&root, "files", &files));
+    assert_int_equal(json_iter_init(&it, &files, &err), 0);
+    while (json_iter_element(&it, &file) > 0) {
+        const char *fname = str_member(&file, "file", &ca, NULL);
+        assert_true(has_member(&file, "config", &config));
+        const char *type = str_member(&config, "transforms.outbox.type", &ca, NULL);
+        json_iter_resume(&it, &file);
+        if (!type || strcmp(type, "io.debezium.transforms.outbox.EventRouter")) continue;
+        outbox_config c;
+        char why[256];
+        outbox_config_defaults(&c);
+        assert_int_equal(json_iter_init(&cit, &config, &err), 0);
+        while (json_iter_member(&cit, &k, &v) > 0) {
+            const char *ks, *vs;
+            size_t kn, vn;
+            assert_int_equal(json_string(&k, &ca, &ks, &kn, &err), 0);
+            if (kn <= 18 || memcmp(ks, "transforms.outbox.", 18) || (kn == 22 && !memcmp(ks + 18, "type", 4))) continue;
+            assert_int_equal(json_string(&v, &ca, &vs, &vn, &err), 0);
+            if (outbox_config_set(&c, arena_strdup(&ca, ks + 18, kn - 18), arena_strdup(&ca, vs, vn), why, sizeof(why)) < 0)
+                fail_msg("%s: %s", fname, why);
+        }
+        assert_int_equal(outbox_config_finish(&c, why, sizeof(why)), 0);
+        char path[512];
+        snprintf(path, sizeof(path), FIXTURES_DIR "/smt/%s", fname);
+        char *text = tfile_read(path, &len);
+        assert_non_null(text);
+        int line = 0;
+        for (char *l = text, *next; l < text + len; l = next) {
+            next = strchr(l, '\n');
+            next = next ? next + 1 : text + len;
+            line++;
+            json_value pair, raw, smt;
+            arena_reset(&a);
+            assert_int_equal(json_open(l, (size_t)(next - l), &pair, &err), 0);
+            assert_true(has_member(&pair, "raw", &raw));
+            compare_captured(&c, &pair, "raw", &raw, line, &r, &a);
+            runs++;
+            if (has_member(&pair, "raw_with_schema", &raw) && raw.type == JSON_OBJECT) {
+                compare_captured(&c, &pair, "raw_with_schema", &raw, line, &r, &a);
+                runs++;
+            }
+            dropped += has_member(&pair, "smt", &smt) && smt.type == JSON_NULL;
+            pairs++;
+        }
+        free(text);
+        outbox_config_free(&c);
+        connectors++;
+    }
+    printf("real stack captures: %d EventRouter connectors, %d pairs (%d dropped by the SMT), %d messages, "
+           "%d differences\n", connectors, pairs, dropped, runs, diffs);
+    assert_int_equal(connectors, 2);
+    assert_true(pairs > 50);
+    assert_int_equal(diffs, 0);
+    outbox_row_free(&r);
+    arena_free(&a);
+    arena_free(&ca);
+    free(manifest);
+}
+
 /* ---- configuration ------------------------------------------------------------ */
 
 static int set(outbox_config *c, const char *name, const char *value, char *why) {
@@ -297,6 +468,7 @@ static void test_not_events(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eventrouter_fixtures),
+        cmocka_unit_test(test_real_stack_captures),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_config_values),
         cmocka_unit_test(test_not_events),
