@@ -3,7 +3,8 @@
 # the install rules, which are the package's contents:
 #   /var/lib/clickhouse/user_scripts/<function>   the binaries
 #   /etc/clickhouse-server/cdc_udfs_function.xml  the definitions, a conffile
-# Dependencies are computed by dpkg-shlibdeps (libc6, libseccomp2).  The
+# Dependencies are computed by dpkg-shlibdeps (libc6, libseccomp2, and
+# libpcre2-8-0 for outbox_route).  The
 # maintainer scripts (debian/) never restart the server: they print the
 # SYSTEM RELOAD FUNCTIONS that makes a running server pick up the change.
 set(CDC_PACKAGE_RELEASE 1 CACHE STRING "Debian revision of the package (the N of <version>-N)")
@@ -15,9 +16,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "ClickHouse executable UDFs that decode De
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
   "Small C executables that a ClickHouse server runs as executable user-defined\n\
 functions (debezium_unwrap, debezium_flatten, experiment_event, orders_change,\n\
-campaign_event, payload_get, is_valid_after_assignment): one pass over each Kafka message,\n\
-typed columns out, and a per-row error instead of a stalled consumer.  Each\n\
-process confines itself with seccomp after start-up.\n\
+campaign_event, payload_get, is_valid_after_assignment, outbox_route): one pass over\n\
+each Kafka message, typed columns out, and a per-row error instead of a stalled\n\
+consumer.  Each process confines itself with seccomp after start-up.\n\
 .\n\
 The definitions are installed as /etc/clickhouse-server/cdc_udfs_function.xml,\n\
 which the server's stock user_defined_executable_functions_config pattern\n\

@@ -507,16 +507,12 @@ static void dbzt_put_scaled(dbzt_out *o, int neg, const char *d, size_t nd, int3
     o->n += (size_t)(p - p0);
 }
 
-/* A two's-complement big-endian unscaled value (base64 in v) with its scale. */
-static int dbzt_put_decimal(dbzt_ctx *c, const json_value *v, int32_t scale) {
-    const char *s;
-    size_t n, nb;
-    unsigned char small[48], *b;
-    if (v->type != JSON_STRING) return dbzt_col_fail(c, "Decimal value is not a base64 string");
-    if (json_string(v, c->a, &s, &n, &c->jerr) < 0) return dbzt_json_fail(c);
-    b = n <= 60 ? small : arena_alloc(c->a, n / 4 * 3 + 3);
-    if (dbzt_b64_decode(s, n, b, &nb) < 0) return dbzt_col_fail(c, "Decimal value is not valid base64");
-    if (nb == 0) return dbzt_col_fail(c, "Decimal value has no bytes");
+int dbzt_unscaled_digits(const char *s, size_t n, arena *a, int *negative, const char **digits, size_t *nd,
+                         const char **why) {
+    size_t nb;
+    unsigned char small[48], *b = n <= 60 ? small : arena_alloc(a, n / 4 * 3 + 3);
+    if (dbzt_b64_decode(s, n, b, &nb) < 0) return *why = "Decimal value is not valid base64", -1;
+    if (nb == 0) return *why = "Decimal value has no bytes", -1;
     int neg = b[0] & 0x80;
     if (neg) {                                   /* magnitude = two's complement negation */
         unsigned carry = 1;
@@ -529,8 +525,20 @@ static int dbzt_put_decimal(dbzt_ctx *c, const json_value *v, int32_t scale) {
     size_t z = 0;
     while (z < nb - 1 && b[z] == 0) z++;
     char digits_small[24];
-    size_t nd;
-    const char *d = dbzt_big_digits(b + z, nb - z, c->a, digits_small, &nd);
+    const char *d = dbzt_big_digits(b + z, nb - z, a, digits_small, nd);
+    *digits = d == digits_small + (24 - *nd) ? arena_strdup(a, d, *nd) : d;
+    *negative = neg != 0;
+    return 0;
+}
+
+/* A two's-complement big-endian unscaled value (base64 in v) with its scale. */
+static int dbzt_put_decimal(dbzt_ctx *c, const json_value *v, int32_t scale) {
+    const char *s, *d, *why;
+    size_t n, nd;
+    int neg;
+    if (v->type != JSON_STRING) return dbzt_col_fail(c, "Decimal value is not a base64 string");
+    if (json_string(v, c->a, &s, &n, &c->jerr) < 0) return dbzt_json_fail(c);
+    if (dbzt_unscaled_digits(s, n, c->a, &neg, &d, &nd, &why) < 0) return dbzt_col_fail(c, why);
     dbzt_put_scaled(&c->out, neg, d, nd, scale);
     return 0;
 }

@@ -101,4 +101,11 @@ int dbzt_is_unavailable(const json_value *v);
  * *out bytes in dst, which holds at least n/4*3+3; -1 if not base64. */
 int dbzt_b64_decode(const char *s, size_t n, unsigned char *dst, size_t *out);
 
+/* The unscaled value of a Connect Decimal as a message holds it (base64 of
+ * a big-endian two's-complement integer): its sign and its decimal digits
+ * (no leading zeros; "0" for zero), in the arena.  Returns 0, or -1 with a
+ * static reason when the text is not base64 or holds no bytes. */
+int dbzt_unscaled_digits(const char *b64, size_t n, arena *a, int *negative, const char **digits, size_t *nd,
+                         const char **why);
+
 #endif

@@ -8,9 +8,10 @@
  * reads the raw topics and the SMT topics through ClickHouse's Kafka engine
  * (_topic, _key, _headers.name/.value, _timestamp_ms) and then, for every SMT
  * connector and both raw connectors, applies our function configured like the SMT
- * (tests/e2e/smt_function.xml) to every raw event in the SMT's scope and pairs it
- * with the SMT's record of the same change (clickhouse/smt.sql: identities;
- * clickhouse/smt_<family>.sql: the pairing and the field by field comparison):
+ * (tests/e2e/smt_function.xml; outbox_route's in tests/integration/matrix_function.xml)
+ * to every raw event in the SMT's scope and pairs it with the SMT's record of the
+ * same change (clickhouse/smt.sql: identities; clickhouse/smt_<family>.sql: the
+ * pairing and the field by field comparison):
  *
  *   outbox       outbox_route: topic, key, value, tombstone, headers, partition,
  *                record timestamp

@@ -253,6 +253,11 @@ static const struct {
      "(SELECT %s('{\"campaign_id\":\"c1\",\"workspace_id\":\"w\",\"email\":\"a@b\",\"event_type\":\"open\","
      "\"event_time\":\"2024-01-01T00:00:00Z\",\"metadata\":\"{}\"}') AS c)",
      "c1\t2024-01-01 00:00:00.000\t\n"},
+    {"outbox_route",
+     "SELECT tupleElement(o, 'topic'), tupleElement(o, 'key'), tupleElement(o, 'headers'), tupleElement(o, 'error') FROM "
+     "(SELECT %s('{\"op\":\"c\",\"ts_ms\":1,\"after\":{\"id\":\"e1\",\"aggregatetype\":\"Order\",\"aggregateid\":\"7\","
+     "\"type\":\"Created\",\"payload\":\"{}\"}}') AS o)",
+     "outbox.event.Order\t\"7\"\t{'id':'e1'}\t\n"},
     {"payload_get", "SELECT %s('{\"after\":{\"payload\":\"{\\\\\"page\\\\\":\\\\\"home\\\\\"}\"}}', 'after.payload.page')",
      "home\n"},
     {"is_valid_after_assignment",

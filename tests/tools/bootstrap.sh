@@ -5,11 +5,11 @@
 #
 #   tests/tools/bootstrap.sh [--deb] [--arm64] [PACKAGE...]
 #
-# Always: a C compiler with its C library headers, CMake, Ninja, libseccomp
-# and cmocka, npm (fetches the embedded engine), python3.
+# Always: a C compiler with its C library headers, CMake, Ninja, libseccomp,
+# libpcre2 and cmocka, npm (fetches the embedded engine), python3.
 #   --deb     what `cpack -G DEB` needs: dpkg-dev (dpkg-shlibdeps) and file
 #   --arm64   the arm64 cross build: Debian's gcc-aarch64-linux-gnu, the
-#             arm64 libseccomp and cmocka (multiarch), qemu-user-static
+#             arm64 libseccomp, libpcre2 and cmocka (multiarch), qemu-user-static
 #   PACKAGE   any further Debian package (e.g. valgrind)
 set -euo pipefail
 need=()
@@ -24,6 +24,7 @@ have_cmd npm || need+=(npm)               # any npm will do (a non-Debian nodejs
 have_cmd python3 || need+=(python3)
 have_pkg libcmocka-dev || need+=(libcmocka-dev)
 have_pkg libseccomp-dev || need+=(libseccomp-dev)
+have_pkg libpcre2-dev || need+=(libpcre2-dev)   # outbox_route's route.topic.regex
 for arg in "$@"; do
     case "$arg" in
         --deb) have_cmd dpkg-shlibdeps || need+=(dpkg-dev); have_cmd file || need+=(file) ;;
@@ -32,6 +33,7 @@ for arg in "$@"; do
             have_cmd aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu)
             have_pkg libc6-dev-arm64-cross || need+=(libc6-dev-arm64-cross)
             have_pkg libseccomp-dev:arm64 || need+=(libseccomp-dev:arm64)
+            have_pkg libpcre2-dev:arm64 || need+=(libpcre2-dev:arm64)
             have_pkg libcmocka-dev:arm64 || need+=(libcmocka-dev:arm64)
             have_cmd qemu-aarch64-static || need+=(qemu-user-static)
             ;;
