@@ -298,7 +298,10 @@ num.io.threads=2
 num.recovery.threads.per.data.dir=1
 background.threads=2
 log.segment.bytes=1048576
-log.retention.hours=2
+# No time-based retention: the EventRouter of connector smtoutboxx stamps its records with
+# the events' own times (table.field.event.timestamp: 2024 dates), and the broker would
+# delete them 30 s after it starts.  The run dir is thrown away anyway.
+log.retention.ms=-1
 log.retention.check.interval.ms=600000
 log.cleaner.dedupe.buffer.size=4194304
 log.cleaner.threads=1
