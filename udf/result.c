@@ -288,7 +288,7 @@ static void res_list_end(res_writer *r, char close) {
         io_putc(r->w, close);
     } else if (r->fmt == FMT_ROWBINARY) {
         rb_write_uleb128(r->w, r->nelems);
-        if (r->elems.len) io_write(r->w, r->elems.p, r->elems.len);   /* no elements yet: no memory either */
+        io_write(r->w, r->elems.p, r->elems.len);
     } else {
         res_column *c = &r->cols[r->cur];
         c->elements += r->nelems;
