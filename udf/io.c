@@ -127,7 +127,6 @@ void io_flush(io_writer *w) {
 }
 
 void io_write(io_writer *w, const void *p, size_t n) {
-    if (n == 0) return;   /* p may then be an empty buffer's NULL: memcpy must not see it */
     if (n <= w->cap - w->len) {
         memcpy(w->buf + w->len, p, n);
         w->len += n;
