@@ -127,6 +127,7 @@ void io_flush(io_writer *w) {
 }
 
 void io_write(io_writer *w, const void *p, size_t n) {
+    if (n == 0) return;   /* p may be NULL then (an empty buffer's) */
     if (n <= w->cap - w->len) {
         memcpy(w->buf + w->len, p, n);
         w->len += n;

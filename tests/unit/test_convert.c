@@ -74,6 +74,7 @@ static int convert_raw(const char *type, const char *json, fmt_kind fmt, char *r
     const char *why = NULL;
     int rc = conv_write(&res, &t, &v, &scratch, &why);
     assert_int_equal(res_row_end(&res), 1);   /* exactly one field, converted or not */
+    res_free(&res);
     got_why[0] = 0;
     if (rc < 0) {
         assert_non_null(why);
@@ -446,6 +447,7 @@ static void test_missing_without_arena(void **state) {
         assert_int_equal(conv_write(&res, &t[i], &none, NULL, &why), 0);
     }
     assert_int_equal(res_row_end(&res), 5);
+    res_free(&res);
     char raw[64];
     take_output(raw, sizeof(raw));
     assert_string_equal(raw, "(NULL,0,0,'',false)\n");

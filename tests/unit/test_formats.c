@@ -1000,7 +1000,7 @@ static void test_input_chunks_with_rows(void **state) {
         write_call;                                                \
         assert_int_equal(res_row_end(r), 1);                       \
         CAP_IS(&c_.cap, want);                                     \
-        cap_free(&c_.cap);                                         \
+        writer_close(&c_);                                          \
     } while (0)
 
 static void test_result_tsv_scalar(void **state) {
@@ -1078,7 +1078,7 @@ static void test_result_tsv_tuple(void **state) {
     assert_int_equal(res_row_end(r), 11);
     CAP_IS(&c.cap, "('it\\'s\\t{\"a\":1}',NULL,-5,42,1.5,true,false,1711958402123456,NULL,'',0.25)\n"
                    "('','\\\\',0,0,0,false,true,0,-1,'NULL',-0.5)\n");
-    cap_free(&c.cap);
+    writer_close(&c);
 }
 
 /* A one-element tuple still has its parentheses; a short row reports
@@ -1092,14 +1092,14 @@ static void test_result_tuple_edges(void **state) {
     res_null(&c.res);
     assert_int_equal(res_row_end(&c.res), 1);
     CAP_IS(&c.cap, "(NULL)\n");
-    cap_free(&c.cap);
+    writer_close(&c);
 
     writer_open(&c, FMT_TSV, 1, types, 2);
     res_row_begin(&c.res);
     res_string(&c.res, "a", 1);
     assert_int_equal(res_row_end(&c.res), 1);
     CAP_IS(&c.cap, "('a')\n");
-    cap_free(&c.cap);
+    writer_close(&c);
 }
 
 /* The containers in text: ClickHouse's ['a','b'] and {'k':'v'}, each
@@ -1149,7 +1149,7 @@ static void test_result_tsv_containers(void **state) {
     assert_int_equal(res_row_end(r), 5);
     CAP_IS(&c.cap, "('x',['one','it\\'s'],{'k':'v','tab\\t':''},[],1)\n"
                    "('',[],{'':'{\"a\":[1]}'},['z'],0)\n");
-    cap_free(&c.cap);
+    writer_close(&c);
 }
 
 /* RowBinary: the LEB128 count, then the strings (a Map's key, value, …). */
@@ -1193,7 +1193,7 @@ static void test_result_rowbinary_containers(void **state) {
     assert_int_equal(c.cap.len, 2 + 200 * 2 + 2);
     assert_memory_equal(c.cap.data, "\xc8\x01\x01q\x01q", 6);
     assert_memory_equal(c.cap.data + c.cap.len - 4, "\x01q\x00\x00", 4);
-    cap_free(&c.cap);
+    writer_close(&c);
 }
 
 static void test_result_rowbinary_bytes(void **state) {
@@ -1263,7 +1263,7 @@ static void test_result_rowbinary_bytes(void **state) {
                    "\x00\x00\x00\x00\x00\x00\x00\x00"
                    "\x01"
                    "\x01");
-    cap_free(&c.cap);
+    writer_close(&c);
 
     /* a scalar (not a tuple) in RowBinary has no framing either */
     static const char *const one[] = {"Nullable(String)"};
@@ -1275,7 +1275,7 @@ static void test_result_rowbinary_bytes(void **state) {
     res_null(&c.res);
     res_row_end(&c.res);
     CAP_IS(&c.cap, "\x00\x02" "hi" "\x01");
-    cap_free(&c.cap);
+    writer_close(&c);
 }
 
 int main(void) {
