@@ -64,19 +64,23 @@ static int ob_configure(void *self, int argc, char **argv, udf_signature *sig, c
     return 0;
 }
 
+/* A buffer's bytes (an unused buffer has no memory yet). */
+static void ob_put(res_writer *out, const buf *b) { res_string(out, b->p ? b->p : "", b->len); }
+
 static void ob_row(void *self, const udf_value *args, res_writer *out, arena *a) {
     ob_state *s = self;
     outbox_row *r = &s->row;
     outbox_route(&s->cfg, args[0].s, args[0].is_null ? 0 : args[0].n, a, r);
-    res_string(out, r->topic.p, r->topic.len);
-    res_string(out, r->key.p, r->key.len);
-    res_string(out, r->event_id.p, r->event_id.len);
-    res_string(out, r->event_type.p, r->event_type.len);
+    ob_put(out, &r->topic);
+    ob_put(out, &r->key);
+    ob_put(out, &r->event_id);
+    ob_put(out, &r->event_type);
     res_int(out, r->timestamp);
-    res_string(out, r->value.p, r->value.len);
+    ob_put(out, &r->value);
     res_map_begin(out);
     for (int i = 0; i < r->nheaders; i++)
-        res_map_entry(out, r->headers[i].name, r->headers[i].name_len, r->hvals.p + r->headers[i].off, r->headers[i].len);
+        res_map_entry(out, r->headers[i].name, r->headers[i].name_len, r->hvals.p ? r->hvals.p + r->headers[i].off : "",
+                      r->headers[i].len);
     res_map_end(out);
     if (r->has_partition) res_int(out, r->partition);
     else res_null(out);

@@ -38,6 +38,13 @@ static char *fuzz_argv_flatten[] = {
     "--header.changed.name=C", "--header.unchanged.name=U", "--drop.fields.header.name=U", NULL};
 static char *fuzz_argv_get[] = {"payload_get", NULL};
 static char *fuzz_argv_valid[] = {"is_valid_after_assignment", NULL};
+/* Every rule at once: expansion, every placement, the timestamp column, a regex route. */
+static char *fuzz_argv_outbox[] = {
+    "outbox_route", "--table.expand.json.payload=true", "--table.json.payload.null.behavior=optional_bytes",
+    "--table.fields.additional.placement=type:header:eventType,aggregateid:envelope:agg,shard:partition,tenant:header",
+    "--table.field.event.timestamp=occurred_at", "--route.topic.regex=(?<t>[a-z]+)(-(?<r>[a-z]+))?",
+    "--route.topic.replacement=$r.${t}.x", "--route.tombstone.on.empty.payload=true", NULL,
+};
 static char *fuzz_argv_extract[] = {
     "payload_extract", "--path", "after.payload",
     "--field", "id:String", "--field", "experiment_id:UInt32", "--field", "user_id:String",
@@ -128,6 +135,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 : !strcmp(name, "debezium_flatten") ? fuzz_argv_flatten
                 : !strcmp(name, "payload_get")     ? fuzz_argv_get
                 : !strcmp(name, "payload_extract") ? fuzz_argv_extract
+                : !strcmp(name, "outbox_route")    ? fuzz_argv_outbox
                                                    : fuzz_argv_valid;
     fuzz_configure(fuzz_fn->self, args, &fuzz_sig);
     arena_init(&fuzz_arena);

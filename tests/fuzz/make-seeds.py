@@ -137,5 +137,9 @@ write("fuzz_fn_payload_extract", outbox + [b'{"op":"c","after":{"payload":{"id":
                                            b'{"after":{"payload":"{\\"experiment_id\\":1e3}"}}', b"", b"not json"] + ldm[:2])
 paths = [b"after.payload.id", b"after.payload.properties.page", b"op", b"source.lsn", b"", b"after.0"]
 write("fuzz_fn_payload_get", [m + b"\n" + p for m in msgs[:10] for p in paths[:3]] + [b'{"a":"{\\"b\\":[1,2]}"}\na.b.1', b"x\n\\N"])
+# outbox_route: the EventRouter fixtures' messages (with and without the envelope, every rule's edges).
+outbox_cases = [json.loads(l) for l in (root / "tests/fixtures/outbox/eventrouter.jsonl").read_text().split("\n") if l]
+write("fuzz_fn_outbox_route", [c[k].encode() for c in outbox_cases[::3] for k in ("plain", "message") if c.get(k)]
+      + [b"", b'{"op":"c","after":{"id":"e","aggregatetype":"order-eu","aggregateid":"1","payload":"[]","shard":2}}'])
 write("fuzz_fn_is_valid_after_assignment", [a + b"\n" + b for a in (b"2024-01-01T00:00:00Z", b"1700000000123", b"\\N", b"")
                                             for b in (b"2024-01-01 00:00:00.000001+01:00", b"\\N", b"", b"garbage")])

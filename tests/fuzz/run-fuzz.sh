@@ -28,7 +28,7 @@ cmake --build "$build" -j "${CDC_FUZZ_BUILD_JOBS:-2}" >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz_json fuzz_timestamp fuzz_tsv fuzz_rowbinary fuzz_native fuzz_fn_debezium_unwrap fuzz_fn_debezium_flatten
-             fuzz_fn_payload_extract fuzz_fn_payload_get fuzz_fn_is_valid_after_assignment)
+             fuzz_fn_payload_extract fuzz_fn_payload_get fuzz_fn_is_valid_after_assignment fuzz_fn_outbox_route)
 fi
 suite="$root/../shared/data/json-test-suite/test_parsing"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -52,7 +52,7 @@ static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_po
 #define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
 
 static const char *const FUNCTIONS[] = {"debezium_unwrap", "experiment_event", "payload_get",
-                                        "is_valid_after_assignment", "is_valid_after_assignment_dt64"};
+                                        "is_valid_after_assignment", "is_valid_after_assignment_dt64", "outbox_route"};
 #define NFUNCTIONS (sizeof(FUNCTIONS) / sizeof(FUNCTIONS[0]))
 
 static double now_s(void) {

@@ -1,5 +1,5 @@
 /* test_pipelines.c — what every pipeline of sql/ must do, one table of the
- * four (experiments, orders, campaigns, adtech), each applied as written
+ * five (experiments, orders, campaigns, adtech, outbox), each applied as written
  * (Kafka source swapped for Null) and fed its generator's messages exactly as
  * its own test_pipeline_<name>.c feeds them, which checks the numbers:
  *
@@ -30,6 +30,7 @@
 #include "gen_campaigns.h"
 #include "gen_experiments.h"
 #include "gen_orders.h"
+#include "gen_outbox.h"
 #include "itest.h"
 #include "pipeline.h"
 
@@ -48,6 +49,7 @@ PL_GENERATOR(pl_gen_experiments, gen_exp, 20240401, 24000)
 PL_GENERATOR(pl_gen_orders, gen_ord, 424242, 15000)
 PL_GENERATOR(pl_gen_campaigns, gen_cmp, 603, 15000)
 PL_GENERATOR(pl_gen_adtech, gen_ad, 31337, 30000)
+PL_GENERATOR(pl_gen_outbox, gen_obx, 8080, 12000)
 
 /* Deletes whose row image still holds an outbox payload the function cannot
  * decode, and the ordinary clean-up delete (after null: skipped, no dead letter). */
@@ -90,6 +92,18 @@ static void pl_errors_adtech(itest_rows *rows) {
     pipeline_add_change(rows, "adtech", "adtech", "public", "clicks", "null", "34500000", 't');               /* a plain truncate */
 }
 
+/* A truncate (no after row: the EventRouter fails on it) and a create whose
+ * row lacks the route.by.field column; deletes have no error to show, the
+ * SMT drops them before reading anything. */
+static void pl_errors_outbox(itest_rows *rows) {
+    pipeline_add_change(rows, "dbserver1", "app", "public", "outbox", "null", "26900000", 't');
+    itest_rows_adds(rows, "{\"before\":null,\"after\":{\"id\":\"0e5b0c1a-0000-4000-8000-0000000000ff\",\"aggregateid\":\"o-1\","
+                          "\"type\":\"OrderCreated\",\"payload\":\"{}\"},\"source\":{\"version\":\"3.1.3.Final\","
+                          "\"connector\":\"postgresql\",\"name\":\"dbserver1\",\"ts_ms\":1717405200000,\"snapshot\":\"false\","
+                          "\"db\":\"app\",\"schema\":\"public\",\"table\":\"outbox\",\"txId\":800,\"lsn\":26900001},"
+                          "\"op\":\"c\",\"ts_ms\":1717405200001}");
+}
+
 typedef struct pl_pipeline {
     const char *name;                       /* sql/<name> */
     const char *db;
@@ -120,6 +134,10 @@ static pl_pipeline pl_pipelines[] = {
      .decode_expected = "source.lsn is not an integer in the UInt64 range (taken as 0)\tt\n"   /* "before":null sorts first */
                         "source.lsn is not an integer in the UInt64 range (taken as 0)\td\n"
                         "truncate of clicks: not applied\tt\n"},
+    {.name = "outbox", .db = "pl_outbox", .kafka = "outbox_kafka", .dead_letters = "outbox_dead_letters",
+     .generate = pl_gen_outbox, .blocks = 4, .again = 1, .decode_errors = pl_errors_outbox,
+     .decode_expected = "Only Struct objects supported for [Read Outbox Event], found: null\tt\n"
+                        "aggregatetype is not a valid field name\tc\n"},
 };
 #define PL_COUNT (sizeof(pl_pipelines) / sizeof(pl_pipelines[0]))
 

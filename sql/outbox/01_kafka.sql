@@ -1,0 +1,31 @@
+-- outbox / 01: the Kafka source.
+--
+-- The raw change topic of the outbox table: Debezium's PostgreSQL connector
+-- WITHOUT the EventRouter SMT, JSON converter with schemas.enable=false or
+-- true.  outbox_route (05_consume.sql) computes in ClickHouse the record the
+-- SMT would have sent, so Connect needs no transform and every consumer of
+-- the raw topic still sees the raw changes.
+--
+-- kafka_format = 'RawBLOB' hands every message over whole, whatever it holds:
+-- broken JSON reaches the dead letters instead of failing the block.
+-- Tombstones (null values) are skipped by the Kafka engine itself.
+--
+-- Edit the broker list, topic and group for your cluster.  Tests swap this
+-- engine clause for ENGINE = Null (see sql/README.md), so keep this statement
+-- free of semicolons except the final one.
+CREATE TABLE IF NOT EXISTS outbox_kafka
+(
+    message String
+)
+ENGINE = Kafka
+SETTINGS
+    kafka_broker_list = 'localhost:9092',
+    kafka_topic_list = 'dbserver1.public.outbox',
+    kafka_group_name = 'clickhouse_outbox',
+    kafka_format = 'RawBLOB'
+    -- Production settings: uncomment and size them.
+    -- , kafka_num_consumers = 4             -- at most the partition count and the server's cores
+    -- , kafka_max_block_size = 65536        -- messages per block: bigger blocks, fewer parts
+    -- , kafka_poll_timeout_ms = 500         -- wait for messages before handing over a short block
+    -- , kafka_flush_interval_ms = 7500      -- at most this long between blocks
+;
