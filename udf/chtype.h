@@ -8,6 +8,7 @@
 #define CDC_CHTYPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum chtype_kind {
     CT_STRING,
@@ -15,6 +16,8 @@ typedef enum chtype_kind {
     CT_UINT8, CT_UINT16, CT_UINT32, CT_UINT64,
     CT_FLOAT32, CT_FLOAT64,
     CT_BOOL,
+    CT_DATE,              /* days since 1970-01-01 as UInt16: 1970-01-01..2149-06-06 */
+    CT_DATE32,            /* days since 1970-01-01 as Int32: 1900-01-01..2299-12-31 */
     CT_DATETIME64
 } chtype_kind;
 
@@ -42,7 +45,10 @@ size_t chtype_format_result(const chtype *types, const char *const *names, int n
 char *chtype_result_type(const chtype *types, const char *const *names, int n, int tuple);
 
 static inline int chtype_is_signed(chtype_kind k) { return k >= CT_INT8 && k <= CT_INT64; }
-/* Width in bytes of a fixed-size type (Bool 1, DateTime64 8); 0 for String. */
+/* Width in bytes of a fixed-size type (Bool 1, Date 2, Date32 4, DateTime64 8); 0 for String. */
 int chtype_width(chtype_kind k);
+/* Date and Date32: the first and last day the type holds, as days since
+ * 1970-01-01 (ClickHouse saturates beyond them; we refuse). */
+void chtype_day_range(chtype_kind k, int64_t *first, int64_t *last);
 
 #endif
