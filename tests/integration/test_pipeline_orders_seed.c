@@ -75,11 +75,11 @@ static int os_setup(void **state) {
     pipeline_apply(s, "orders", "ord_seed");
     pipeline_insert(s, "products_kafka", &os_gen.product_msgs, 0, os_gen.product_msgs.n);
     size_t per = os_gen.msgs.n / 3 + 1;
-    for (size_t b = 0; b < 3; b++) pipeline_insert(s, "orders_kafka", &os_gen.msgs, b * per, (b + 1) * per);
+    for (size_t b = 0; b < 3; b++) pipeline_insert(s, "orders_kafka_json", &os_gen.msgs, b * per, (b + 1) * per);
     itest_rows sample = {0};
     char *msg = os_sample_message();
     itest_rows_adds(&sample, msg);
-    itest_insert_strings(s, "orders_kafka", "message", &sample);
+    itest_insert_strings(s, "orders_kafka_json", "payload", &sample);
     itest_rows_free(&sample);
     free(msg);
     return 0;
@@ -243,23 +243,30 @@ static void test_current_state_beside_log(void **state) {
     itest_assert_scalar(s, GEN_ORD_PRODUCTS, "SELECT count() FROM products_final");
 }
 
-/* order_date: a day number or YYYY-MM-DD; anything else is a dead letter with the reason. */
+/* order_date: orders_change's Date reads a day number (also as digits),
+ * YYYY-MM-DD and a date-time; anything else, and a day before 1970 (the
+ * Date type's range), is a dead letter with the function's reason. */
 static void test_order_date_forms(void **state) {
     chs_session *s = *state;
     pipeline_apply(s, "orders", "ord_dates");
     itest_rows rows = {0};
-    const char *dates[] = {"19969", "\"2024-09-03\"", "\"2025-13-45\"", "\"yesterday\"", "0"};
-    for (int i = 0; i < 5; i++)
+    const char *dates[] = {"19969", "\"2024-09-03\"", "\"2025-13-45\"", "\"yesterday\"", "0", "\"19969\"", "-1",
+                           "\"2025-09-03 10:30:00\""};
+    for (int i = 0; i < 8; i++)
         itest_rows_addf(&rows, "{\"before\":null,\"after\":{\"id\":%d,\"order_date\":%s,\"purchaser\":1001,\"quantity\":1,"
                                "\"product_id\":101},\"source\":{\"lsn\":%d,\"ts_ms\":1725356200000},\"op\":\"c\"}",
                         i + 1, dates[i], 100 + i);
-    itest_insert_strings(s, "orders_kafka", "message", &rows);
+    itest_insert_strings(s, "orders_kafka_json", "payload", &rows);
     itest_rows_free(&rows);
-    itest_assert_query(s, "1\t2024-09-03\n2\t2024-09-03\n5\t1970-01-01\n",
+    itest_assert_query(s, "1\t2024-09-03\n2\t2024-09-03\n5\t1970-01-01\n6\t2024-09-03\n8\t2025-09-03\n",
                        "SELECT id, order_date FROM orders_current FINAL ORDER BY id");
+    itest_assert_query(s, "1\t2024-09-03 00:00:00\n2\t2024-09-03 00:00:00\n5\t1970-01-01 00:00:00\n6\t2024-09-03 00:00:00\n"
+                          "8\t2025-09-03 00:00:00\n",
+                       "SELECT order_id, order_date FROM orders_final ORDER BY order_id");
     itest_assert_query(s,
-        "field \\'order_date\\': \\'2025-13-45\\' is not a date (days since 1970-01-01 or YYYY-MM-DD)\n"
-        "field \\'order_date\\': \\'yesterday\\' is not a date (days since 1970-01-01 or YYYY-MM-DD)\n",
+        "field \\'order_date\\': \\'-1\\' is out of range for Date (1970-01-01 to 2149-06-06)\n"
+        "field \\'order_date\\': \\'2025-13-45\\' is not a date (for Date): month out of range\n"
+        "field \\'order_date\\': \\'yesterday\\' is not a date (for Date): bad date, expected YYYY-MM-DD\n",
         "SELECT error FROM orders_dead_letters FINAL ORDER BY error");
     itest_exec(s, "USE ord_seed");
 }
