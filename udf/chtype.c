@@ -12,6 +12,7 @@ static const struct { const char *name; chtype_kind kind; } chtype_names[] = {
     {"UInt8", CT_UINT8}, {"UInt16", CT_UINT16}, {"UInt32", CT_UINT32}, {"UInt64", CT_UINT64},
     {"Float32", CT_FLOAT32}, {"Float64", CT_FLOAT64},
     {"Bool", CT_BOOL},
+    {"Date", CT_DATE}, {"Date32", CT_DATE32},
     {"DateTime64", CT_DATETIME64},
     {"Array", CT_ARRAY_STRING}, {"Map", CT_MAP_STRING},
 };
@@ -21,12 +22,19 @@ static const struct { const char *name; chtype_kind kind; } chtype_names[] = {
 int chtype_width(chtype_kind k) {
     switch (k) {
     case CT_INT8: case CT_UINT8: case CT_BOOL: return 1;
-    case CT_INT16: case CT_UINT16: return 2;
-    case CT_INT32: case CT_UINT32: case CT_FLOAT32: return 4;
+    case CT_INT16: case CT_UINT16: case CT_DATE: return 2;
+    case CT_INT32: case CT_UINT32: case CT_FLOAT32: case CT_DATE32: return 4;
     case CT_INT64: case CT_UINT64: case CT_FLOAT64: case CT_DATETIME64: return 8;
     case CT_STRING: case CT_ARRAY_STRING: case CT_MAP_STRING: return 0;
     }
     return 0;
+}
+
+/* ClickHouse's limits: Date is a UInt16 day number, Date32 spans
+ * 1900-01-01 (-25567) to 2299-12-31 (120529). */
+void chtype_day_range(chtype_kind k, int64_t *first, int64_t *last) {
+    *first = k == CT_DATE32 ? -25567 : 0;
+    *last = k == CT_DATE32 ? 120529 : 65535;
 }
 
 typedef struct { const char *p, *end; } chtype_cursor;
@@ -99,8 +107,8 @@ static int chtype_base(chtype_cursor *c, chtype *t, const char **why) {
             return t->kind == CT_DATETIME64 ? chtype_dt64_args(c, t, why) : 0;
         }
     }
-    *why = "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P), Nullable of one, "
-           "Array(String) or Map(String, String))";
+    *why = "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, Date, Date32, DateTime64(P), "
+           "Nullable of one, Array(String) or Map(String, String))";
     return -1;
 }
 

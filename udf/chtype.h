@@ -13,6 +13,7 @@
 #define CDC_CHTYPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum chtype_kind {
     CT_STRING,
@@ -20,6 +21,8 @@ typedef enum chtype_kind {
     CT_UINT8, CT_UINT16, CT_UINT32, CT_UINT64,
     CT_FLOAT32, CT_FLOAT64,
     CT_BOOL,
+    CT_DATE,              /* days since 1970-01-01 as UInt16: 1970-01-01..2149-06-06 */
+    CT_DATE32,            /* days since 1970-01-01 as Int32: 1900-01-01..2299-12-31 */
     CT_DATETIME64,
     CT_ARRAY_STRING,      /* Array(String) */
     CT_MAP_STRING         /* Map(String, String) */
@@ -49,10 +52,13 @@ size_t chtype_format_result(const chtype *types, const char *const *names, int n
 char *chtype_result_type(const chtype *types, const char *const *names, int n, int tuple);
 
 static inline int chtype_is_signed(chtype_kind k) { return k >= CT_INT8 && k <= CT_INT64; }
-/* Width in bytes of a fixed-size type (Bool 1, DateTime64 8); 0 for String
- * and the containers. */
+/* Width in bytes of a fixed-size type (Bool 1, Date 2, Date32 4, DateTime64 8);
+ * 0 for String and the containers. */
 int chtype_width(chtype_kind k);
 /* Array(String) or Map(String, String). */
 static inline int chtype_is_container(chtype_kind k) { return k == CT_ARRAY_STRING || k == CT_MAP_STRING; }
+/* Date and Date32: the first and last day the type holds, as days since
+ * 1970-01-01 (ClickHouse saturates beyond them; we refuse). */
+void chtype_day_range(chtype_kind k, int64_t *first, int64_t *last);
 
 #endif

@@ -198,6 +198,48 @@ static int conv_write_container(res_writer *out, const chtype *t, const json_val
     return rc < 0 ? -1 : 0;
 }
 
+/* The day a Date value names: Debezium's io.debezium.time.Date, a day
+ * number since 1970-01-01 (a JSON number or a string of digits, negative
+ * before 1970), or ISO-8601 text: a date, or a timestamp, whose UTC day it
+ * is (the instant DateTime64 reads from the same text).  0; 1 for a day
+ * number beyond int64; -1 with *reason. */
+static int conv_day(const conv_text *txt, arena *a, int64_t *days, const char **reason) {
+    int neg;
+    uint64_t mag;
+    double d;
+    int rc = conv_parse_int(txt, &neg, &mag);
+    if (rc > 0 || (rc == 0 && mag > (uint64_t)INT64_MAX)) return 1;
+    if (rc == 0) {
+        *days = neg ? -(int64_t)mag : (int64_t)mag;
+        return 0;
+    }
+    if (ts_parse_iso_day(txt->s, txt->n, days, reason) == 0) return 0;
+    if (conv_parse_double(txt, a, &d) == 0 && isfinite(d)) *reason = "a day number must be an integer in digits";
+    return -1;
+}
+
+/* Date and Date32.  A day the type cannot hold is an error, never a day
+ * wrapped or clamped into its range. */
+static int conv_write_date(res_writer *out, const chtype *t, const conv_text *txt, arena *a, const char **why) {
+    int64_t days, first, last;
+    const char *reason;
+    int rc = conv_day(txt, a, &days, &reason);
+    if (rc < 0) {
+        res_null(out);
+        return conv_fail(why, a, txt, "is not a date (for %s): %s", conv_type_name(t, a), reason);
+    }
+    chtype_day_range(t->kind, &first, &last);
+    if (rc > 0 || days < first || days > last) {
+        char lo[24], hi[24];
+        ts_format_date(first, lo);
+        ts_format_date(last, hi);
+        res_null(out);
+        return conv_fail(why, a, txt, "is out of range for %s (%s to %s)", conv_type_name(t, a), lo, hi);
+    }
+    res_date(out, days);
+    return 0;
+}
+
 int conv_write(res_writer *out, const chtype *t, const json_value *v, arena *a, const char **why) {
     conv_text txt;
     if (v->type == JSON_NONE || v->type == JSON_NULL) {
@@ -221,6 +263,8 @@ int conv_write(res_writer *out, const chtype *t, const json_value *v, arena *a, 
     case CT_FLOAT32:
     case CT_FLOAT64: return conv_write_float(out, t, &txt, a, why);
     case CT_BOOL: return conv_write_bool(out, v, &txt, a, why);
+    case CT_DATE:
+    case CT_DATE32: return conv_write_date(out, t, &txt, a, why);
     case CT_DATETIME64: return conv_write_datetime(out, t, &txt, a, why);
     default:
         if (v->type == JSON_TRUE || v->type == JSON_FALSE) {

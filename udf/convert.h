@@ -3,7 +3,9 @@
  * The rules a data engineer expects from typed extraction: numbers and
  * booleans convert whether the JSON holds them as numbers or as strings
  * (5 and "5"); integers are exact and range-checked against the declared
- * width; DateTime64 accepts ISO-8601 text and epoch numbers; a String field
+ * width; DateTime64 accepts ISO-8601 text and epoch numbers; Date and
+ * Date32 accept Debezium's day number and ISO-8601 text, and refuse a day
+ * outside the type's range rather than wrap it; a String field
  * takes a string's decoded text or any other value's JSON text; missing or
  * null gives NULL for Nullable types, else the type's default; Array(String)
  * takes a JSON array and Map(String, String) an object, each element (each

@@ -567,19 +567,21 @@ static int dbzt_int(dbzt_ctx *c, const json_value *v, int64_t *x, const char *wh
     return 0;
 }
 
+/* Text of ours (no escaping needed) as a JSON string. */
+static void dbzt_put_quoted(dbzt_ctx *c, const char *s, size_t n) {
+    char *p = dbzt_room(&c->out, n + 2);
+    p[0] = '"';
+    memcpy(p + 1, s, n);
+    p[n + 1] = '"';
+    c->out.n += n + 2;
+}
+
 static int dbzt_put_date(dbzt_ctx *c, json_value *v) {
-    int64_t days, y;
-    unsigned m, d;
+    int64_t days;
+    char buf[24];
     if (dbzt_int(c, v, &days, "Date value is not an integer") < 0) return -1;
     if (days < DBZT_MIN_DAY || days > DBZT_MAX_DAY) return dbzt_put_raw(c, v);
-    ts_civil_from_days(days, &y, &m, &d);
-    dbzt_putc(&c->out, '"');
-    dbzt_put_uint(&c->out, (uint64_t)y, 4);
-    dbzt_putc(&c->out, '-');
-    dbzt_put_uint(&c->out, m, 2);
-    dbzt_putc(&c->out, '-');
-    dbzt_put_uint(&c->out, d, 2);
-    dbzt_putc(&c->out, '"');
+    dbzt_put_quoted(c, buf, ts_format_date(days, buf));
     return 0;
 }
 
@@ -615,11 +617,7 @@ static int dbzt_put_timestamp(dbzt_ctx *c, json_value *v, int prec) {
     if (dbzt_int(c, v, &x, "Timestamp value is not an integer") < 0) return -1;
     size_t n = ts_format(x, prec, buf);
     if (!dbzt_four_digit_year(buf)) return dbzt_put_raw(c, v);
-    char *p = dbzt_room(&c->out, n + 2);
-    p[0] = '"';
-    memcpy(p + 1, buf, n);
-    p[n + 1] = '"';
-    c->out.n += n + 2;
+    dbzt_put_quoted(c, buf, n);
     return 0;
 }
 

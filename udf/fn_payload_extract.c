@@ -24,7 +24,7 @@ static const char pe_options[] =
     "                      @row = the Debezium row image (after, or before for a delete)\n"
     "  --field NAME:TYPE[=PATH]\n"
     "                      one result column (repeat).  TYPE: String, Int8-64, UInt8-64,\n"
-    "                      Float32/64, Bool, DateTime64(P), Nullable of one,\n"
+    "                      Float32/64, Bool, Date, Date32, DateTime64(P), Nullable of one,\n"
     "                      Array(String) (a JSON array) or Map(String, String) (an object).\n"
     "                      PATH defaults to NAME, relative to --path; \"$.x\" reads x from the event\n"
     DBZ_OPTIONS_HELP;

@@ -3,6 +3,7 @@
 #include "fatal.h"
 #include "native.h"
 #include "rowbinary.h"
+#include "timestamp.h"
 #include "tsv.h"
 
 #include <inttypes.h>
@@ -249,6 +250,30 @@ void res_float(res_writer *r, double v) {
     io_write(r->w, text, (size_t)n);
 }
 
+/* Date and Date32: the day number at the type's width in binary; as text
+ * YYYY-MM-DD, quoted inside a Tuple (ClickHouse reads a Tuple's Date
+ * elements only quoted).  The caller range-checks (convert.c): a day the
+ * type cannot hold would be cut to its width here. */
+void res_date(res_writer *r, int64_t days) {
+    const chtype *t = res_open(r);
+    if (r->fmt == FMT_ROWBINARY) {
+        rb_write_le(r->w, (uint64_t)days, chtype_width(t->kind));
+        return;
+    }
+    if (r->fmt == FMT_NATIVE) {
+        res_nat_le(r, (uint64_t)days, chtype_width(t->kind));
+        return;
+    }
+    char text[26];
+    size_t n = ts_format_date(days, text + 1);
+    if (r->tuple) {
+        text[0] = text[n + 1] = '\'';
+        io_write(r->w, text, n + 2);
+    } else {
+        io_write(r->w, text + 1, n);
+    }
+}
+
 /* DateTime64 as text is written as its raw tick count, unquoted: ClickHouse
  * reads that form the same in every server time zone and for every value
  * (a quoted short number would be taken for a date, a calendar text would
@@ -345,6 +370,7 @@ void res_null(res_writer *r) {
         switch (t->kind) {
         case CT_STRING: res_string(r, "", 0); return;
         case CT_FLOAT32: case CT_FLOAT64: res_float(r, 0); return;
+        case CT_DATE: case CT_DATE32: res_date(r, 0); return;
         case CT_DATETIME64: res_datetime64(r, 0); return;
         case CT_ARRAY_STRING: res_array_begin(r), res_array_end(r); return;
         case CT_MAP_STRING: res_map_begin(r), res_map_end(r); return;

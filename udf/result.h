@@ -93,6 +93,7 @@ void res_int(res_writer *r, int64_t v);              /* any Int*, written at the
 void res_uint(res_writer *r, uint64_t v);            /* any UInt*, Bool */
 void res_float(res_writer *r, double v);
 void res_bool(res_writer *r, int v);
+void res_date(res_writer *r, int64_t days);          /* Date, Date32: days since 1970-01-01, in the type's range */
 void res_datetime64(res_writer *r, int64_t ticks);   /* ticks at the declared precision */
 
 /* Array(String): begin, one call per element, end.  Map(String, String):

@@ -269,6 +269,13 @@ int ts_parse_iso(const char *s, size_t n, int precision, int64_t *ticks, const c
     return 0;
 }
 
+int ts_parse_iso_day(const char *s, size_t n, int64_t *days, const char **why) {
+    int64_t secs;
+    if (ts_parse_iso(s, n, 0, &secs, why) < 0) return -1;
+    *days = ts_floor_divmod(secs, TS_SECS_PER_DAY, NULL);
+    return 0;
+}
+
 /* ------------------------------------------------------------------- epochs */
 
 /* Fraction digits of the unit a plain epoch number is written in, chosen by
@@ -412,19 +419,12 @@ size_t ts_put_uint(char *p, uint64_t v, int width) {
     return (size_t)k;
 }
 
-size_t ts_format(int64_t ticks, int precision, char *buf) {
-    precision = ts_clamp_precision(precision);
-    int64_t frac, sod;
-    int64_t secs = ts_floor_divmod(ticks, ts_pow10[precision], &frac);
-    int64_t days = ts_floor_divmod(secs, TS_SECS_PER_DAY, &sod);
+size_t ts_format_date(int64_t days, char *buf) {
     int64_t y;
     unsigned m, d;
     ts_civil_from_days(days, &y, &m, &d);
-
     /* Years outside 0000..9999 (huge epoch numbers, raw ticks) are printed
-     * faithfully with sign and all digits rather than wrapped; the longest
-     * is "-292277022657-01-27 08:29:52" (precision 0; each fraction digit
-     * costs a year digit), well inside 40 bytes. */
+     * faithfully with sign and all digits rather than wrapped. */
     size_t len = 0;
     if (y < 0) buf[len++] = '-';
     len += ts_put_uint(buf + len, ts_magnitude(y), 4);
@@ -432,6 +432,18 @@ size_t ts_format(int64_t ticks, int precision, char *buf) {
     len += ts_put_uint(buf + len, m, 2);
     buf[len++] = '-';
     len += ts_put_uint(buf + len, d, 2);
+    buf[len] = '\0';
+    return len;
+}
+
+size_t ts_format(int64_t ticks, int precision, char *buf) {
+    precision = ts_clamp_precision(precision);
+    int64_t frac, sod;
+    int64_t secs = ts_floor_divmod(ticks, ts_pow10[precision], &frac);
+    int64_t days = ts_floor_divmod(secs, TS_SECS_PER_DAY, &sod);
+    /* The longest is "-292277022657-01-27 08:29:52" (precision 0; each
+     * fraction digit costs a year digit), well inside 40 bytes. */
+    size_t len = ts_format_date(days, buf);
     buf[len++] = ' ';
     len += ts_put_uint(buf + len, (uint64_t)(sod / 3600), 2);
     buf[len++] = ':';

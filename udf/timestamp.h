@@ -29,6 +29,12 @@ void ts_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
  * Returns 0, or -1 with *why set to a static reason. */
 int ts_parse_iso(const char *s, size_t n, int precision, int64_t *ticks, const char **why);
 
+/* The day of ISO-8601 text as ts_parse_iso reads it: days since
+ * 1970-01-01 of the instant's UTC date (a date alone is its own day; a
+ * timestamp with a zone may fall on the day before or after its text's).
+ * Returns 0, or -1 with *why as ts_parse_iso sets it. */
+int ts_parse_iso_day(const char *s, size_t n, int64_t *days, const char **why);
+
 /* Interpret an epoch number given as text ("1700000000", "1700000000123",
  * "1700000000.25", "-5") with the unit chosen by magnitude of the integer
  * part: |v| < 1e11 seconds, < 1e14 milliseconds, < 1e17 microseconds, else
@@ -48,6 +54,11 @@ int64_t ts_rescale(int64_t ticks, int from_precision, int to_precision);
  * bytes); returns the number of bytes written.  Shared by every formatter of
  * dates and times. */
 size_t ts_put_uint(char *p, uint64_t v, int width);
+
+/* Format days since 1970-01-01 as "YYYY-MM-DD" into buf (at least 24
+ * bytes; a year outside 0000..9999 is printed whole, with its sign).
+ * Returns the length. */
+size_t ts_format_date(int64_t days, char *buf);
 
 /* Format ticks as "YYYY-MM-DD hh:mm:ss[.fff…]" (precision fraction digits) in
  * UTC into buf (at least 40 bytes).  Returns the length. */

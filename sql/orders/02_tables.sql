@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS orders_changes
     message String,
     op LowCardinality(String),
     id Int32,
-    order_date Date32,                        -- io.debezium.time.Date (days since 1970-01-01) or "2025-09-03"
+    order_date Date,                          -- orders_change reads io.debezium.time.Date (days) or "2025-09-03"
     purchaser Int32,
     quantity Int32,
     product_id Int32,

@@ -204,7 +204,7 @@ static int create_orders_pipeline(consumer *orders, consumer *products) {
                            "kafka_format = 'RawBLOB'", "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500", NULL};
     int rc = chs_exec(E.s, "CREATE DATABASE " ORDERS_DB " ENGINE = Atomic") || chs_exec(E.s, "USE " ORDERS_DB) ||
              apply_pipeline("orders", subst, E2E_DIR "/clickhouse/orders_tap.sql") || chs_exec(E.s, "USE e2e");
-    *orders = (consumer){ORDERS_DB, "orders_kafka", og, e2e_fmt("'dbz.inventory.orders'"), "e2e_orders_tap"};
+    *orders = (consumer){ORDERS_DB, "orders_kafka_json", og, e2e_fmt("'dbz.inventory.orders'"), "e2e_orders_tap"};
     *products = (consumer){ORDERS_DB, "products_kafka", pg, e2e_fmt("'dbz.inventory.products'"), "e2e_products_tap"};
     free(brokers);
     free(ogs);

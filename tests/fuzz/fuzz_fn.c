@@ -56,6 +56,7 @@ static char *fuzz_argv_extract[] = {
     "--field", "u64:UInt64=$.source.lsn", "--field", "f32:Float32=properties.value",
     "--field", "f64:Nullable(Float64)=properties.f", "--field", "b:Nullable(Bool)=properties.b",
     "--field", "ms:DateTime64(3, 'UTC')=$.ts_ms", "--field", "deep:String=properties.a.0.b",
+    "--field", "day:Date=properties.day", "--field", "d32:Nullable(Date32)=$.after.order_date",
     NULL,
 };
 
@@ -116,7 +117,8 @@ static void fuzz_require_fast_path(void) {
         "\\\"user_id\\\":\\\"u\\\",\\\"variant_id\\\":1,\\\"variant_key\\\":\\\"a\\\",\\\"event_type\\\":\\\"view\\\","
         "\\\"timestamp\\\":\\\"2024-04-01T08:00:30Z\\\",\\\"assignment_at\\\":null,\\\"session_id\\\":\\\"s\\\","
         "\\\"properties\\\":{\\\"i8\\\":1,\\\"i64\\\":2,\\\"value\\\":1.5,\\\"f\\\":2.5,\\\"b\\\":true,"
-        "\\\"a\\\":{\\\"0\\\":{\\\"b\\\":\\\"x\\\"}}}}\"},\"source\":{\"lsn\":1},\"op\":\"c\",\"ts_ms\":1}";
+        "\\\"a\\\":{\\\"0\\\":{\\\"b\\\":\\\"x\\\"}},\\\"day\\\":\\\"2025-09-03\\\"}}\",\"order_date\":-1000},"
+        "\"source\":{\"lsn\":1},\"op\":\"c\",\"ts_ms\":1}";
     udf_value v = {0, msg, sizeof(msg) - 1, 0};
     const ex_plan *plan = fuzz_fn->self;
     unsigned long before = plan->fast_rows;

@@ -134,7 +134,9 @@ ldm += [b'{"schema":{"name":"io.debezium.connector.postgresql.MessageValue"},"pa
         b'{"op":"u","before":{"id":1,"t":"x","b":[1]},"after":{"id":1,"t":"__debezium_unavailable_value","b":[2],"n":3}}']
 write("fuzz_fn_debezium_unwrap", msgs + ldm + [b"", b"null", b'{"payload":null}', b'{"op":"d","before":{"id":1}}', b"[1]", deep])
 write("fuzz_fn_payload_extract", outbox + [b'{"op":"c","after":{"payload":{"id":"x","experiment_id":"7","properties":{"i8":300,"b":"yes","a":[{"b":1}]}}}}',
-                                           b'{"after":{"payload":"{\\"experiment_id\\":1e3}"}}', b"", b"not json"] + ldm[:2])
+                                           b'{"after":{"payload":"{\\"experiment_id\\":1e3}"}}', b"", b"not json",
+                                           b'{"op":"c","after":{"order_date":"2025-09-03","payload":{"properties":{"day":19969}}}}',
+                                           b'{"op":"u","after":{"order_date":-25568,"payload":{"properties":{"day":"2149-06-07"}}}}'] + ldm[:2])
 paths = [b"after.payload.id", b"after.payload.properties.page", b"op", b"source.lsn", b"", b"after.0"]
 write("fuzz_fn_payload_get", [m + b"\n" + p for m in msgs[:10] for p in paths[:3]] + [b'{"a":"{\\"b\\":[1,2]}"}\na.b.1', b"x\n\\N"])
 # outbox_route: the EventRouter fixtures' messages (with and without the envelope, every rule's edges).

@@ -244,10 +244,11 @@ static const struct {
      "(SELECT %s('{\"op\":\"c\",\"after\":{\"aggregate_id\":\"a1\",\"payload\":\"{\\\\\"id\\\\\":\\\\\"e1\\\\\",\\\\\"experiment_id\\\\\":7}\"}}') AS e)",
      "e1\t7\ta1\t\n"},
     {"orders_change",
-     "SELECT tupleElement(o, 'id'), tupleElement(o, 'quantity'), tupleElement(o, 'version'), tupleElement(o, 'error') FROM "
+     "SELECT tupleElement(o, 'id'), tupleElement(o, 'order_date'), tupleElement(o, 'quantity'), tupleElement(o, 'version'), "
+     "tupleElement(o, 'error') FROM "
      "(SELECT %s('{\"op\":\"u\",\"after\":{\"id\":5,\"order_date\":1,\"purchaser\":2,\"quantity\":3,\"product_id\":4},"
      "\"source\":{\"lsn\":9,\"ts_ms\":1}}') AS o)",
-     "5\t3\t9\t\n"},
+     "5\t1970-01-02\t3\t9\t\n"},
     {"campaign_event",
      "SELECT tupleElement(c, 'campaign_id'), tupleElement(c, 'event_time'), tupleElement(c, 'error') FROM "
      "(SELECT %s('{\"campaign_id\":\"c1\",\"workspace_id\":\"w\",\"email\":\"a@b\",\"event_type\":\"open\","

@@ -11,7 +11,9 @@
  *   variants      the six variants give byte-identical results on the same
  *                 inputs, and those results are the expected values written
  *                 out here (op kinds, envelope, tombstones, MySQL versions,
- *                 JSON-in-string payloads, time zones, fractions, NULLs);
+ *                 JSON-in-string payloads, time zones, fractions, NULLs,
+ *                 Date and Date32 results, also against ClickHouse's own
+ *                 toDate / toDate32 of the same input);
  *                 every other variant's whole result equals RowBinary's row
  *                 for row (compared as text, so NULLs count) on every table
  *                 below: junk, damaged, differential and large blocks;
@@ -52,7 +54,8 @@ static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_po
 #define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
 
 static const char *const FUNCTIONS[] = {"debezium_unwrap", "experiment_event", "payload_get",
-                                        "is_valid_after_assignment", "is_valid_after_assignment_dt64", "outbox_route"};
+                                        "is_valid_after_assignment", "is_valid_after_assignment_dt64", "outbox_route",
+                                        "date_fields"};
 #define NFUNCTIONS (sizeof(FUNCTIONS) / sizeof(FUNCTIONS[0]))
 
 static double now_s(void) {
@@ -238,6 +241,102 @@ static void test_experiment_variants(void **state) {
                         "FROM (SELECT k, experiment_event%s(message) AS e FROM experiment_in) ORDER BY k");
     assert_same_as_rowbinary(s, "experiment_in", "experiment_event%s(message)", NULL);
     itest_exec(s, "DROP TABLE experiment_in");
+}
+
+/* Date and Date32 results (matrix_function.xml's date_fields: d Date,
+ * nd Nullable(Date), d32 Date32, nd32 Nullable(Date32), all from "d"):
+ * Debezium's day numbers, date texts, date-times without and with a zone,
+ * each end of each type and one day past it.  `how` says how ClickHouse
+ * itself reads the same input: a day number (toDate(n) / toDate32(n)), a
+ * text (toDate(s) / toDate32(s)), or an instant with a zone (its UTC day,
+ * through parseDateTime64BestEffort); `in_date`, `in_date32` whether the
+ * day is inside each type (ClickHouse's toDate would clamp the others; we
+ * answer an error). */
+static const struct date_case {
+    const char *value;        /* the JSON value of "d"; NULL: no "d" */
+    const char *how;          /* days, text, instant; none: nothing to compare */
+    int in_date, in_date32;
+} DATE_IN[] = {
+    {"19969", "days", 1, 1},        {"\"19969\"", "days", 1, 1},         {"0", "days", 1, 1},
+    {"65535", "days", 1, 1},        {"65536", "days", 0, 1},             {"-1", "days", 0, 1},
+    {"-25567", "days", 0, 1},       {"120529", "days", 0, 1},            {"120530", "days", 0, 0},
+    {"\"2025-09-03\"", "text", 1, 1}, {"\"2024-02-29\"", "text", 1, 1},   {"\"1969-12-31\"", "text", 0, 1},
+    {"\"1900-01-01\"", "text", 0, 1}, {"\"2149-06-06\"", "text", 1, 1},   {"\"2149-06-07\"", "text", 0, 1},
+    {"\"2299-12-31\"", "text", 0, 1}, {"\"1899-12-31\"", "text", 0, 0},   {"\"2025-09-03 10:30:00\"", "text", 1, 1},
+    {"\"2025-09-03T10:30:00\"", "text", 1, 1},
+    {"\"2025-09-03T23:30:00-05:00\"", "instant", 1, 1},
+    {"\"1969-12-31T23:59:59.999999Z\"", "instant", 0, 1},
+    {"null", "none", 1, 1},         {NULL, "none", 1, 1},                {"\"2025-13-45\"", "none", 0, 0},
+};
+#define NDATES (sizeof(DATE_IN) / sizeof(DATE_IN[0]))
+
+static void test_date_variants(void **state) {
+    chs_session *s = *state;
+    const char *messages[NDATES];
+    itest_buf kinds = {0};
+    for (size_t i = 0; i < NDATES; i++) {
+        itest_buf m = {0};
+        if (DATE_IN[i].value) itest_buf_printf(&m, "{\"id\":%zu,\"d\":%s}", i + 1, DATE_IN[i].value);
+        else itest_buf_printf(&m, "{\"id\":%zu}", i + 1);
+        messages[i] = itest_buf_take(&m);
+        itest_buf_printf(&kinds, "%s(%zu, '%s', %d, %d)", i ? ", " : "", i + 1, DATE_IN[i].how, DATE_IN[i].in_date,
+                         DATE_IN[i].in_date32);
+    }
+    itest_exec(s, "CREATE TABLE date_in (k UInt64, message String) ENGINE = Memory");
+    insert_keyed(s, "date_in", messages, NDATES);
+    itest_exec(s, "CREATE TABLE date_kind (k UInt64, how String, in_date UInt8, in_date32 UInt8) ENGINE = Memory");
+    itest_exec(s, "INSERT INTO date_kind VALUES %s", kinds.p);
+    /* k d nd d32 nd32 has_error, the days from Python's datetime */
+    static const char expected[] =
+        "1\t2024-09-03\t2024-09-03\t2024-09-03\t2024-09-03\t0\n"
+        "2\t2024-09-03\t2024-09-03\t2024-09-03\t2024-09-03\t0\n"
+        "3\t1970-01-01\t1970-01-01\t1970-01-01\t1970-01-01\t0\n"
+        "4\t2149-06-06\t2149-06-06\t2149-06-06\t2149-06-06\t0\n"
+        "5\t1970-01-01\t\\N\t2149-06-07\t2149-06-07\t1\n"
+        "6\t1970-01-01\t\\N\t1969-12-31\t1969-12-31\t1\n"
+        "7\t1970-01-01\t\\N\t1900-01-01\t1900-01-01\t1\n"
+        "8\t1970-01-01\t\\N\t2299-12-31\t2299-12-31\t1\n"
+        "9\t1970-01-01\t\\N\t1970-01-01\t\\N\t1\n"
+        "10\t2025-09-03\t2025-09-03\t2025-09-03\t2025-09-03\t0\n"
+        "11\t2024-02-29\t2024-02-29\t2024-02-29\t2024-02-29\t0\n"
+        "12\t1970-01-01\t\\N\t1969-12-31\t1969-12-31\t1\n"
+        "13\t1970-01-01\t\\N\t1900-01-01\t1900-01-01\t1\n"
+        "14\t2149-06-06\t2149-06-06\t2149-06-06\t2149-06-06\t0\n"
+        "15\t1970-01-01\t\\N\t2149-06-07\t2149-06-07\t1\n"
+        "16\t1970-01-01\t\\N\t2299-12-31\t2299-12-31\t1\n"
+        "17\t1970-01-01\t\\N\t1970-01-01\t\\N\t1\n"
+        "18\t2025-09-03\t2025-09-03\t2025-09-03\t2025-09-03\t0\n"
+        "19\t2025-09-03\t2025-09-03\t2025-09-03\t2025-09-03\t0\n"
+        "20\t2025-09-04\t2025-09-04\t2025-09-04\t2025-09-04\t0\n"
+        "21\t1970-01-01\t\\N\t1969-12-31\t1969-12-31\t1\n"
+        "22\t1970-01-01\t\\N\t1970-01-01\t\\N\t0\n"
+        "23\t1970-01-01\t\\N\t1970-01-01\t\\N\t0\n"
+        "24\t1970-01-01\t\\N\t1970-01-01\t\\N\t1\n";
+    assert_all_variants(s, expected,
+                        "SELECT k, r.d, r.nd, r.d32, r.nd32, r.error != '' "
+                        "FROM (SELECT k, date_fields%s(message) AS r FROM date_in) ORDER BY k");
+    assert_same_as_rowbinary(s, "date_in", "date_fields%s(message)", NULL);
+    /* ClickHouse's own reading of each input: inside a type, the same day;
+     * outside it, an error that says so, the default and NULL. */
+    for (size_t v = 0; v < NVARIANTS; v++)
+        itest_assert_query(s, "[]\t21\n",
+            "SELECT groupArrayIf(k, NOT coalesce(ok, 0)), countIf(how != 'none') FROM ("
+            " SELECT k, how, r,"
+            "  if(JSONType(message, 'd') = 'String', JSONExtractString(message, 'd'), JSONExtractRaw(message, 'd')) AS v,"
+            "  multiIf(how = 'days', toDate(toInt64OrNull(v)), how = 'text', toDateOrNull(v),"
+            "          toDate(parseDateTime64BestEffortOrNull(v, 6, 'UTC'))) AS ref,"
+            "  multiIf(how = 'days', toDate32(toInt64OrNull(v)), how = 'text', toDate32OrNull(v),"
+            "          toDate32(parseDateTime64BestEffortOrNull(v, 6, 'UTC'))) AS ref32,"
+            "  if(in_date, r.d = ref AND r.nd = ref, r.d = toDate(0) AND isNull(r.nd)) "
+            "  AND if(in_date32, r.d32 = ref32 AND r.nd32 = ref32, r.d32 = toDate32(0) AND isNull(r.nd32)) "
+            "  AND if(in_date AND in_date32, r.error = '', r.error LIKE '%%is out of range for %%') AS ok"
+            " FROM (SELECT k, message, date_fields%s(message) AS r FROM date_in) AS answers JOIN date_kind USING k"
+            " WHERE how != 'none')",
+            VARIANTS[v]);
+    itest_exec(s, "DROP TABLE date_in");
+    itest_exec(s, "DROP TABLE date_kind");
+    for (size_t i = 0; i < NDATES; i++) free((char *)messages[i]);
+    itest_buf_free(&kinds);
 }
 
 static void test_payload_get_variants(void **state) {
@@ -993,6 +1092,7 @@ int main(void) {
         cmocka_unit_test(test_functions_loaded),
         cmocka_unit_test(test_unwrap_variants),
         cmocka_unit_test(test_experiment_variants),
+        cmocka_unit_test(test_date_variants),
         cmocka_unit_test(test_payload_get_variants),
         cmocka_unit_test(test_is_valid_variants),
         cmocka_unit_test(test_junk_rows),

@@ -32,7 +32,7 @@ static void ord_load(chs_session *s) {
     gen_ord_config cfg = gen_ord_config_for(ORD_SEED, ORD_MESSAGES);
     gen_ord_generate(&cfg, &ord_gen);
     pipeline_apply(s, "orders", "ord_main");
-    pipeline_stream(s, "orders_kafka", &ord_gen.msgs, 3, 0);
+    pipeline_stream(s, "orders_kafka_json", &ord_gen.msgs, 3, 0);
     ord_loaded = 1;
 }
 

@@ -122,7 +122,7 @@ static pl_pipeline pl_pipelines[] = {
      .generate = pl_gen_experiments, .blocks = 4, .again = 1, .decode_errors = pl_errors_experiments,
      .decode_expected = "field \\'experiment_id\\': \\'abc\\' is not an integer (for UInt32)\td\n"
                         "field \\'timestamp\\': \\'yesterday\\' is not a timestamp: bad date, expected YYYY-MM-DD\td\n"},
-    {.name = "orders", .db = "pl_orders", .kafka = "orders_kafka", .dead_letters = "orders_dead_letters",
+    {.name = "orders", .db = "pl_orders", .kafka = "orders_kafka_json", .dead_letters = "orders_dead_letters",
      .generate = pl_gen_orders, .blocks = 3, .again = 0, .decode_errors = pl_errors_orders,
      .decode_expected = "field \\'quantity\\': \\'lots\\' is not an integer (for Int32)\td\n"
                         "field \\'version\\': \\'18446744073709551616\\' is out of range for UInt64\tt\n"
@@ -211,7 +211,7 @@ static void test_decode_error_wins_over_op(void **state) {
         pipeline_apply(s, p->name, db);
         itest_rows rows = {0};
         p->decode_errors(&rows);
-        itest_insert_strings(s, p->kafka, "message", &rows);
+        itest_insert_strings(s, p->kafka, NULL, &rows);
         itest_rows_free(&rows);
         itest_assert_query(s, p->decode_expected,
                            "SELECT error, extract(message, '\"op\":\"(.)\"') FROM %s FINAL ORDER BY error, message", p->dead_letters);

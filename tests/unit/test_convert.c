@@ -3,7 +3,7 @@
  * Each case converts one JSON value to one declared type through a real
  * res_writer in TabSeparated tuple mode, writing to a temp file, and checks
  * the exact text of the element (quoted strings, NULL, numbers, true/false,
- * DateTime64 as raw ticks) and, for a value that cannot be converted, the
+ * DateTime64 as raw ticks, Date and Date32 as quoted YYYY-MM-DD) and, for a value that cannot be converted, the
  * exact reason, which must quote the value.  A few cases are repeated in
  * RowBinary to check the bytes the conversion picks (width, Nullable flag). */
 #include <setjmp.h>
@@ -397,6 +397,91 @@ static void test_datetime64_missing_and_errors(void **state) {
     conv_err("DateTime64(3)", "{\"t\":1}", "0", "'{\"t\":1}' is a JSON object, not a DateTime64(3)");
 }
 
+/* ------------------------------------------------------------ Date, Date32 */
+
+/* Expected days and dates from Python's datetime (date(1970, 1, 1) +
+ * timedelta(days=n)), not from our calendar code. */
+
+/* Debezium's io.debezium.time.Date: a day number, as a number or digits. */
+static void test_date_day_numbers(void **state) {
+    (void)state;
+    conv_ok("Date", "19969", "'2024-09-03'");
+    conv_ok("Date", "\"19969\"", "'2024-09-03'");
+    conv_ok("Date", "0", "'1970-01-01'");
+    conv_ok("Date", "\"+19849\"", "'2024-05-06'");
+    conv_ok("Nullable(Date)", "19969", "'2024-09-03'");
+    conv_ok("Date32", "19969", "'2024-09-03'");
+    conv_ok("Date32", "-1000", "'1967-04-07'");
+    conv_ok("Date32", "\"-1000\"", "'1967-04-07'");
+    conv_ok("Nullable(Date32)", "-1", "'1969-12-31'");
+}
+
+/* ISO-8601 text: a date, or a timestamp's UTC day (as DateTime64 reads it). */
+static void test_date_iso_text(void **state) {
+    (void)state;
+    conv_ok("Date", "\"2025-09-03\"", "'2025-09-03'");          /* seed 001's sample event */
+    conv_ok("Date", "\"2024-02-29\"", "'2024-02-29'");
+    conv_ok("Date", "\"2025-09-03 10:30:00\"", "'2025-09-03'");
+    conv_ok("Date", "\"2025-09-03T10:30:00Z\"", "'2025-09-03'");
+    conv_ok("Date", "\"2025-09-03T23:30:00-05:00\"", "'2025-09-04'");   /* 04:30 UTC the next day */
+    conv_ok("Date", "\"2025-09-03T00:30:00+02:00\"", "'2025-09-02'");
+    conv_ok("Date", "\"2025-09-03T24:00:00\"", "'2025-09-04'");
+    conv_ok("Date32", "\"1969-12-31T23:59:59.999999Z\"", "'1969-12-31'");
+    conv_ok("Date32", "\"1950-06-15\"", "'1950-06-15'");
+    conv_ok("Nullable(Date32)", "\"2299-12-31\"", "'2299-12-31'");
+}
+
+/* Both ends of each type, by day number and by text; one day past either
+ * end is an error naming the value and the range, never a wrapped day. */
+static void test_date_ranges(void **state) {
+    (void)state;
+    conv_ok("Date", "65535", "'2149-06-06'");
+    conv_ok("Date", "\"2149-06-06\"", "'2149-06-06'");
+    conv_ok("Date", "\"1970-01-01T00:00:00Z\"", "'1970-01-01'");
+    conv_ok("Date32", "-25567", "'1900-01-01'");
+    conv_ok("Date32", "120529", "'2299-12-31'");
+    conv_ok("Date32", "\"1900-01-01\"", "'1900-01-01'");
+    const char *date = "is out of range for Date (1970-01-01 to 2149-06-06)";
+    const char *date32 = "is out of range for Date32 (1900-01-01 to 2299-12-31)";
+    char reason[128];
+    static const char *const date_out[] = {"65536", "-1", "\"2149-06-07\"", "\"1969-12-31\"", "\"1969-12-31T23:59:59Z\"",
+                                           "99999999999999999999", "-9223372036854775808"};
+    for (size_t i = 0; i < sizeof(date_out) / sizeof(date_out[0]); i++) {
+        const char *v = date_out[i];
+        size_t n = strlen(v), q = v[0] == '"';
+        snprintf(reason, sizeof(reason), "'%.*s' %s", (int)(n - 2 * q), v + q, date);
+        conv_err("Date", v, "'1970-01-01'", reason);
+    }
+    static const char *const date32_out[] = {"-25568", "120530", "\"1899-12-31\"", "\"2300-01-01\"", "65536000"};
+    for (size_t i = 0; i < sizeof(date32_out) / sizeof(date32_out[0]); i++) {
+        const char *v = date32_out[i];
+        size_t n = strlen(v), q = v[0] == '"';
+        snprintf(reason, sizeof(reason), "'%.*s' %s", (int)(n - 2 * q), v + q, date32);
+        conv_err("Date32", v, "'1970-01-01'", reason);
+    }
+    conv_err("Nullable(Date)", "70000", "NULL", "'70000' is out of range for Nullable(Date) (1970-01-01 to 2149-06-06)");
+}
+
+static void test_date_missing_and_errors(void **state) {
+    (void)state;
+    conv_ok("Date", NULL, "'1970-01-01'");
+    conv_ok("Date", "null", "'1970-01-01'");
+    conv_ok("Date32", NULL, "'1970-01-01'");
+    conv_ok("Nullable(Date)", NULL, "NULL");
+    conv_ok("Nullable(Date32)", "null", "NULL");
+    conv_err("Date", "\"2025-13-45\"", "'1970-01-01'", "'2025-13-45' is not a date (for Date): month out of range");
+    conv_err("Date", "\"2025-02-29\"", "'1970-01-01'", "'2025-02-29' is not a date (for Date): day out of range");
+    conv_err("Nullable(Date)", "\"yesterday\"", "NULL",
+             "'yesterday' is not a date (for Nullable(Date)): bad date, expected YYYY-MM-DD");
+    conv_err("Date32", "\"\"", "'1970-01-01'", "'' is not a date (for Date32): empty timestamp");
+    conv_err("Date", "\"2025-09-03x\"", "'1970-01-01'", "'2025-09-03x' is not a date (for Date): trailing characters");
+    conv_err("Date", "1.5", "'1970-01-01'", "'1.5' is not a date (for Date): a day number must be an integer in digits");
+    conv_err("Date", "1e3", "'1970-01-01'", "'1e3' is not a date (for Date): a day number must be an integer in digits");
+    conv_err("Date", "\" 19969\"", "'1970-01-01'", "' 19969' is not a date (for Date): bad date, expected YYYY-MM-DD");
+    conv_err("Date", "true", "'1970-01-01'", "'true' is not a date (for Date): bad date, expected YYYY-MM-DD");
+    conv_err("Date", "{\"d\":1}", "'1970-01-01'", "'{\"d\":1}' is a JSON object, not a Date");
+}
+
 /* ---------------------------------------------------------- RowBinary bytes */
 
 static void conv_bytes_are(const char *type, const char *json, int rc_want, const char *want, size_t n) {
@@ -429,6 +514,12 @@ static void test_rowbinary_bytes(void **state) {
     CONV_BYTES_ARE("Array(String)", "[\"ab\", 1]", 0, "\x02\x02" "ab" "\x01" "1");
     CONV_BYTES_ARE("Map(String, String)", "{\"k\": null}", 0, "\x01\x01" "k" "\x00");
     CONV_BYTES_ARE("Map(String, String)", "1", -1, "\x00");
+    CONV_BYTES_ARE("Date", "\"2024-02-29\"", 0, "\x46\x4d");                    /* 19782 */
+    CONV_BYTES_ARE("Nullable(Date)", "65535", 0, "\x00\xff\xff");
+    CONV_BYTES_ARE("Nullable(Date)", "65536", -1, "\x01");
+    CONV_BYTES_ARE("Date", "65536", -1, "\x00\x00");
+    CONV_BYTES_ARE("Date32", "\"1950-06-15\"", 0, "\x1c\xe4\xff\xff");          /* -7140 */
+    CONV_BYTES_ARE("Nullable(Date32)", "\"bad\"", -1, "\x01");
 }
 
 /* Missing values need no arena (payload_extract's default rows pass NULL). */
@@ -471,6 +562,10 @@ int main(void) {
         cmocka_unit_test(test_datetime64_iso),
         cmocka_unit_test(test_datetime64_epoch),
         cmocka_unit_test(test_datetime64_missing_and_errors),
+        cmocka_unit_test(test_date_day_numbers),
+        cmocka_unit_test(test_date_iso_text),
+        cmocka_unit_test(test_date_ranges),
+        cmocka_unit_test(test_date_missing_and_errors),
         cmocka_unit_test(test_rowbinary_bytes),
         cmocka_unit_test(test_missing_without_arena),
     };

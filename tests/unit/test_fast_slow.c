@@ -10,11 +10,11 @@
  * FIXTURES_MIN of them; a line that does not parse fails the test), the
  * hidden envelope shapes, messages whose payloads take the fast decoder's
  * exits (non-ASCII, \\, \n, \u, control characters, strings near the end of
- * the buffer), and thousands of seeded mutations of all of them — under
- * several field lists, and their answers must be identical.  The fast
- * plan counts the rows it answered itself: each field list must have had
- * the fast path answer a share of the rows, or agreeing would prove
- * nothing. */
+ * the buffer), order changes with dates in every form, and thousands of
+ * seeded mutations of all of them — under several field lists, and their
+ * answers must be identical.  The fast plan counts the rows it answered
+ * itself: each field list must have had the fast path answer a share of
+ * the rows, or agreeing would prove nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,6 +94,25 @@ static void corpus_shapes(corpus *c) {
     for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) corpus_add(c, shapes[i], strlen(shapes[i]));
 }
 
+/* Changes of inventory.orders with order_date in every form a Date field
+ * meets: seed 001's text date, Debezium's day number (also as digits), a
+ * timestamp, and values that are no date or out of range. */
+static void corpus_orders(corpus *c) {
+    static const char *const dates[] = {"\"2025-09-03\"", "19969", "\"19969\"", "-1", "\"2025-09-03T23:30:00-05:00\"",
+                                        "\"2025-13-45\"", "\"yesterday\"", "65536", "1.5", "null", "\"1899-12-31\""};
+    char text[512];
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        int n = snprintf(text, sizeof text,
+                         "{\"before\":null,\"after\":{\"id\":%zu,\"order_date\":%s,\"purchaser\":1001,\"quantity\":5,"
+                         "\"product_id\":102},\"source\":{\"lsn\":24023928},\"op\":\"c\",\"ts_ms\":1725356200454}",
+                         10001 + i, dates[i]);
+        corpus_add(c, text, (size_t)n);
+        n = snprintf(text, sizeof text, "{\"schema\":{},\"payload\":{\"op\":\"u\",\"after\":{\"order_date\":%s,\"id\":%zu}}}",
+                     dates[i], 20001 + i);
+        corpus_add(c, text, (size_t)n);
+    }
+}
+
 /* One plan of the payload_extract object, configured with `args`. */
 typedef struct plan_case {
     ex_plan plan;
@@ -129,16 +148,23 @@ static void test_fast_equals_slow(void **state) {
         {"--path", "after", "--field", "id:Nullable(Int64)", "--field", "op:String=$.op", NULL},
         /* the event's own members, which a logical decoding message has too (it is decoded first) */
         {"--field", "op:String=$.op", "--field", "ts:Int64=$.ts_ms", NULL},
+        /* dates: type_zoo's io.debezium.time.Date day numbers and its ISO timestamp */
+        {"--path", "after", "--field", "d:Nullable(Date)", "--field", "d32:Date32=d", "--field",
+         "day:Nullable(Date32)=ts_tz", "--field", "id:Nullable(Int64)", NULL},
+        /* orders_change's order_date, read from after */
+        {"--path", "after", "--field", "id:Nullable(Int32)", "--field", "order_date:Date", "--field",
+         "od32:Nullable(Date32)=order_date", "--field", "op:String=$.op", NULL},
     };
     /* Unmutated messages each list's fast path answers today (the corpus is
      * fixed): fewer means the fast path gave up on rows it used to take. */
-    static const unsigned long min_fast[] = {7, 3, 7, 28, 64, 74};
+    static const unsigned long min_fast[] = {7, 3, 7, 28, 64, 74, 13, 22};
     corpus c = {0};
     size_t fixtures = fixture_each(FIXTURES_DIR, "plain", 0, corpus_add_one, &c);
     fixtures += fixture_each(FIXTURES_DIR, "with-schema", 0, corpus_add_one, &c);
     if (fixtures < FIXTURES_MIN) fail_msg("%zu captured messages, expected at least %d", fixtures, FIXTURES_MIN);
     corpus_shapes(&c);
     corpus_payloads(&c);
+    corpus_orders(&c);
     size_t base = c.n;
     corpus_mutate(&c, 40);
     print_message("%zu messages (%zu before mutation, %zu captured)\n", c.n, base, fixtures);

@@ -581,6 +581,7 @@ static void test_chtype_parse_format_all(void **state) {
         {"String", CT_STRING, 0},   {"Int8", CT_INT8, 1},       {"Int16", CT_INT16, 2},     {"Int32", CT_INT32, 4},
         {"Int64", CT_INT64, 8},     {"UInt8", CT_UINT8, 1},     {"UInt16", CT_UINT16, 2},   {"UInt32", CT_UINT32, 4},
         {"UInt64", CT_UINT64, 8},   {"Float32", CT_FLOAT32, 4}, {"Float64", CT_FLOAT64, 8}, {"Bool", CT_BOOL, 1},
+        {"Date", CT_DATE, 2},       {"Date32", CT_DATE32, 4},
     };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         char nullable[64];
@@ -592,6 +593,13 @@ static void test_chtype_parse_format_all(void **state) {
     assert_int_equal(chtype_width(CT_DATETIME64), 8);
     assert_true(chtype_is_signed(CT_INT8) && chtype_is_signed(CT_INT64));
     assert_false(chtype_is_signed(CT_UINT8) || chtype_is_signed(CT_STRING) || chtype_is_signed(CT_BOOL));
+    assert_false(chtype_is_signed(CT_DATE) || chtype_is_signed(CT_DATE32));
+    /* ClickHouse's own limits, as days since 1970-01-01 (Python's date arithmetic) */
+    int64_t first, last;
+    chtype_day_range(CT_DATE, &first, &last);
+    assert_true(first == 0 && last == 65535);          /* 1970-01-01, 2149-06-06 */
+    chtype_day_range(CT_DATE32, &first, &last);
+    assert_true(first == -25567 && last == 120529);    /* 1900-01-01, 2299-12-31 */
 }
 
 static void test_chtype_datetime64(void **state) {
@@ -622,14 +630,16 @@ static void parse_fails(const char *s, const char *reason) {
 static void test_chtype_errors(void **state) {
     (void)state;
     const char *unsupported =
-        "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, DateTime64(P), Nullable of one, "
-        "Array(String) or Map(String, String))";
+        "unsupported type (expected String, Int8-64, UInt8-64, Float32/64, Bool, Date, Date32, DateTime64(P), "
+        "Nullable of one, Array(String) or Map(String, String))";
     parse_fails("", unsupported);
     parse_fails("Foo", unsupported);
     parse_fails("string", unsupported);
     parse_fails("Int", unsupported);
     parse_fails("Int128", unsupported);
     parse_fails("DateTime", unsupported);
+    parse_fails("Date16", unsupported);
+    parse_fails("Date(3)", "unexpected text after the type");
     parse_fails("LowCardinality(String)", unsupported);
     parse_fails("Nullable", unsupported);
     parse_fails("Nullable(Nullable(String))", unsupported);
@@ -1029,6 +1039,11 @@ static void test_result_tsv_scalar(void **state) {
     SCALAR_IS("DateTime64(6)", "1711958402123456\n", res_datetime64(r, 1711958402123456LL));
     SCALAR_IS("DateTime64(3, 'UTC')", "-1\n", res_datetime64(r, -1));
     SCALAR_IS("Nullable(DateTime64(6))", "\\N\n", res_null(r));
+    SCALAR_IS("Date", "2025-09-03\n", res_date(r, 20334));
+    SCALAR_IS("Date", "2149-06-06\n", res_date(r, 65535));
+    SCALAR_IS("Date32", "1900-01-01\n", res_date(r, -25567));
+    SCALAR_IS("Date32", "2299-12-31\n", res_date(r, 120529));
+    SCALAR_IS("Nullable(Date32)", "\\N\n", res_null(r));
 }
 
 /* res_null on a type that is not Nullable writes the type's default. */
@@ -1040,6 +1055,8 @@ static void test_result_null_defaults(void **state) {
     SCALAR_IS("Float64", "0\n", res_null(r));
     SCALAR_IS("Bool", "false\n", res_null(r));
     SCALAR_IS("DateTime64(6)", "0\n", res_null(r));
+    SCALAR_IS("Date", "1970-01-01\n", res_null(r));
+    SCALAR_IS("Date32", "1970-01-01\n", res_null(r));
 }
 
 static void test_result_tsv_tuple(void **state) {
@@ -1079,6 +1096,43 @@ static void test_result_tsv_tuple(void **state) {
     CAP_IS(&c.cap, "('it\\'s\\t{\"a\":1}',NULL,-5,42,1.5,true,false,1711958402123456,NULL,'',0.25)\n"
                    "('','\\\\',0,0,0,false,true,0,-1,'NULL',-0.5)\n");
     writer_close(&c);
+}
+
+/* Dates: quoted inside a Tuple (ClickHouse reads no other form there),
+ * UInt16 (Date) and Int32 (Date32) day numbers in RowBinary; a NULL Date
+ * is NULL, a missing non-Nullable one 1970-01-01.  Day numbers from
+ * Python's date arithmetic: 2025-09-03 is 20334, 1969-12-31 is -1. */
+static void test_result_dates(void **state) {
+    (void)state;
+    static const char *const types[] = {"Date", "Nullable(Date)", "Date32", "Nullable(Date32)", "Date"};
+    writer_case c;
+    writer_open(&c, FMT_TSV, 1, types, 5);
+    res_writer *r = &c.res;
+    res_row_begin(r);
+    res_date(r, 20334);
+    res_null(r);
+    res_date(r, -1);
+    res_date(r, -25567);
+    res_null(r);
+    assert_int_equal(res_row_end(r), 5);
+    CAP_IS(&c.cap, "('2025-09-03',NULL,'1969-12-31','1900-01-01','1970-01-01')\n");
+    cap_free(&c.cap);
+
+    writer_open(&c, FMT_ROWBINARY, 1, types, 5);
+    r = &c.res;
+    res_row_begin(r);
+    res_date(r, 20334);
+    res_date(r, 65535);
+    res_date(r, -1);
+    res_null(r);
+    res_null(r);
+    assert_int_equal(res_row_end(r), 5);
+    CAP_IS(&c.cap, "\x6e\x4f"                /* 20334 */
+                   "\x00\xff\xff"            /* not NULL, 65535 */
+                   "\xff\xff\xff\xff"        /* -1 */
+                   "\x01"                    /* NULL */
+                   "\x00\x00");              /* the default day 0 */
+    cap_free(&c.cap);
 }
 
 /* A one-element tuple still has its parentheses; a short row reports
@@ -1315,6 +1369,7 @@ int main(void) {
         cmocka_unit_test(test_result_tuple_edges),
         cmocka_unit_test(test_result_tsv_containers),
         cmocka_unit_test(test_result_rowbinary_containers),
+        cmocka_unit_test(test_result_dates),
         cmocka_unit_test(test_result_rowbinary_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -426,8 +426,8 @@ static void test_input_chunks(void **state) {
 static const char *const all_types[] = {
     "String", "Nullable(String)", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
     "Float32", "Float64", "Bool", "DateTime64(6)", "Nullable(DateTime64(3, 'UTC'))", "Nullable(Int32)",
-    "Nullable(UInt64)", "Nullable(Float64)", "Nullable(Bool)", "Nullable(Int8)", "Nullable(Float32)",
-    "Array(String)", "Map(String, String)"};
+    "Nullable(UInt64)", "Nullable(Float64)", "Nullable(Bool)", "Nullable(Int8)", "Nullable(Float32)", "Date",
+    "Nullable(Date32)", "Array(String)", "Map(String, String)"};
 #define NALL ((int)(sizeof(all_types) / sizeof(all_types[0])))
 #define NSCALARS (NALL - 2)   /* all_types without the two containers at its end */
 
@@ -511,6 +511,8 @@ static void write_value(res_writer *r, const chtype *t, uint64_t x) {
     case CT_FLOAT32: case CT_FLOAT64: res_float(r, x % 5 == 0 ? -INFINITY : (double)(int64_t)x / 3.0); return;
     case CT_BOOL: res_bool(r, (int)(x & 1)); return;
     case CT_DATETIME64: res_datetime64(r, (int64_t)x - (int64_t)(x >> 1) * 3); return;
+    case CT_DATE: res_date(r, (int64_t)(x * 7919 % 65536)); return;
+    case CT_DATE32: res_date(r, (int64_t)(x * 7919 % 146097) - 25567); return;
     default:
         if (chtype_is_signed(t->kind)) res_int(r, (int64_t)(x * 0x9E3779B97F4A7C15ULL));
         else res_uint(r, x * 0x9E3779B97F4A7C15ULL);
@@ -725,10 +727,10 @@ static void test_result_round_trip_containers(void **state) {
 
 /* One value of a hand-checked row: how the row decoder writes it, and its
  * bytes written out by hand (little-endian numbers, IEEE 754 floats, LEB128
- * string lengths; DateTime64 ticks from Python's datetime), without the
+ * string lengths; DateTime64 ticks and Date days from Python's datetime), without the
  * Nullable flag.  call 'n' is NULL. */
 typedef struct hand_value {
-    char call;                 /* s string, i int, u uint, f float, b bool, d datetime64, n NULL */
+    char call;                 /* s string, i int, u uint, f float, b bool, d datetime64, D date, n NULL */
     int64_t i;
     uint64_t u;
     double f;
@@ -773,6 +775,13 @@ static const struct hand_case {
     {"Nullable(Bool)", {HV('b', 1, 0, 0, NULL, "\x01"), HNULL}, ND("\x00")},
     {"Nullable(Int8)", {HNULL, HV('i', -128, 0, 0, NULL, "\x80")}, ND("\x00")},
     {"Nullable(Float32)", {HV('f', 0, 0, 0.25, NULL, "\x00\x00\x80\x3e"), HNULL}, ND("\x00\x00\x00\x00")},
+    {"Date", {HV('D', 20334, 0, 0, NULL, "\x6e\x4f"),                 /* 2025-09-03 */
+              HV('D', 65535, 0, 0, NULL, "\xff\xff")}, NULL, 0},      /* 2149-06-06 */
+    {"Nullable(Date)", {HNULL, HV('D', 0, 0, 0, NULL, "\x00\x00")}, ND("\x00\x00")},
+    {"Date32", {HV('D', -25567, 0, 0, NULL, "\x21\x9c\xff\xff"),      /* 1900-01-01 */
+                HV('D', 120529, 0, 0, NULL, "\xd1\xd6\x01\x00")}, NULL, 0},   /* 2299-12-31 */
+    {"Nullable(Date32)", {HV('D', -7140, 0, 0, NULL, "\x1c\xe4\xff\xff"), HNULL},   /* 1950-06-15 */
+     ND("\x00\x00\x00\x00")},
 };
 
 static void write_hand_value(res_writer *r, const hand_value *v) {
@@ -783,6 +792,7 @@ static void write_hand_value(res_writer *r, const hand_value *v) {
     case 'u': res_uint(r, v->u); break;
     case 'f': res_float(r, v->f); break;
     case 'b': res_bool(r, (int)v->i); break;
+    case 'D': res_date(r, v->i); break;
     default: res_datetime64(r, v->i); break;
     }
 }

@@ -485,6 +485,60 @@ static void test_format(void **state) {
     format_is(1710074096LL, -1, "2024-03-10 12:34:56");
 }
 
+/* The day of ISO text: the date's own day, or a timestamp's UTC day
+ * (floored, before 1970 too); what ts_parse_iso refuses, refused alike.
+ * Days from Python's date arithmetic. */
+static void test_iso_day(void **state) {
+    (void)state;
+    static const struct { const char *text; int64_t day; } ok[] = {
+        {"2025-09-03", 20334},
+        {"2025-09-03 10:30:00", 20334},
+        {"2025-09-03T23:59:59.999999999Z", 20334},
+        {"2025-09-03T23:30:00-05:00", 20335},
+        {"2025-09-03T01:00:00+02", 20333},
+        {"2025-09-03T24:00:00", 20335},
+        {"1970-01-01", 0},
+        {"1969-12-31T23:59:59.999Z", -1},
+        {"1900-01-01", -25567},
+        {"0000-01-01", -719528},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        int64_t day = 12345;
+        const char *why = "unset";
+        if (ts_parse_iso_day(ok[i].text, strlen(ok[i].text), &day, &why) != 0) fail_msg("%s: %s", ok[i].text, why);
+        if (day != ok[i].day) fail_msg("%s: day %lld, want %lld", ok[i].text, (long long)day, (long long)ok[i].day);
+    }
+    int64_t day;
+    const char *why = NULL;
+    assert_int_equal(ts_parse_iso_day("2025-02-29", 10, &day, &why), -1);
+    assert_string_equal(why, "day out of range");
+    assert_int_equal(ts_parse_iso_day("20334", 5, &day, &why), -1);   /* a day number is not ISO text */
+    assert_string_equal(why, "bad date, expected YYYY-MM-DD");
+}
+
+static void date_is(int64_t days, const char *want) {
+    char buf[24];
+    memset(buf, 'x', sizeof(buf));
+    size_t n = ts_format_date(days, buf);
+    assert_string_equal(buf, want);
+    assert_int_equal(n, strlen(want));
+}
+
+static void test_format_date(void **state) {
+    (void)state;
+    date_is(0, "1970-01-01");
+    date_is(-1, "1969-12-31");
+    date_is(20334, "2025-09-03");
+    date_is(19782, "2024-02-29");
+    date_is(65535, "2149-06-06");
+    date_is(-25567, "1900-01-01");
+    date_is(120529, "2299-12-31");
+    date_is(2932896, "9999-12-31");
+    date_is(-719528, "0000-01-01");
+    date_is(2932897, "10000-01-01");
+    date_is(-719529, "-0001-12-31");
+}
+
 /* ts_format(ts_parse(x)) == x for text already in the output form, and
  * for other spellings it is the canonical form. */
 static void test_roundtrip(void **state) {
@@ -569,6 +623,8 @@ int main(void) {
         cmocka_unit_test(test_parse_dispatch),
         cmocka_unit_test(test_rescale),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_iso_day),
+        cmocka_unit_test(test_format_date),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_roundtrip_sweep),
     };

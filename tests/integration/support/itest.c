@@ -477,8 +477,9 @@ size_t itest_insert_strings_at(const char *file, int line, chs_session *s, const
     itest_buf rb = {0};
     for (size_t i = 0; i < rows->count; i++) itest_rb_string(&rb, rows->data.p + rows->off[i], rows->len[i]);
     char target[1024], structure[512];
-    snprintf(target, sizeof(target), "%s (%s)", table, column);
-    snprintf(structure, sizeof(structure), "%s String", column);
+    if (column) snprintf(target, sizeof(target), "%s (%s)", table, column);
+    else snprintf(target, sizeof(target), "%s", table);   /* by position: its one column */
+    snprintf(structure, sizeof(structure), "%s String", column ? column : "value");
     itest_insert_rowbinary_at(file, line, s, target, structure, &rb);
     itest_buf_free(&rb);
     return rows->count;

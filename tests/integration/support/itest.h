@@ -147,8 +147,9 @@ void itest_rows_free(itest_rows *r);
 
 /* Inserts every row of `rows`, in order, as one String column `column` of
  * `table` ("t" or "db.t"; other columns take their defaults) with a single
- * INSERT … SELECT * FROM file(<temp RowBinary file>).  Fails the test on
- * error; returns the number of rows sent. */
+ * INSERT … SELECT * FROM file(<temp RowBinary file>); column NULL: the
+ * table's one column, whatever its name (a Kafka source's).  Fails the test
+ * on error; returns the number of rows sent. */
 #define itest_insert_strings(s, table, column, rows) \
     itest_insert_strings_at(__FILE__, __LINE__, (s), (table), (column), (rows))
 /* General form: `rowbinary` holds rows already encoded as RowBinary for

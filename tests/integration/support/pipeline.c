@@ -149,7 +149,7 @@ void pipeline_insert(chs_session *s, const char *table, const gen_msgs *m, size_
         const char *msg = gen_msg(m, i, &len);
         itest_rows_add(&rows, msg, len);
     }
-    itest_insert_strings(s, table, "message", &rows);
+    itest_insert_strings(s, table, NULL, &rows);
     itest_rows_free(&rows);
 }
 

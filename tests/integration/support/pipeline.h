@@ -54,7 +54,8 @@ void pipeline_file_statements(const char *path, itest_rows *out);
 void pipeline_add_change(itest_rows *rows, const char *server, const char *db, const char *schema,
                          const char *table, const char *before, const char *lsn, char op);
 
-/* Inserts messages [from, to) of m, in delivery order, as one block. */
+/* Inserts messages [from, to) of m, in delivery order, as one block, into
+ * the one column of a Kafka source (`message`, or seed 001's `payload`). */
 void pipeline_insert(chs_session *s, const char *table, const gen_msgs *m, size_t from, size_t to);
 
 /* Inserts all of m in `blocks` blocks, then delivers block `again` a second

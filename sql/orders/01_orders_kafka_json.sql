@@ -6,18 +6,21 @@
 -- and postgres-server.inventory.products: a snapshot (op r), then inserts
 -- (c), updates (u) and deletes (d).
 --
--- kafka_format = 'RawBLOB' hands every message over as it is, so nothing
--- fails to parse in the engine: bad messages reach orders_dead_letters with
--- a reason.  Tombstones (null values) are skipped by the Kafka engine.
--- (Seed 001 calls its Kafka table orders_kafka_json, with a `payload`
--- column in JSONAsString: see sql/README.md.)
+-- orders_kafka_json and its column `payload` are seed 001's names, so the
+-- seed's statements that name them run here.  Its format is not the
+-- seed's: kafka_format = 'RawBLOB' hands every message over as it is, where
+-- the seed's JSONAsString refuses a message that is not JSON and stops the
+-- consumer on it (the same message again after every restart).  With
+-- RawBLOB nothing fails to parse in the engine: bad messages reach
+-- orders_dead_letters with a reason.  Tombstones (null values) are skipped
+-- by the Kafka engine.  See sql/README.md.
 --
 -- Edit the broker list, topics and groups for your cluster.  Tests and the
 -- demo swap these engine clauses for ENGINE = Null (see sql/README.md), so
 -- keep each statement free of semicolons except the final one.
-CREATE TABLE IF NOT EXISTS orders_kafka
+CREATE TABLE IF NOT EXISTS orders_kafka_json
 (
-    message String
+    payload String
 )
 ENGINE = Kafka
 SETTINGS
@@ -25,7 +28,9 @@ SETTINGS
     kafka_topic_list = 'postgres-server.inventory.orders',
     kafka_group_name = 'clickhouse_orders_group',
     kafka_format = 'RawBLOB'
-    -- Production settings: uncomment and size them.
+    -- Production settings: uncomment and size them.  They cannot be altered
+    -- later (ALTER TABLE … MODIFY SETTING is refused by the Kafka engine):
+    -- drop and create the table again, see "Tune the settings" in sql/README.md.
     -- , kafka_num_consumers = 2             -- at most the partition count and the server's cores
     -- , kafka_max_block_size = 65536        -- messages per block: bigger blocks, fewer parts
     -- , kafka_handle_error_mode = 'stream'  -- RawBLOB never fails to parse, so 'default' is enough
