@@ -279,8 +279,10 @@ static void pipeline_dictionary_from_table(chs_session *s, const char *dict) {
     assert_non_null(head);
     char *db = itest_query(s, "SELECT currentDatabase() FORMAT TSVRaw");
     db[strcspn(db, "\n")] = '\0';
-    itest_exec(s, "CREATE OR REPLACE DICTIONARY%s SOURCE(CLICKHOUSE(DB '%s' TABLE 'src_%.*s'))%s", head, db, tlen, table,
-               end + 2);
+    /* HOST by number: the default, 'localhost', is resolved, and a machine
+     * without it in /etc/hosts (a minimal Debian root) fails the load. */
+    itest_exec(s, "CREATE OR REPLACE DICTIONARY%s SOURCE(CLICKHOUSE(HOST '127.0.0.1' DB '%s' TABLE 'src_%.*s'))%s", head,
+               db, tlen, table, end + 2);
     free(db);
     free(columns);
     free(ddl);
