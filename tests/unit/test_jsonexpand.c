@@ -173,6 +173,8 @@ static void test_errors(void **state) {
     fails_with(JX_KEPT, "\"s\"", "Unable to parse payload starting with '\"'");
     fails_with(JX_KEPT, "{\"a\":", "invalid JSON: unexpected end of input");
     fails_with(JX_KEPT, "{\"a\":tru}", "invalid JSON: invalid literal");
+    /* bytes an op-m message's base64 can hold: not UTF-8, not JSON */
+    fails_with(JX_KEPT, "{\"a\":\"\xff\xfe\"}", "invalid JSON: invalid UTF-8");
 }
 
 /* Objects of many members take the hashed lookups: an array whose
