@@ -94,7 +94,7 @@ char *itest_try_query(chs_session *s, char **error, const char *fmt, ...) ITEST_
 /* The format x mode variants every function is defined in
  * (tests/integration/matrix_function.xml): the suffixes of its names, ""
  * being the shipped definition (JSONEachRow, pooled). */
-#define ITEST_NVARIANTS 6
+#define ITEST_NVARIANTS ((size_t)6)
 extern const char *const itest_variants[ITEST_NVARIANTS];
 /* The engine answers `expected` through every variant of function `fn`:
  * `query` holds one %s, where the variant's name (fn and a suffix) goes
