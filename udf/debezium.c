@@ -1,7 +1,7 @@
 /* debezium.c — one Debezium change event in one pass (see debezium.h). */
 #include "debezium.h"
-#include "connect_json.h"
 #include "dbz_types.h"
+#include "jsonexpand.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -372,9 +372,22 @@ static int dbz_decode_message(dbz_event *ev, arena *a, const dbz_options *o) {
         return dbz_message_fail(ev, "Unable to parse logical decoding message content JSON string '%s%s'", excerpt,
                                 (size_t)k < nb ? "…" : "");
     }
-    cj_nulls nulls = o && o->fields_null_include ? CJ_NULLS_OPTIONAL_BYTES : CJ_NULLS_IGNORE;
-    if (cj_expand((const char *)bytes, nb, nulls, a, &after, &after_n, why, sizeof(why)) < 0)
+    /* The SMT throws where the EventRouter would keep the string or write a
+     * broken record: every outcome but an expanded struct is this error. */
+    jx_ctx jx;
+    buf expanded = {0};
+    jx_init(&jx);
+    why[0] = 0;
+    jx_result x = jx_expand(&jx, (const char *)bytes, nb, o && o->fields_null_include, a, &expanded, why, sizeof(why));
+    jx_free(&jx);
+    if (x != JX_EXPANDED) {
+        buf_free(&expanded);
         return dbz_message_fail(ev, "logical decoding message content: %s", why);
+    }
+    char *copy = arena_alloc(a, expanded.len + 1);
+    memcpy(copy, expanded.p, expanded.len);
+    after = copy, after_n = expanded.len;
+    buf_free(&expanded);
     return dbz_message_record(ev, after, after_n, a);
 }
 

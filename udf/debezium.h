@@ -26,7 +26,7 @@
  * are decoded as Debezium's DecodeLogicalDecodingMessageContent SMT does,
  * so every function sees the record that SMT emits: op "c"; `after` the
  * message's content — base64 in the JSON, decoded, parsed as JSON and put
- * through JsonSchemaData and the JSON converter (connect_json.h: null
+ * through JsonSchemaData and the JSON converter (jsonexpand.h: null
  * members dropped unless fields.null.include); the "message" block, and
  * with it the prefix, gone (the SMT also nulls the record key, which held
  * the prefix); every other member (ts_ms, source, transaction) as it was.

@@ -13,9 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "connect_json.h"
 #include "debezium.h"
+#include "hdrtext.h"
 #include "json.h"
+#include "jsonconv.h"
 
 /* ----------------------------------------------------------- configuration */
 
@@ -477,7 +478,13 @@ static void flat_add_headers(flat_ctx *x, int tombstone) {
         }
         if (rc == 0) continue;
         flat_header *h = flat_header_begin(x, ref->name);
-        flat_header_end(x, h, cj_header(&x->r->hvalues, &v, x->a));
+        int is_null;
+        char why[160];
+        if (ht_text(&x->r->hvalues, &v, &fs, x->a, &is_null, why, sizeof(why)) < 0) {
+            flat_fail(x, "add.headers: field '%s': %s", ref->field, why);
+            return;
+        }
+        flat_header_end(x, h, is_null);
     }
 }
 
@@ -490,7 +497,7 @@ static void flat_names_header(flat_ctx *x, const char *name, const dbz_names *na
     buf_putc(hv, '[');
     for (size_t i = 0; i < names->n; i++) {
         if (i) buf_putc(hv, ',');
-        cj_header_string(hv, names->name[i].s, names->name[i].n);
+        ht_string(hv, names->name[i].s, names->name[i].n);
     }
     buf_putc(hv, ']');
     flat_header_end(x, h, 0);
@@ -532,11 +539,11 @@ static const flat_header *flat_drop_list(flat_ctx *x) {
     return NULL;
 }
 
-/* Is `name` in the list (its names are written as cj_header_string does)? */
+/* Is `name` in the list (its names are written as ht_string does)? */
 static int flat_listed(flat_ctx *x, const flat_header *list, const char *name, size_t n) {
     buf *s = &x->r->scratch;
     s->len = 0;
-    cj_header_string(s, name, n);
+    ht_string(s, name, n);
     const char *p = x->r->hvalues.p + list->off + 1, *e = x->r->hvalues.p + list->off + list->len - 1;
     while (p < e) {
         const char *q = p + 1;           /* p is at an opening quote */
@@ -586,9 +593,10 @@ static void flat_put_member(flat_ctx *x, int *first, const char *name, size_t n,
     buf *b = &x->r->value;
     if (!*first) buf_putc(b, ',');
     *first = 0;
-    cj_put_string(b, name, n);
+    json_error err;
+    jc_string(b, name, n);
     buf_putc(b, ':');
-    cj_value(b, v, x->a);
+    jc_value(b, v, x->a, &err);   /* a walked message's strings decode */
 }
 
 /* The image's members, then __deleted (`deleted`: its JSON text, "\"true\""
@@ -661,7 +669,7 @@ static void flat_pass_through(flat_ctx *x) {
         p = x->ev.root;
         if (x->schema.type == JSON_OBJECT && json_find(&x->ev.root, "payload", 7, &p, &err) != JSON_FOUND) return;
     }
-    if (json_finish(&p, &err) == 0) cj_value(&x->r->value, &p, x->a);
+    if (json_finish(&p, &err) == 0) jc_value(&x->r->value, &p, x->a, &err);
 }
 
 static void flat_tombstone(flat_ctx *x) {

@@ -45,8 +45,7 @@ static int ht_decoded(ht_ctx *c, const json_value *v, const char **s, size_t *n)
     return 0;
 }
 
-/* Values.escape: only backslash and double quote. */
-static void ht_quoted(buf *out, const char *s, size_t n) {
+void ht_string(buf *out, const char *s, size_t n) {
     buf_putc(out, '"');
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\\' || s[i] == '"') buf_putc(out, '\\');
@@ -132,7 +131,7 @@ static int ht_struct(ht_ctx *c, const json_value *v, const json_value *schema, i
         size_t n;
         if (name.type != JSON_STRING || ht_decoded(c, &name, &s, &n) < 0) return ht_fail(c, "a struct field without a name");
         if (i++) buf_putc(c->out, ',');
-        ht_quoted(c->out, s, n);
+        ht_string(c->out, s, n);
         buf_putc(c->out, ':');
         if (json_find(&obj, s, n, &val, &c->err) != JSON_FOUND) val.type = JSON_NULL;
         if (ht_value(c, &val, &f, 1, depth + 1) < 0) return -1;
@@ -160,7 +159,7 @@ static int ht_container(ht_ctx *c, const json_value *v, const json_value *schema
             const char *s;
             size_t n;
             if (ht_decoded(c, &k, &s, &n) < 0) return -1;
-            ht_quoted(c->out, s, n);
+            ht_string(c->out, s, n);
             buf_putc(c->out, ':');
             if (ht_value(c, &val, &items, 1, depth + 1) < 0) return -1;
         } else if (pairs) {
@@ -201,7 +200,7 @@ static int ht_value(ht_ctx *c, const json_value *v, const json_value *schema, in
     switch (v->type) {
     case JSON_STRING:
         if (ht_decoded(c, v, &s, &n) < 0) return -1;
-        if (embedded) ht_quoted(c->out, s, n);
+        if (embedded) ht_string(c->out, s, n);
         else buf_put(c->out, s, n);
         return 0;
     case JSON_OBJECT:

@@ -37,4 +37,8 @@
  * Connect could not have written (a Decimal that is not base64). */
 int ht_text(buf *out, const json_value *v, const json_value *schema, arena *a, int *is_null, char *why, size_t cap);
 
+/* A string as the header converter writes it inside a list, map or struct
+ * (Values.escape): in quotes, only '\\' and '"' escaped. */
+void ht_string(buf *out, const char *s, size_t n);
+
 #endif

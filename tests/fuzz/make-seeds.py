@@ -126,7 +126,7 @@ nat = [b"\x00" + native_block([(b"message", b"String", strings(b"abc", b""))], 2
 nat += [b"\x00" + native_block([(b"message", b"String", strings(m))], 1) for m in msgs[:6]]
 write("fuzz_native", nat)
 
-# logical decoding messages (content base64 of JSON: decoded through connect_json) and updates with both images
+# logical decoding messages (content base64 of JSON: decoded through jsonexpand) and updates with both images
 ldm = [b'{"op":"m","ts_ms":1,"source":{"lsn":5},"message":{"prefix":"p","content":"%s"}}' % base64.b64encode(c)
        for c in (b'{"id":1,"n":null,"a":[1,2],"o":[{"x":1},{"y":"s"}],"d":1.5e-4}', b'{"a":[1,2.5]}', b"hi", b"[1]",
                  b'{"a":1,"a":null,"b":[[],[1]]}')]

@@ -28,9 +28,6 @@
 
 #include "itest.h"
 
-static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
-#define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
-
 /* Each case: the message (len 0 = strlen, unless empty), debezium_unwrap's
  * exact error, and a phrase experiment_event's error must hold ("" = none). */
 typedef struct adv_case {
@@ -159,9 +156,9 @@ static void test_every_row_answered(void **state) {
         "ifNull(payload_get%s('{\"a\":1}', message), '-')", "outbox_route%s(message).error",
     };
     for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
-        for (size_t v = 0; v < NVARIANTS; v++) {
+        for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
             char expr[256];
-            snprintf(expr, sizeof(expr), calls[c], VARIANTS[v]);
+            snprintf(expr, sizeof(expr), calls[c], itest_variants[v]);
             char expected[64];
             snprintf(expected, sizeof(expected), "%zu\t1\t1\n", NCASES);
             /* every result used (so none is pruned), and next to it the k
@@ -175,13 +172,13 @@ static void test_every_row_answered(void **state) {
 static void test_unwrap_errors_say_what_was_wrong(void **state) {
     chs_session *s = *state;
     adv_table(s);
-    for (size_t v = 0; v < NVARIANTS; v++) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
         itest_table *t = itest_query_table(s, "SELECT k, d.error, d.is_deleted FROM (SELECT k, debezium_unwrap%s(message) AS d FROM adv) ORDER BY k",
-                                           VARIANTS[v]);
+                                           itest_variants[v]);
         assert_int_equal(t->nrows, NCASES);
         for (size_t k = 0; k < NCASES; k++) {
             if (strcmp(itest_cell(t, k, 1), CASES[k].unwrap_error) != 0)
-                fail_msg("variant '%s' row %zu: error '%s', expected '%s'", VARIANTS[v], k, itest_cell(t, k, 1), CASES[k].unwrap_error);
+                fail_msg("variant '%s' row %zu: error '%s', expected '%s'", itest_variants[v], k, itest_cell(t, k, 1), CASES[k].unwrap_error);
         }
         assert_string_equal(itest_cell(t, 0, 2), "1");   /* "" and whitespace are tombstones */
         assert_string_equal(itest_cell(t, 1, 2), "1");
@@ -192,14 +189,14 @@ static void test_unwrap_errors_say_what_was_wrong(void **state) {
 static void test_extract_errors_say_what_was_wrong(void **state) {
     chs_session *s = *state;
     adv_table(s);
-    for (size_t v = 0; v < NVARIANTS; v++) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
         itest_table *t = itest_query_table(s, "SELECT k, e.error, e.id, e.experiment_id FROM (SELECT k, experiment_event%s(message) AS e FROM adv) ORDER BY k",
-                                           VARIANTS[v]);
+                                           itest_variants[v]);
         assert_int_equal(t->nrows, NCASES);
         for (size_t k = 0; k < NCASES; k++) {
             const char *err = itest_cell(t, k, 1), *want = CASES[k].extract_phrase;
             if (*want ? strstr(err, want) == NULL : *err != 0)
-                fail_msg("variant '%s' row %zu: error '%s', expected %s'%s'", VARIANTS[v], k, err, *want ? "it to hold " : "", want);
+                fail_msg("variant '%s' row %zu: error '%s', expected %s'%s'", itest_variants[v], k, err, *want ? "it to hold " : "", want);
         }
         assert_string_equal(itest_cell(t, NCASES - 1, 2), "e1");
         assert_string_equal(itest_cell(t, NCASES - 1, 3), "3");
@@ -241,21 +238,21 @@ static void test_64mb_message(void **state) {
     itest_insert_rowbinary(s, "big (k, message)", "k UInt64, message String", &rows);
     itest_buf_free(&rows);
     const char *after = strstr(big, "\"after\":") + 8, *after_end = strstr(big, ",\"source\"");
-    for (size_t v = 0; v < NVARIANTS; v++) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
         char expected[256];
         snprintf(expected, sizeof(expected), "0\t0\t8\t1\t\n1\t%zu\t9\t0\t\n2\t0\t8\t1\t\n", (size_t)(after_end - after));
         itest_assert_query(s, expected, "SELECT k, length(d.after), d.version, d.is_deleted, d.error FROM "
-                                        "(SELECT k, debezium_unwrap%s(message) AS d FROM big) ORDER BY k", VARIANTS[v]);
+                                        "(SELECT k, debezium_unwrap%s(message) AS d FROM big) ORDER BY k", itest_variants[v]);
         itest_assert_query(s, "0\t\t\t0\n1\tbig\t\t9\n2\t\t\t0\n",
                            "SELECT k, e.id, e.error, e.experiment_id FROM (SELECT k, experiment_event%s(message) AS e FROM big) ORDER BY k",
-                           VARIANTS[v]);
+                           itest_variants[v]);
         itest_assert_query(s, "0\t-1\n1\t33554432\n2\t-1\n",
-                           "SELECT k, ifNull(length(payload_get%s(message, 'after.blob')), -1) FROM big ORDER BY k", VARIANTS[v]);
+                           "SELECT k, ifNull(length(payload_get%s(message, 'after.blob')), -1) FROM big ORDER BY k", itest_variants[v]);
         itest_assert_query(s, "0\t0\n1\t0\n2\t0\n",
-                           "SELECT k, is_valid_after_assignment%s(message, message) FROM big ORDER BY k", VARIANTS[v]);
+                           "SELECT k, is_valid_after_assignment%s(message, message) FROM big ORDER BY k", itest_variants[v]);
         /* the deletes are dropped as the EventRouter drops them; the big row lacks the column id */
         itest_assert_query(s, "0\t1\t\n1\t0\tid is not a valid field name\n2\t1\t\n",
-                           "SELECT k, o.skip, o.error FROM (SELECT k, outbox_route%s(message) AS o FROM big) ORDER BY k", VARIANTS[v]);
+                           "SELECT k, o.skip, o.error FROM (SELECT k, outbox_route%s(message) AS o FROM big) ORDER BY k", itest_variants[v]);
     }
     static const char *const binaries[] = {"debezium_unwrap", "payload_extract", "payload_get", "is_valid_after_assignment",
                                            "outbox_route"};

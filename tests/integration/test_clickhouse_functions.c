@@ -50,9 +50,6 @@
 #include "itest.h"
 #include "udfproc.h"
 
-static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
-#define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
-
 static const char *const FUNCTIONS[] = {"debezium_unwrap", "experiment_event", "payload_get",
                                         "is_valid_after_assignment", "is_valid_after_assignment_dt64", "outbox_route",
                                         "date_fields"};
@@ -67,18 +64,18 @@ static double now_s(void) {
 /* Runs sql_fmt (one %s: the variant suffix) for every variant; each output
  * must equal `expected`. */
 static void assert_all_variants(chs_session *s, const char *expected, const char *sql_fmt) {
-    for (size_t v = 0; v < NVARIANTS; v++) itest_assert_query(s, expected, sql_fmt, VARIANTS[v]);
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) itest_assert_query(s, expected, sql_fmt, itest_variants[v]);
 }
 
-/* Every variant's whole result equals the RowBinary variant's (VARIANTS[0]),
+/* Every variant's whole result equals the RowBinary variant's (itest_variants[0]),
  * row for row: `call` has two %s, the function's name suffix and the
  * argument list is fixed, e.g. "debezium_unwrap%s(message)".  Compared as
  * text, so a NULL against a value (or a default) is a difference too. */
 static void assert_same_as_rowbinary(chs_session *s, const char *table, const char *call, const char *settings) {
-    for (size_t v = 1; v < NVARIANTS; v++) {
+    for (size_t v = 1; v < ITEST_NVARIANTS; v++) {
         char ours[512], ref[512];
-        snprintf(ours, sizeof(ours), call, VARIANTS[v]);
-        snprintf(ref, sizeof(ref), call, VARIANTS[0]);
+        snprintf(ours, sizeof(ours), call, itest_variants[v]);
+        snprintf(ref, sizeof(ref), call, itest_variants[0]);
         long long bad = itest_scalar(s, "SELECT countIf(toString(%s) != toString(%s)) FROM %s %s", ours, ref, table,
                                      settings ? settings : "");
         if (bad) print_error("%s: %lld rows differ from %s on %s\n", ours, bad, ref, table);
@@ -318,7 +315,7 @@ static void test_date_variants(void **state) {
     assert_same_as_rowbinary(s, "date_in", "date_fields%s(message)", NULL);
     /* ClickHouse's own reading of each input: inside a type, the same day;
      * outside it, an error that says so, the default and NULL. */
-    for (size_t v = 0; v < NVARIANTS; v++)
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++)
         itest_assert_query(s, "[]\t21\n",
             "SELECT groupArrayIf(k, NOT coalesce(ok, 0)), countIf(how != 'none') FROM ("
             " SELECT k, how, r,"
@@ -332,7 +329,7 @@ static void test_date_variants(void **state) {
             "  AND if(in_date AND in_date32, r.error = '', r.error LIKE '%%is out of range for %%') AS ok"
             " FROM (SELECT k, message, date_fields%s(message) AS r FROM date_in) AS answers JOIN date_kind USING k"
             " WHERE how != 'none')",
-            VARIANTS[v]);
+            itest_variants[v]);
     itest_exec(s, "DROP TABLE date_in");
     itest_exec(s, "DROP TABLE date_kind");
     for (size_t i = 0; i < NDATES; i++) free((char *)messages[i]);
@@ -470,8 +467,8 @@ static void test_large_blocks(void **state) {
                BIG_ROWS);
     itest_assert_scalar(s, BIG_ROWS, "SELECT count() FROM big");
 
-    for (size_t v = 0; v < NVARIANTS; v++) {
-        const char *sfx = VARIANTS[v];
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
+        const char *sfx = itest_variants[v];
         if (!strstr(sfx, "pool") && *sfx) continue;   /* the pool variants: "" and "_pool_tsv" */
         /* Each check counts every row and the rows that are wrong; several
          * chunks per query (max_block_size), in order (k matched to its answer). */
@@ -543,7 +540,7 @@ static void test_large_blocks(void **state) {
                        "FROM (SELECT k, experiment_event(message) AS e FROM big) WHERE k IN (0, 12346, 50000) ORDER BY k");
     itest_exec(s, "DROP TABLE big");
     printf("[ info     ] large blocks: %d rows x 5 functions x 3 pool variants, all %zu variants vs RowBinary, in %.1f s\n",
-           BIG_ROWS, NVARIANTS, now_s() - t0);
+           BIG_ROWS, ITEST_NVARIANTS, now_s() - t0);
 }
 
 /* ================================================== 3. materialized views */
@@ -782,15 +779,15 @@ static void test_differential(void **state) {
                         "JSONExtractRaw(message, 'payload'), message), 'after', 'payload'))) FROM corpus");
 
     long long total_bad = 0;
-    for (size_t v = 0; v < NVARIANTS; v++) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
         char fn[64];
-        snprintf(fn, sizeof(fn), "experiment_event%s", VARIANTS[v]);
+        snprintf(fn, sizeof(fn), "experiment_event%s", itest_variants[v]);
         long long bad_e = diff_run(s, fn, DIFF_EXPERIMENT, sizeof(DIFF_EXPERIMENT) / sizeof(DIFF_EXPERIMENT[0]), "e");
-        snprintf(fn, sizeof(fn), "debezium_unwrap%s", VARIANTS[v]);
+        snprintf(fn, sizeof(fn), "debezium_unwrap%s", itest_variants[v]);
         long long bad_d = diff_run(s, fn, DIFF_UNWRAP, sizeof(DIFF_UNWRAP) / sizeof(DIFF_UNWRAP[0]), "d");
         printf("[ info     ] differential%-14s %d rows (c %u, r %u, u %u, d %u; %u with envelope; %u null "
                "assignment_at): experiment_event %lld, debezium_unwrap %lld mismatching rows\n",
-               VARIANTS[v], CORPUS_ROWS, ops['c'], ops['r'], ops['u'], ops['d'], envelopes, nulls, bad_e, bad_d);
+               itest_variants[v], CORPUS_ROWS, ops['c'], ops['r'], ops['u'], ops['d'], envelopes, nulls, bad_e, bad_d);
         total_bad += bad_e + bad_d;
     }
     /* payload_get on the same corpus agrees with JSONExtract for a nested path. */
@@ -874,7 +871,7 @@ static void test_junk_rows(void **state) {
     itest_assert_scalar(s, (long long)nvalid, "SELECT countIf(kind = %d) FROM junk", VALID);
 
     char want[64];
-    for (size_t v = 0; v < NVARIANTS; v++) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
         /* count; rows whose error presence is wrong; tombstones not marked
          * deleted; valid rows decoded wrong; the bad-payload event not decoded;
          * junk rows that got values.  Blocks of 16: junk in every chunk. */
@@ -887,7 +884,7 @@ static void test_junk_rows(void **state) {
                            "countIf(kind = %d AND NOT (d.op = 'c' AND JSONExtractString(d.row, 'id') = 'bad')), "
                            "countIf(kind = %d AND (d.op != '' OR d.row != '' OR d.version != 0 OR d.is_deleted)) "
                            "FROM (SELECT k, kind, debezium_unwrap%s(message) AS d FROM junk) SETTINGS max_block_size = 16",
-                           JUNK, TOMBSTONE, VALID, BAD_PAYLOAD, JUNK, VARIANTS[v]);
+                           JUNK, TOMBSTONE, VALID, BAD_PAYLOAD, JUNK, itest_variants[v]);
         snprintf(want, sizeof(want), "%zu\t0\t0\t0\t0\n", k);
         itest_assert_query(s, want,
                            "SELECT count(), countIf((e.error != '') != (kind IN (%d, %d))), "
@@ -896,14 +893,14 @@ static void test_junk_rows(void **state) {
                            "  e.user_id LIKE 'user-%%' AND toYear(e.timestamp) BETWEEN 2020 AND 2026)), "
                            "countIf(kind IN (%d, %d) AND (e.id != '' OR e.experiment_id != 0 OR e.user_id != '')) "
                            "FROM (SELECT k, kind, experiment_event%s(message) AS e FROM junk) SETTINGS max_block_size = 16",
-                           JUNK, BAD_PAYLOAD, TOMBSTONE, VALID, JUNK, BAD_PAYLOAD, VARIANTS[v]);
+                           JUNK, BAD_PAYLOAD, TOMBSTONE, VALID, JUNK, BAD_PAYLOAD, itest_variants[v]);
         /* payload_get answers NULL for every junk row, the value for every valid one */
         snprintf(want, sizeof(want), "%zu\t0\n", k);
         itest_assert_query(s, want,
                            "SELECT count(), countIf(ifNull(g, 'NULL') != if(kind = %d, toString(1000 + k), 'NULL')) "
                            "FROM (SELECT k, kind, payload_get%s(message, if(JSONHas(message, 'schema'), "
                            "'payload.source.lsn', 'source.lsn')) AS g FROM junk) SETTINGS max_block_size = 16",
-                           VALID, VARIANTS[v]);
+                           VALID, itest_variants[v]);
     }
     /* The reasons are sentences about the message, not defaults. */
     itest_assert_query(s,
@@ -973,13 +970,13 @@ static void test_damaged_everywhere(void **state) {
     itest_assert_scalar(s, (long long)k, "SELECT count() FROM damaged");
     char want[64];
     snprintf(want, sizeof(want), "%zu\t0\t0\t%zu\n", k, expect_ok);
-    for (size_t v = 0; v < NVARIANTS; v++) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
         itest_assert_query(s, want,
                            "SELECT count(), countIf((d.error = '') != ok), countIf((e.error = '') != ok), "
                            "countIf(ok AND d.op = 'c' AND e.op = 'c' AND e.id != '') "
                            "FROM (SELECT ok, debezium_unwrap%s(message) AS d, experiment_event%s(message) AS e "
                            "FROM damaged)",
-                           VARIANTS[v], VARIANTS[v]);
+                           itest_variants[v], itest_variants[v]);
     }
     assert_same_as_rowbinary(s, "damaged", "debezium_unwrap%s(message)", NULL);
     assert_same_as_rowbinary(s, "damaged", "experiment_event%s(message)", NULL);
@@ -1014,12 +1011,12 @@ static void test_functions_loaded(void **state) {
     chs_session *s = *state;
     itest_buf names = {0}, expected = {0};
     /* The expected listing, sorted as ClickHouse sorts names (bytewise). */
-    const char *all[NFUNCTIONS * NVARIANTS];
+    const char *all[NFUNCTIONS * ITEST_NVARIANTS];
     size_t n = 0;
     for (size_t f = 0; f < NFUNCTIONS; f++)
-        for (size_t v = 0; v < NVARIANTS; v++) {
+        for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
             char *name = malloc(96);
-            snprintf(name, 96, "%s%s", FUNCTIONS[f], VARIANTS[v]);
+            snprintf(name, 96, "%s%s", FUNCTIONS[f], itest_variants[v]);
             all[n++] = name;
         }
     for (size_t i = 1; i < n; i++)

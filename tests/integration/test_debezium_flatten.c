@@ -34,9 +34,6 @@
 #include "fnrun.h"
 #include "itest.h"
 
-static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
-#define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
-
 /* flatten_rewrite*'s command line (tests/integration/matrix_function.xml). */
 static const char *const REWRITE[][2] = {
     {"delete.tombstone.handling.mode", "rewrite"},
@@ -110,31 +107,28 @@ static void test_oracle(void **state) {
                        "countIf(op = 't') > 0, countIf(message = '') > 0, countIf(op = '') > 1 FROM fx");
     char want[64];
     snprintf(want, sizeof(want), "%zu\t0\t0\t0\t0\t0\n", n);
-    for (size_t v = 0; v < NVARIANTS; v++) {
-        itest_assert_query(
-            s, want,
-            "SELECT count(), "
-            /* a change: the image's columns, each with its value, then __deleted and the added fields */
-            "countIf(op IN ('c', 'r', 'u', 'd') AND NOT (r.skip = 0 AND r.error = '' AND "
-            "  JSONLength(r.value) = JSONLength(img) + 3 AND "
-            "  arrayAll(k -> JSONExtractRaw(r.value, k) = JSONExtractRaw(img, k), JSONExtractKeys(img)) AND "
-            "  arraySlice(JSONExtractKeys(r.value), -3) = ['__deleted', '__op', '__event_ts'] AND "
-            "  JSONExtractString(r.value, '__deleted') = if(op = 'd', 'true', 'false') AND "
-            "  JSONExtractString(r.value, '__op') = op AND "
-            "  JSONExtract(r.value, '__event_ts', 'Int64') = JSONExtract(p, 'source', 'ts_ms', 'Int64'))), "
-            /* its headers */
-            "countIf(op IN ('c', 'r', 'u', 'd') AND NOT (mapKeys(r.headers) = ['__op', '__source_lsn', '__transaction_id'] AND "
-            "  r.headers['__op'] = op AND r.headers['__source_lsn'] = toString(JSONExtract(p, 'source', 'lsn', 'UInt64')) AND "
-            "  r.headers['__transaction_id'] = JSONExtractString(p, 'transaction', 'id'))), "
-            /* tombstones and truncates dropped, nothing else */
-            "countIf((message = '' OR op = 't') != (r.skip = 1 AND r.value = '' AND length(r.headers) = 0)), "
-            /* heartbeats and transaction metadata passed on as they came (compact already) */
-            "countIf(message != '' AND op = '' AND NOT (r.value = p AND r.skip = 0 AND length(r.headers) = 0)), "
-            "countIf(r.error != '' OR r.topic != '' OR r.is_tombstone != 0) "
-            "FROM (SELECT message, p, op, JSONExtractRaw(p, if(op = 'd', 'before', 'after')) AS img, "
-            "flatten_rewrite%s(message) AS r FROM fx)",
-            VARIANTS[v]);
-    }
+    itest_assert_every_variant(
+        s, want, "flatten_rewrite",
+        "SELECT count(), "
+        /* a change: the image's columns, each with its value, then __deleted and the added fields */
+        "countIf(op IN ('c', 'r', 'u', 'd') AND NOT (r.skip = 0 AND r.error = '' AND "
+        "  JSONLength(r.value) = JSONLength(img) + 3 AND "
+        "  arrayAll(k -> JSONExtractRaw(r.value, k) = JSONExtractRaw(img, k), JSONExtractKeys(img)) AND "
+        "  arraySlice(JSONExtractKeys(r.value), -3) = ['__deleted', '__op', '__event_ts'] AND "
+        "  JSONExtractString(r.value, '__deleted') = if(op = 'd', 'true', 'false') AND "
+        "  JSONExtractString(r.value, '__op') = op AND "
+        "  JSONExtract(r.value, '__event_ts', 'Int64') = JSONExtract(p, 'source', 'ts_ms', 'Int64'))), "
+        /* its headers */
+        "countIf(op IN ('c', 'r', 'u', 'd') AND NOT (mapKeys(r.headers) = ['__op', '__source_lsn', '__transaction_id'] AND "
+        "  r.headers['__op'] = op AND r.headers['__source_lsn'] = toString(JSONExtract(p, 'source', 'lsn', 'UInt64')) AND "
+        "  r.headers['__transaction_id'] = JSONExtractString(p, 'transaction', 'id'))), "
+        /* tombstones and truncates dropped, nothing else */
+        "countIf((message = '' OR op = 't') != (r.skip = 1 AND r.value = '' AND length(r.headers) = 0)), "
+        /* heartbeats and transaction metadata passed on as they came (compact already) */
+        "countIf(message != '' AND op = '' AND NOT (r.value = p AND r.skip = 0 AND length(r.headers) = 0)), "
+        "countIf(r.error != '' OR r.topic != '' OR r.is_tombstone != 0) "
+        "FROM (SELECT message, p, op, JSONExtractRaw(p, if(op = 'd', 'before', 'after')) AS img, "
+        "%s(message) AS r FROM fx)");
     itest_exec(s, "DROP TABLE fx");
 }
 
@@ -201,14 +195,11 @@ static void test_transport(void **state) {
     assert_true(headers > 3 * 3000);
     char want[64];
     snprintf(want, sizeof(want), "%zu\t0\n", msgs.count);
-    for (size_t v = 0; v < NVARIANTS; v++) {
-        itest_assert_query(s, want,
-                           "SELECT count(), countIf(r.value != value OR mapKeys(r.headers) != hk OR "
-                           "mapValues(r.headers) != hv OR r.topic != topic OR r.is_tombstone != tomb OR "
-                           "r.skip != skip OR r.error != error) "
-                           "FROM (SELECT *, flatten_rewrite%s(message) AS r FROM exp)",
-                           VARIANTS[v]);
-    }
+    itest_assert_every_variant(s, want, "flatten_rewrite",
+                               "SELECT count(), countIf(r.value != value OR mapKeys(r.headers) != hk OR "
+                               "mapValues(r.headers) != hv OR r.topic != topic OR r.is_tombstone != tomb OR "
+                               "r.skip != skip OR r.error != error) "
+                               "FROM (SELECT *, %s(message) AS r FROM exp)");
     itest_exec(s, "DROP TABLE exp");
     itest_buf_free(&b);
     itest_rows_free(&msgs);

@@ -29,9 +29,6 @@
 
 #include "itest.h"
 
-static const char *const VARIANTS[] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
-#define NVARIANTS (sizeof(VARIANTS) / sizeof(VARIANTS[0]))
-
 /* ============================================================ by hand */
 
 /* A message, and its answer as SQL literals (ClickHouse parses these, not us). */
@@ -75,24 +72,20 @@ static void test_by_hand(void **state) {
     itest_buf_free(&values);
     char expected[64];
     snprintf(expected, sizeof(expected), "%zu\t0\n", NHAND);
-    for (size_t v = 0; v < NVARIANTS; v++) {
-        /* every row answered, each equal to its literals */
-        itest_assert_query(s, expected,
-                           "SELECT count(), countIf(r.tags != tags OR r.attrs != attrs OR (r.error != '') != error) "
-                           "FROM (SELECT *, containers%s(message) AS r FROM hand)",
-                           VARIANTS[v]);
-        /* the containers work as ClickHouse values: lengths, element access, keys */
-        itest_assert_query(s, "2\tb\ty\t['k','x']\n",
-                           "SELECT length(r.tags), r.tags[2], r.attrs['x'], mapKeys(r.attrs) "
-                           "FROM (SELECT k, containers%s(message) AS r FROM hand) WHERE k = 1",
-                           VARIANTS[v]);
-        /* ClickHouse's own text form of what it read: in TabSeparated, each
-         * string quoted and escaped once (as in a Tuple), not escaped again */
-        itest_assert_query(s, "['tab\\there','new\\nline','it\\'s','back\\\\slash','nul\\0byte','\"q\"']"
-                              "\t{'it\\'s':'a\\tb','\\\\':'\\n'}\n",
-                           "SELECT r.tags, r.attrs FROM (SELECT k, containers%s(message) AS r FROM hand) WHERE k = 5",
-                           VARIANTS[v]);
-    }
+    /* every row answered, each equal to its literals */
+    itest_assert_every_variant(s, expected, "containers",
+                               "SELECT count(), countIf(r.tags != tags OR r.attrs != attrs OR (r.error != '') != error) "
+                               "FROM (SELECT *, %s(message) AS r FROM hand)");
+    /* the containers work as ClickHouse values: lengths, element access, keys */
+    itest_assert_every_variant(s, "2\tb\ty\t['k','x']\n", "containers",
+                               "SELECT length(r.tags), r.tags[2], r.attrs['x'], mapKeys(r.attrs) "
+                               "FROM (SELECT k, %s(message) AS r FROM hand) WHERE k = 1");
+    /* ClickHouse's own text form of what it read: in TabSeparated, each
+     * string quoted and escaped once (as in a Tuple), not escaped again */
+    itest_assert_every_variant(s,
+                               "['tab\\there','new\\nline','it\\'s','back\\\\slash','nul\\0byte','\"q\"']"
+                               "\t{'it\\'s':'a\\tb','\\\\':'\\n'}\n",
+                               "containers", "SELECT r.tags, r.attrs FROM (SELECT k, %s(message) AS r FROM hand) WHERE k = 5");
     itest_exec(s, "DROP TABLE hand");
 }
 
@@ -144,13 +137,10 @@ static void test_differential(void **state) {
     itest_assert_query(s, "20000\t20000\t1\n",
                        "SELECT count(), countIf(isValidJSON(message)), "
                        "sum(length(JSONExtract(message, 'tags', 'Array(String)'))) > 40000 FROM gen");
-    for (size_t v = 0; v < NVARIANTS; v++) {
-        itest_assert_query(s, "20000\t0\n",
-                           "SELECT count(), countIf(r.tags != JSONExtract(message, 'tags', 'Array(String)') OR "
-                           "r.attrs != JSONExtract(message, 'attrs', 'Map(String, String)') OR r.error != '') "
-                           "FROM (SELECT message, containers%s(message) AS r FROM gen)",
-                           VARIANTS[v]);
-    }
+    itest_assert_every_variant(s, "20000\t0\n", "containers",
+                               "SELECT count(), countIf(r.tags != JSONExtract(message, 'tags', 'Array(String)') OR "
+                               "r.attrs != JSONExtract(message, 'attrs', 'Map(String, String)') OR r.error != '') "
+                               "FROM (SELECT message, %s(message) AS r FROM gen)");
     itest_exec(s, "DROP TABLE gen");
 }
 

@@ -414,6 +414,11 @@ static void test_schema_envelope(void **state) {
     answer_is(S_UPDATE, "{\"id\":1,\"name\":\"a\",\"amount\":\"Ag==\",\"__op\":\"u\",\"__lsn\":1234,\"__transaction_id\":null,"
                         "\"__ts_ms\":1710032523000}",
               "__table=dummy;__transaction_id=<null>", "", 0, 0, "");
+    /* a header is written from the field's schema, as SimpleHeaderConverter
+     * does: a Decimal as BigDecimal.toString, not its base64 (the value keeps it) */
+    CONFIG("add.headers=after.amount,after.id,before.amount");
+    answer_is(S_UPDATE, "{\"id\":1,\"name\":\"a\",\"amount\":\"Ag==\"}", "__after_amount=0.02;__after_id=1;__before_amount=0.01",
+              "", 0, 0, "");
     /* a schema that is not an envelope's */
     VALUE("{\"schema\":" ENVELOPE_SCHEMA("dbz.public.dummy.Other") ",\"payload\":{\"op\":\"c\"}}", "{\"op\":\"c\"}");
 }

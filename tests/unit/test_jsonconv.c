@@ -1,5 +1,7 @@
-/* test_jsonconv.c — the JVM's number texts (udf/javanum.c) and the JSON
- * converter's bytes (udf/jsonconv.c).
+/* test_jsonconv.c — the JVM's number texts (udf/javanum.c), the JSON
+ * converter's bytes (udf/jsonconv.c) and the header converter's text of a
+ * value without a schema (udf/hdrtext.c; with schemas, test_outbox.c and
+ * test_flatten_pairs.c hold it to captured headers).
  *
  * Double.toString is held to tests/fixtures/outbox/doubles-java17.txt,
  * 16,000 doubles written by Java 17 (tests/e2e/tools/DoubleToStringOracle.java):
@@ -13,11 +15,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "files.h"
+#include "hdrtext.h"
 #include "javanum.h"
 #include "json.h"
 #include "jsonconv.h"
@@ -68,6 +72,15 @@ static void test_double_by_hand(void **state) {
     /* Java 17's integer digits: exact, not the shortest that reads back. */
     expect_double(8.1401636603E18, "8.1401636603000003E18");
     expect_double(2e23, "1.9999999999999998E23");
+    expect_double(-1.5, "-1.5");
+    expect_double(0.1, "0.1");
+    expect_double(1234567.0, "1234567.0");
+    expect_double(1e23, "9.999999999999999E22");   /* Java 17 wrote this; Java 19+ writes 1.0E23 */
+    expect_double(9007199254740992.0, "9.007199254740992E15");
+    expect_double(2.2250738585072014E-308, "2.2250738585072014E-308");
+    expect_double(NAN, "NaN");
+    expect_double(-INFINITY, "-Infinity");
+    expect_double(1.0 / 3.0, "0.3333333333333333");
 }
 
 static void expect_bigdecimal(int neg, const char *digits, int32_t scale, const char *want) {
@@ -111,6 +124,10 @@ static void test_jackson_strings(void **state) {
     expect_escaped("\0", 1, "\"\\u0000\"");
     expect_escaped("\xc3\xa9\xe2\x80\xa8", 5, "\"\xc3\xa9\xe2\x80\xa8\"");
     expect_escaped("x\xf0\x9f\x98\x80y", 6, "\"x\\uD83D\\uDE00y\"");
+    expect_escaped("a\0b", 3, "\"a\\u0000b\"");
+    expect_escaped("a\"b\\c\x01\x1f\n/\xc3\xa9", 11, "\"a\\\"b\\\\c\\u0001\\u001F\\n/\xc3\xa9\"");
+    expect_escaped("\xf4\x8f\xbf\xbf\xf0\x90\x80\x80", 8, "\"\\uDBFF\\uDFFF\\uD800\\uDC00\"");
+    expect_escaped("", 0, "\"\"");
 }
 
 static void expect_rewritten(const char *json, const char *want) {
@@ -139,6 +156,80 @@ static void test_values(void **state) {
                  "{\"a\":[1,2.50,null,true],\"b\":\"x y\"}");
     expect_rewritten("\"\\u00e9\\/\\ud83d\\ude00\"", "\"\xc3\xa9/\\uD83D\\uDE00\"");
     expect_rewritten("\"\xf0\x9f\x98\x80\"", "\"\\uD83D\\uDE00\"");
+    expect_rewritten("{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"x\"}}", "{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"x\"}}");
+    expect_rewritten(" { \"a\" : 1 ,\n\t\"b\" : [ 1.5E10 , -0.0 ] }\r\n", "{\"a\":1,\"b\":[1.5E10,-0.0]}");
+    expect_rewritten("[\" a b \", \"\\n\"]", "[\" a b \",\"\\n\"]");   /* whitespace in strings is text */
+    expect_rewritten("12345678901234567890", "12345678901234567890");
+}
+
+/* Escapes in the text are decoded and written again as Jackson writes them. */
+static void test_values_reescaped(void **state) {
+    (void)state;
+    expect_rewritten("\"a\\/b\\u0041\"", "\"a/bA\"");
+    expect_rewritten("\"\\b\\t\\n\\f\\r\\\"\\\\\"", "\"\\b\\t\\n\\f\\r\\\"\\\\\"");
+    expect_rewritten("\"\\u0008\\u0009\\u000a\\u000C\\u000d\"", "\"\\b\\t\\n\\f\\r\"");
+    expect_rewritten("\"\\u0001\\u001f\\u001F\\u0000\"", "\"\\u0001\\u001F\\u001F\\u0000\"");
+    expect_rewritten("\"\\u007f\\u00e9\\u20ac\"", "\"\x7f\xc3\xa9\xe2\x82\xac\"");
+    expect_rewritten("\"\xc3\xa9\"", "\"\xc3\xa9\"");
+    /* outside the BMP: the surrogate pair, escaped unit by unit, whether the
+     * raw text had the character or an escape (the captured type_zoo
+     * message holds U+1F600 so, beside U+00FC in UTF-8) */
+    expect_rewritten("\"\\ud83d\\ude00\"", "\"\\uD83D\\uDE00\"");
+    expect_rewritten("\"a\xf0\x9f\x98\x80" "b\xf4\x8f\xbf\xbf\"", "\"a\\uD83D\\uDE00b\\uDBFF\\uDFFF\"");
+    expect_rewritten("[\"\xf0\x90\x80\x80\"]", "[\"\\uD800\\uDC00\"]");
+    expect_rewritten("{\"k\\u00e9y\":\"v\"}", "{\"k\xc3\xa9y\":\"v\"}");
+}
+
+/* The header converter's text of a value whose message has no schema
+ * envelope (ht_text with no schema): is_null expected. */
+static void expect_header(const char *json, const char *want, int is_null) {
+    json_value v, none = {.type = JSON_NONE};
+    json_error err;
+    arena a;
+    buf b;
+    char why[128] = "";
+    int got_null = -1;
+    arena_init(&a);
+    buf_init(&b);
+    assert_int_equal(json_open(json, strlen(json), &v, &err), 0);
+    assert_int_equal(json_finish(&v, &err), 0);
+    assert_int_equal(ht_text(&b, &v, &none, &a, &got_null, why, sizeof(why)), 0);
+    assert_int_equal(got_null, is_null);
+    assert_int_equal(b.len, strlen(want));
+    if (b.len) assert_memory_equal(b.p, want, b.len);
+    buf_free(&b);
+    arena_free(&a);
+}
+
+static void test_header_scalars(void **state) {
+    (void)state;
+    expect_header("\"c\"", "c", 0);
+    expect_header("\"a\\\"b\\\\c\\n\"", "a\"b\\c\n", 0);   /* a string header is its own text */
+    expect_header("1234", "1234", 0);
+    expect_header("-1.5E-7", "-1.5E-7", 0);
+    expect_header("true", "true", 0);
+    expect_header("false", "false", 0);
+    expect_header("null", "", 1);
+    expect_header("\"\"", "", 0);                          /* empty, but not null */
+}
+
+/* Values' list / struct syntax: nested strings quoted, only \\ and \" escaped. */
+static void test_header_containers(void **state) {
+    (void)state;
+    expect_header("[\"id\", \"name\"]", "[\"id\",\"name\"]", 0);
+    expect_header("[]", "[]", 0);
+    expect_header("[1,null,true]", "[1,null,true]", 0);
+    expect_header("{\"id\":\"1:2\",\"total_order\":3}", "{\"id\":\"1:2\",\"total_order\":3}", 0);
+    expect_header("[\"a\\\"b\", \"c\\\\d\", \"e\\nf\", \"\\u00e9\"]", "[\"a\\\"b\",\"c\\\\d\",\"e\nf\",\"\xc3\xa9\"]", 0);
+    /* the header converter writes UTF-8, supplementary characters too */
+    expect_header("[\"\\ud83d\\ude00\", \"\xf0\x9f\x98\x80\"]", "[\"\xf0\x9f\x98\x80\",\"\xf0\x9f\x98\x80\"]", 0);
+    expect_header("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 0);
+    buf b;
+    buf_init(&b);
+    ht_string(&b, "x\"y\\z", 5);
+    assert_int_equal(b.len, 9);
+    assert_memory_equal(b.p, "\"x\\\"y\\\\z\"", 9);
+    buf_free(&b);
 }
 
 int main(void) {
@@ -148,6 +239,9 @@ int main(void) {
         cmocka_unit_test(test_bigdecimal),
         cmocka_unit_test(test_jackson_strings),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_values_reescaped),
+        cmocka_unit_test(test_header_scalars),
+        cmocka_unit_test(test_header_containers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

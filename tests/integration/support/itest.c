@@ -184,6 +184,22 @@ void itest_assert_query_at(const char *file, int line, chs_session *s, const cha
     free(sql);
 }
 
+const char *const itest_variants[ITEST_NVARIANTS] = {"", "_tsv", "_pool_tsv", "_exec_rb", "_pool_native", "_exec_native"};
+
+void itest_assert_every_variant_at(const char *file, int line, chs_session *s, const char *expected, const char *fn,
+                                   const char *query) {
+    for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
+        char name[128];
+        snprintf(name, sizeof(name), "%s%s", fn, itest_variants[v]);
+        itest_buf b = {0};
+        itest_buf_printf(&b, query, name);
+        char *sql = itest_buf_take(&b);
+        itest_assert_query_at(file, line, s, expected, "%s", sql);
+        fprintf(stderr, "%s: answers as expected\n", name);
+        free(sql);
+    }
+}
+
 void itest_assert_scalar_at(const char *file, int line, chs_session *s, long long expected, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -11,7 +11,8 @@
  *                built printf-style; a failing statement fails the running
  *                cmocka test at the caller's file:line with ClickHouse's error.
  *   Asserts      itest_assert_query/itest_assert_scalar: exact output checks
- *                with the first differing line shown.
+ *                with the first differing line shown; itest_assert_every_variant:
+ *                one query through all six format x mode variants of a function.
  *   Bulk input   itest_rows + itest_insert_strings(): many String rows (any
  *                bytes: NUL, invalid UTF-8, newlines) into a table in one
  *                INSERT through a RowBinary temp file read by file(); inserting
@@ -90,6 +91,16 @@ char *itest_try_query(chs_session *s, char **error, const char *fmt, ...) ITEST_
 
 /* Exact output (TabSeparated, trailing newline included) must equal `expected`. */
 #define itest_assert_query(s, expected, ...) itest_assert_query_at(__FILE__, __LINE__, (s), (expected), __VA_ARGS__)
+/* The format x mode variants every function is defined in
+ * (tests/integration/matrix_function.xml): the suffixes of its names, ""
+ * being the shipped definition (JSONEachRow, pooled). */
+#define ITEST_NVARIANTS ((size_t)6)
+extern const char *const itest_variants[ITEST_NVARIANTS];
+/* The engine answers `expected` through every variant of function `fn`:
+ * `query` holds one %s, where the variant's name (fn and a suffix) goes
+ * (a literal percent sign as %%).  Each name is printed once it passed. */
+#define itest_assert_every_variant(s, expected, fn, query) \
+    itest_assert_every_variant_at(__FILE__, __LINE__, (s), (expected), (fn), (query))
 /* The first line of the output as an integer must equal `expected`. */
 #define itest_assert_scalar(s, expected, ...) itest_assert_scalar_at(__FILE__, __LINE__, (s), (long long)(expected), __VA_ARGS__)
 
@@ -215,6 +226,8 @@ void itest_assert_query_at(const char *file, int line, chs_session *s, const cha
     ITEST_PRINTF(5, 6);
 void itest_assert_scalar_at(const char *file, int line, chs_session *s, long long expected, const char *fmt, ...)
     ITEST_PRINTF(5, 6);
+void itest_assert_every_variant_at(const char *file, int line, chs_session *s, const char *expected, const char *fn,
+                                   const char *query);
 itest_table *itest_query_table_at(const char *file, int line, chs_session *s, const char *fmt, ...) ITEST_PRINTF(4, 5);
 size_t itest_insert_strings_at(const char *file, int line, chs_session *s, const char *table, const char *column,
                                const itest_rows *rows);
