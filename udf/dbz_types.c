@@ -526,7 +526,9 @@ int dbzt_unscaled_digits(const char *s, size_t n, arena *a, int *negative, const
     while (z < nb - 1 && b[z] == 0) z++;
     char digits_small[24];
     const char *d = dbzt_big_digits(b + z, nb - z, a, digits_small, nd);
-    *digits = d == digits_small + (24 - *nd) ? arena_strdup(a, d, *nd) : d;
+    /* Up to 8 bytes, dbzt_big_digits writes into digits_small, which dies
+     * with this frame: copy those digits out. */
+    *digits = nb - z <= 8 ? arena_strdup(a, d, *nd) : d;
     *negative = neg != 0;
     return 0;
 }

@@ -183,7 +183,8 @@ static int jx_container(jx_build_ctx *b, json_value *v, int depth, jx_node *out)
         buf_put(&b->cx->stack, &slot, sizeof(slot));
     }
     uint32_t n = (uint32_t)((b->cx->stack.len - mark) / sizeof(jx_slot));
-    const jx_slot *slots = (const jx_slot *)(b->cx->stack.p + mark);
+    /* An empty container pushed nothing: the stack may still be unallocated (NULL). */
+    const jx_slot *slots = n ? (const jx_slot *)(b->cx->stack.p + mark) : NULL;
     jx_node *kids = arena_alloc(b->a, (n ? n : 1) * sizeof(*kids));
     for (uint32_t i = 0; i < n; i++) kids[i] = slots[i].node;
     if (is_obj) {
