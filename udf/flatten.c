@@ -142,7 +142,7 @@ static char *flat_cat(arena *a, const char *x, size_t xn, const char *y, size_t 
 /* new FieldReference(prefix, item): "[struct.]field[:newname]". */
 static int flat_ref_parse(flat_config *c, const char *prefix, flat_piece item, flat_ref *r, const char *prop, char *why,
                           size_t cap) {
-    flat_piece parts[3], splits[8];
+    flat_piece parts[3] = {{0}}, splits[8] = {{0}};   /* zeroed: gcc -O3 cannot see that flat_split filled what np counts */
     int np = flat_split(item.s, item.n, ':', parts, 3);
     int ns = np > 0 ? flat_split(parts[0].s, parts[0].n, '.', splits, 8) : 0;
     if (np < 1 || np > 2 || ns < 1) {
