@@ -180,11 +180,7 @@ static int ddl_add_key(ddl_ctx *c, const char *s, size_t n, size_t *room) {
         snprintf(why, sizeof(why), "key column \"%.*s\" is not a field of the row", (int)(n > 64 ? 64 : n), s);
         return ddl_fail(c, why);
     }
-    if (c->nkeys == *room) {
-        ddl_name *more = arena_alloc(c->a, *room * 2 * sizeof(*more));
-        memcpy(more, c->keys, *room * sizeof(*more));
-        c->keys = more, *room *= 2;
-    }
+    if (c->nkeys == *room) c->keys = arena_grow(c->a, c->keys, c->nkeys, room, sizeof(*c->keys));
     c->keys[c->nkeys].s = s;
     c->keys[c->nkeys++].n = n;
     return 0;
@@ -228,8 +224,7 @@ static int ddl_keys_from_record(ddl_ctx *c, const char *key, size_t kn, size_t *
 }
 
 static int ddl_keys(ddl_ctx *c, const char *key, size_t kn) {
-    size_t room = 8;
-    c->keys = arena_alloc(c->a, room * sizeof(*c->keys));
+    size_t room = 0;
     if (c->o->order_by ? ddl_keys_from_option(c, &room) : ddl_keys_from_record(c, key, kn, &room)) return -1;
     if (!c->nkeys) return ddl_fail(c, "--order-by names no column");
     for (size_t k = 0; k < c->nkeys; k++)   /* never Nullable: an ORDER BY column */

@@ -108,12 +108,7 @@ static const char *typed_dup(arena *a, const buf *b) { return arena_strdup(a, b-
 
 static void typed_change_add(typed_row_state *r, arena *a, const tm_column *c, const char *change, const char *alter,
                              const char *backfill) {
-    if (r->nchanges == r->changes_cap) {
-        size_t cap = r->changes_cap ? r->changes_cap * 2 : 8;
-        typed_change *more = arena_alloc(a, cap * sizeof(*more));
-        if (r->nchanges) memcpy(more, r->changes, r->nchanges * sizeof(*more));
-        r->changes = more, r->changes_cap = cap;
-    }
+    if (r->nchanges == r->changes_cap) r->changes = arena_grow(a, r->changes, r->nchanges, &r->changes_cap, sizeof(*r->changes));
     typed_change *ch = &r->changes[r->nchanges++];
     ch->column = arena_strdup(a, c->name, c->name_len);
     ch->change = change, ch->alter = alter, ch->backfill = backfill;
