@@ -436,6 +436,15 @@ static void test_errors(void **state) {
     assert_string_equal(a.row, "");
     assert_true(a.version > 0);
     answer_free(&a);
+    /* a schema that describes no row, after one that did (the schema cache follows the bytes) */
+    static const char no_row[] = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"field\":\"op\"}]},"
+                                 "\"payload\":{\"after\":{\"id\":1},\"source\":{\"table\":\"t\"},\"op\":\"c\"}}";
+    typed(no_row, sizeof(no_row) - 1, "`id` Int32", &a);
+    assert_non_null(strstr(a.error, "no \"after\" or \"before\" struct"));
+    answer_free(&a);
+    typed(no_row, sizeof(no_row) - 1, "`id` Int32", &a);   /* cached, the same answer */
+    assert_non_null(strstr(a.error, "no \"after\" or \"before\" struct"));
+    answer_free(&a);
     /* a heartbeat, transaction metadata: not changes */
     typed("{\"ts_ms\":1700000000000}", 23, "`id` Int32", &a);
     assert_non_null(strstr(a.error, "heartbeat"));
