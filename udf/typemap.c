@@ -591,27 +591,28 @@ static int tm_json_number_fits(const json_value *v) {
 }
 
 #define TM_JSON_MEMBERS 512   /* members of one object compared for repeats */
+#define TM_JSON_DEPTH 64      /* deeper documents go to extra: the walk below recurses */
 
 /* A document the JSON type keeps as it is, else 0: its rules would change
  * it silently — an array mixing kinds of values ([true, 2.5] loses the
  * true), a name repeated in an object (both dropped), a name with a dot (a
- * path), a number past the ranges above.  Recursive: depth is bounded by
- * the scanner's JSON_MAX_DEPTH. */
-static int tm_json_keeps(json_value *v, arena *a) {
+ * path), a number past the ranges above; or nesting deeper than
+ * TM_JSON_DEPTH (the walk recurses). */
+static int tm_json_keeps(json_value *v, int depth, arena *a) {
     json_iter it;
     json_value k, e;
     json_error err;
     int rc, kinds = 0;
     if (v->type == JSON_NUMBER) return tm_json_number_fits(v);
     if (v->type != JSON_OBJECT && v->type != JSON_ARRAY) return 1;
-    if (json_iter_init(&it, v, &err) < 0) return 0;
+    if (depth > TM_JSON_DEPTH || json_iter_init(&it, v, &err) < 0) return 0;
     const char **names = NULL;
     size_t *lens = NULL, room = 0, room2 = 0;
     for (;;) {
         if (v->type == JSON_ARRAY) rc = json_iter_element(&it, &e);
         else rc = json_iter_member(&it, &k, &e);
         if (rc <= 0) return rc == 0;
-        if (!tm_json_keeps(&e, a)) return 0;
+        if (!tm_json_keeps(&e, depth + 1, a)) return 0;
         json_iter_resume(&it, &e);
         if (v->type == JSON_ARRAY) {
             if (e.type != JSON_NULL) kinds |= 1 << (e.type == JSON_FALSE ? JSON_TRUE : e.type);
@@ -639,7 +640,7 @@ static int tm_json(buf *b, const json_value *v, arena *a) {
     if (v->type == JSON_OBJECT) s = v->start, n = json_raw_len(v);
     else if (tm_text(v, a, &s, &n) < 0)
         return TM_MISFIT;
-    if (json_open(s, n, &doc, &e) < 0 || doc.type != JSON_OBJECT || !tm_json_keeps(&doc, a) ||
+    if (json_open(s, n, &doc, &e) < 0 || doc.type != JSON_OBJECT || !tm_json_keeps(&doc, 0, a) ||
         json_close(&doc, &e) < 0)
         return TM_MISFIT;
     buf_put(b, s, n);

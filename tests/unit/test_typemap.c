@@ -432,6 +432,11 @@ static void test_values(void **state) {
     misfits("JSON", "\"{\\\"k\\\": 1, \\\"k\\\": 2}\"");
     misfits("JSON", "\"{\\\"a.b\\\": 1}\"");
     misfits("JSON", "\"{\\\"x\\\": {\\\"y\\\": [[1], [\\\"s\\\"], {}]}}\"");
+    char deep[200] = "{\"d\": ";
+    for (int i = 0; i < 65; i++) strcat(deep, "[");
+    for (int i = 0; i < 65; i++) strcat(deep, "]");
+    strcat(deep, "}");
+    misfits("JSON", deep);
     fits("JSON", "{\"a\": [1, 2.5, null], \"o\": {\"t\": [true, false]}, \"s\": [\"x\", null]}",
          "{\"a\": [1, 2.5, null], \"o\": {\"t\": [true, false]}, \"s\": [\"x\", null]}");
     fits("Array(Nullable(Int32))", "[1, null, 3]", "[1,null,3]");
