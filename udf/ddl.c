@@ -346,11 +346,15 @@ static void ddl_replica_query(ddl_ctx *c, buf *q) {
     ddl_w(c, q, " FROM %S WHERE %m = '' AND %m IN ('c', 'r', 'u', 'd')%F", M_ERROR, M_OP);
 }
 
+/* Errors, and changes of another table (a topic shared by tables, a Kafka
+ * table pointed at the wrong topic): never dropped without a trace. */
 static void ddl_dead_letters_query(ddl_ctx *c, buf *q) {
     ddl_w(c, q,
-          "SELECT %l AS `table`, %m AS `topic`, %m AS `partition`, %m AS `offset`, %m AS `message`, %m AS `error` "
-          "FROM %S WHERE %m != ''",
-          c->name.p, c->name.len, M_TOPIC, M_PARTITION, M_OFFSET, M_MESSAGE, M_ERROR, M_ERROR);
+          "SELECT %l AS `table`, %m AS `topic`, %m AS `partition`, %m AS `offset`, %m AS `message`, "
+          "if(%m != '', %m, concat('a change of another table: ', %m, '.', %m)) AS `error` FROM %S "
+          "WHERE %m != '' OR (%m IN ('c', 'r', 'u', 'd', 't') AND NOT (%m = %l AND %m = %l))",
+          c->name.p, c->name.len, M_TOPIC, M_PARTITION, M_OFFSET, M_MESSAGE, M_ERROR, M_ERROR, M_SRC_SCHEMA,
+          M_SRC_TABLE, M_ERROR, M_OP, M_SRC_SCHEMA, c->schema.s, c->schema.n, M_SRC_TABLE, c->table.s, c->table.n);
 }
 
 /* Each change's clauses completed into statements on the replica. */
