@@ -359,15 +359,29 @@ static void ddl_dead_letters_query(ddl_ctx *c, buf *q) {
 
 /* Each change's clauses completed into statements on the replica. */
 static void ddl_schema_changes_query(ddl_ctx *c, buf *q) {
+    buf backfill;
+    buf_init(&backfill);
     c->tmp.len = 0;
     ddl_w(c, &c->tmp, "ALTER TABLE %T ");
+    /* debezium_typed's backfills read `_extra`: under its other name here */
+    if (c->meta[M_EXTRA].n == 6) {
+        ddl_w(c, &backfill, "tupleElement(%c, 4)");
+    } else {
+        buf to;
+        buf_init(&to);
+        ddl_w(c, &to, "(%m, ", M_EXTRA);
+        ddl_w(c, &backfill, "replaceAll(tupleElement(%c, 4), '(_extra, ', %l)", to.p, to.len);
+        buf_free(&to);
+    }
     if (c->o->database) ddl_w(c, q, "SELECT %l", c->o->database, strlen(c->o->database));
     else ddl_w(c, q, "SELECT currentDatabase()");
     ddl_w(c, q,
           " AS `database`, %l AS `table`, tupleElement(%c, 1) AS `column`, tupleElement(%c, 2) AS `change`, "
-          "concat(%l, tupleElement(%c, 3)) AS `alter`, if(tupleElement(%c, 4) = '', '', concat(%l, tupleElement(%c, 4))) "
+          "concat(%l, tupleElement(%c, 3)) AS `alter`, if(tupleElement(%c, 4) = '', '', concat(%l, %b)) "
           "AS `backfill`, %m AS `key`, %m AS `message` FROM %S ARRAY JOIN %m AS %c WHERE %m = ''%F",
-          c->name.p, c->name.len, c->tmp.p, c->tmp.len, c->tmp.p, c->tmp.len, M_KEY, M_MESSAGE, M_CHANGES, M_ERROR);
+          c->name.p, c->name.len, c->tmp.p, c->tmp.len, c->tmp.p, c->tmp.len, &backfill, M_KEY, M_MESSAGE, M_CHANGES,
+          M_ERROR);
+    buf_free(&backfill);
 }
 
 static void ddl_truncates_query(ddl_ctx *c, buf *q) {
