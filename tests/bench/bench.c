@@ -22,7 +22,9 @@
  *    is forced to materialise every column (sum of cityHash64 of the tuple),
  *    and (a)–(d) must produce the same checksum.  Measured at max_threads=1
  *    and at the engine's default.  UDF processes are watched from a thread
- *    (/proc) for their peak RSS and CPU time.
+ *    (/proc) for their peak RSS and CPU time.  Then the typed replica row
+ *    that debezium_ddl's generated view computes, against the same row in
+ *    native SQL and from payload_extract configured by hand (issue 16).
  * 4. results.md, results.dat and chart.png (gnuplot) in --out. */
 #include "chsession.h"
 #include "corpus.h"
@@ -758,6 +760,102 @@ static void load_tables(void) {
     note(" %.1f s; rows per block read: %.0f / %.0f\n", now_s() - t0, block_rows_avg[0], block_rows_avg[1]);
 }
 
+/* ------------------------------------------------------------ typed replica (issue 16)
+ * What the view debezium_ddl generates costs per message, on the envelope
+ * corpus (the row image of outbox_events), against the two ways a user
+ * would write the same replica by hand: the best native SQL (one typed
+ * JSONExtract of the message) and payload_extract configured in the XML
+ * with the row's columns (bench_replica_row).  The generated variant is the
+ * view's own SELECT: debezium_typed with debezium_ddl's column list, then one
+ * JSONExtract of its row into the Tuple of those columns.  All three must
+ * give the same checksum of the eight columns. */
+enum { RV_NATIVE, RV_CONFIGURED, RV_GENERATED, NRV };
+static variant RV[NRV];
+static measure RM[NRV][NMT];
+static const char replica_cols[] = "id, aggregate_type, aggregate_id, event_type, payload, created_at, op, version";
+
+/* s with every ' and \ escaped for a SQL string literal. */
+static char *sql_quote(const char *s) {
+    itest_buf b = {0};
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\') itest_buf_puts(&b, "\\");
+        itest_buf_printf(&b, "%c", *s);
+    }
+    return b.p ? b.p : xasprintf("%s", "");
+}
+
+static void replica_queries(void) {
+    /* debezium_ddl's column list for the corpus's first message, as a user generates it */
+    char *out = q_or_die("SELECT tupleElement(d, 'columns'), tupleElement(d, 'error') FROM (SELECT "
+                         "debezium_ddl('{\"id\":\"k\"}', message) AS d FROM bench.outbox_env ORDER BY k LIMIT 1) "
+                         "FORMAT TabSeparatedRaw");
+    char *tab = strchr(out, '\t');
+    if (!tab || tab[1] != '\n') die("debezium_ddl failed on the corpus: %s", out);
+    *tab = 0;
+    if (!strstr(out, "`created_at` DateTime64(6, 'UTC')") || !strstr(out, "`id` UUID"))
+        die("debezium_ddl's columns are not the outbox_events row's: %s", out);
+    char *colq = sql_quote(out);
+    free(out);
+    RV[RV_NATIVE] = (variant){"r_native", "(b) native SQL: one JSONExtract(message, Tuple) of the row image", 'b', 1, 0, {0}, {0}};
+    RV[RV_CONFIGURED] = (variant){"r_configured", "payload_extract --path @row configured with the row's columns (XML)",
+                                  'c', 1, 0, {0}, {0}};
+    RV[RV_GENERATED] = (variant){"r_generated", "generated view: debezium_typed + JSONExtract(row, Tuple(columns))",
+                                 'c', 1, 0, {0}, {0}};
+    char *inner[NRV];
+    inner[RV_NATIVE] = xasprintf(
+        "SELECT toString(tupleElement(a, 'id')) AS id, tupleElement(a, 'aggregate_type') AS aggregate_type, "
+        "tupleElement(a, 'aggregate_id') AS aggregate_id, tupleElement(a, 'event_type') AS event_type, "
+        "tupleElement(a, 'payload') AS payload, "
+        "parseDateTime64BestEffort(tupleElement(a, 'created_at'), 6, 'UTC') AS created_at, "
+        "tupleElement(p, 'op') AS op, tupleElement(tupleElement(p, 'source'), 'lsn') AS version, '' AS error "
+        "FROM (SELECT p, tupleElement(p, 'after') AS a FROM (SELECT tupleElement(JSONExtract(message, "
+        "'Tuple(payload Tuple(op String, source Tuple(lsn UInt64), after Tuple(id UUID, aggregate_type String, "
+        "aggregate_id String, event_type String, payload String, created_at String)))'), 'payload') AS p "
+        "FROM bench.outbox_env))");
+    inner[RV_CONFIGURED] = xasprintf(
+        "SELECT tupleElement(r, 'id') AS id, tupleElement(r, 'aggregate_type') AS aggregate_type, "
+        "tupleElement(r, 'aggregate_id') AS aggregate_id, tupleElement(r, 'event_type') AS event_type, "
+        "tupleElement(r, 'payload') AS payload, toDateTime64(tupleElement(r, 'created_at'), 6, 'UTC') AS created_at, "
+        "tupleElement(r, 'op') AS op, tupleElement(r, 'version') AS version, tupleElement(r, 'error') AS error "
+        "FROM (SELECT bench_replica_row(message) AS r FROM bench.outbox_env)");
+    inner[RV_GENERATED] = xasprintf(
+        "SELECT toString(tupleElement(r, 'id')) AS id, tupleElement(r, 'aggregate_type') AS aggregate_type, "
+        "tupleElement(r, 'aggregate_id') AS aggregate_id, tupleElement(r, 'event_type') AS event_type, "
+        "tupleElement(r, 'payload') AS payload, tupleElement(r, 'created_at') AS created_at, "
+        "tupleElement(d, 'op') AS op, tupleElement(d, 'version') AS version, tupleElement(d, 'error') AS error "
+        "FROM (SELECT d, JSONExtract(tupleElement(d, 'row'), 'Tuple(%s)') AS r FROM "
+        "(SELECT debezium_typed(message, '%s') AS d FROM bench.outbox_env))",
+        colq, colq);
+    for (int i = 0; i < NRV; i++) {
+        RV[i].sql[1] = xasprintf("SELECT count(), 0 FROM (%s) WHERE NOT ignore(%s)", inner[i], replica_cols);
+        RV[i].check[1] = xasprintf("SELECT sum(cityHash64(tuple(%s))), count(), countIf(error != '') FROM (%s)",
+                                   replica_cols, inner[i]);
+        free(inner[i]);
+    }
+    free(colq);
+}
+
+static void replica_bench(void) {
+    if (opt.only && !strstr(opt.only, "replica")) return;
+    replica_queries();
+    for (int t = 0; t < NMT; t++) {
+        int mt = t == MT_ONE ? 1 : 0;
+        note("engine: typed replica rows (envelope), max_threads=%d (load %s)\n", mt ? 1 : default_threads,
+             loadavg_text());
+        for (int i = 0; i < NRV; i++) {
+            measure *m = &RM[i][t];
+            run_query(&RV[i], 1, mt, m, t == MT_ONE);
+            if (t != MT_ONE) {
+                snprintf(m->checksum, sizeof(m->checksum), "%s", RM[i][MT_ONE].checksum);
+                m->errors = RM[i][MT_ONE].errors;
+            }
+            m->ok = m->checksum[0] && !strcmp(m->checksum, RM[RV_NATIVE][t].checksum) && m->rows == (long long)opt.rows;
+            note("  %-72s %7.3f s %9.0f rows/s  cpu %.2f+%.2f s  sum %s%s\n", RV[i].label, m->secs,
+                 (double)m->rows / m->secs, m->cpu_engine, m->cpu_udf, m->checksum, m->ok ? "" : "  MISMATCH");
+        }
+    }
+}
+
 static void engine(void) {
     build_queries();
     char *v = q_or_die("SELECT version()");
@@ -812,6 +910,7 @@ static void engine(void) {
                  (double)BS[j][b].rows / BS[j][b].secs, BS[j][b].cpu_engine, BS[j][b].cpu_udf);
         }
     }
+    replica_bench();
     __atomic_store_n(&watch.run, 0, __ATOMIC_RELAXED);
     pthread_join(th, NULL);
 }
@@ -838,7 +937,8 @@ static void engine_open(void) {
     snprintf(data, sizeof(data), "%s/data", opt.work);
     mkdir(scripts, 0755);
     mkdir(config, 0755);
-    static const char *const bins[] = {"payload_extract", "debezium_unwrap", "payload_get", "is_valid_after_assignment"};
+    static const char *const bins[] = {"payload_extract", "debezium_unwrap", "payload_get", "is_valid_after_assignment",
+                                       "debezium_ddl", "debezium_typed"};
     for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
         snprintf(src, sizeof(src), "%s/%s", SCRIPTS_DIR, bins[i]);
         snprintf(dst, sizeof(dst), "%s/%s", scripts, bins[i]);
@@ -1017,6 +1117,32 @@ static void write_results(void) {
                          spawn_ms);
     }
     if (!opt.skip_engine) {
+        if (RM[RV_GENERATED][MT_ONE].secs > 0) {
+            itest_buf_printf(&b, "## Typed replica rows (debezium_ddl's generated view)\n\nEnvelope corpus, the row image "
+                                 "of `outbox_events` as eight typed columns (`%s`): what the view `debezium_ddl` "
+                                 "generates computes per message, against the same row written by hand in native SQL "
+                                 "and with `payload_extract` configured in the XML. Same timing and checksum rules as "
+                                 "above; speed-up = time of the variant named / time of this one.\n\n",
+                             replica_cols);
+            itest_buf_printf(&b, "| variant | rows/s, max_threads=1 | vs native | vs configured | rows/s, max_threads=%d "
+                                 "| vs native | vs configured | CPU s engine + UDF, max_threads=1 | same, max_threads=%d "
+                                 "| checksum |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n",
+                             default_threads, default_threads);
+            for (int i = 0; i < NRV; i++) {
+                itest_buf_printf(&b, "| %s |", RV[i].label);
+                for (int t = 0; t < NMT; t++) {
+                    char r[32];
+                    fmt_rate(r, sizeof(r), rows_per_s(&RM[i][t]));
+                    itest_buf_printf(&b, " %s | %.2f× | %.2f× |", r, RM[RV_NATIVE][t].secs / RM[i][t].secs,
+                                     RM[RV_CONFIGURED][t].secs / RM[i][t].secs);
+                }
+                const measure *m1 = &RM[i][MT_ONE], *m = &RM[i][MT_DEFAULT];
+                itest_buf_printf(&b, " %.2f + %.2f | %.2f + %.2f | %s |\n", m1->cpu_engine, m1->cpu_udf, m->cpu_engine,
+                                 m->cpu_udf, m->ok && m1->ok ? "equal" : "**DIFFERS**");
+                if (!(m->ok && m1->ok)) main_rc = 1;
+            }
+            itest_buf_puts(&b, "\n");
+        }
         itest_buf_puts(&b, "## UDF processes in the engine\n\nPeak resident size (VmHWM) of every process the engine "
                            "started, by command, sampled every 20 ms over the whole run:\n\n| command | peak RSS |\n|---|--:|\n");
         for (int i = 0; i < watch.nrss; i++) {
