@@ -49,6 +49,26 @@ as_pg() {
   if [[ $EUID -eq 0 ]]; then (cd "$RUN_DIR" && runuser -u postgres -- "$@"); else (cd "$RUN_DIR" && "$@"); fi
 }
 
+# Running as root, PostgreSQL runs as user postgres, which must be able to walk
+# every directory down to its binaries and the run dir.  A root directory of
+# mode 0700 (a system unpacked from a tar of a mktemp directory, as some
+# throw-away roots are) blocks every user but root: say so, and open it to the
+# usual 0755 (only "/" itself, and only when it is the one blocking).
+pg_user_can_reach() {
+  local target d
+  for target in "$@"; do
+    runuser -u postgres -- test -e "$target" && continue
+    d="$target"
+    while [[ "$d" != / ]]; do d=$(dirname "$d"); runuser -u postgres -- test -x "$d" || break; done
+    if [[ "$d" == / ]] && ! runuser -u postgres -- test -x /; then
+      log "/ has mode $(stat -c %a /): user postgres cannot reach $target; setting / to 0755"
+      chmod 0755 /
+    else
+      die "user postgres cannot reach $target: $d is mode $(stat -c %a "$d") (owner $(stat -c %U "$d"))"
+    fi
+  done
+}
+
 port_in_use() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 declare -A TAKEN_PORTS=()
 free_port() {
@@ -242,6 +262,7 @@ start_postgres() {
   printf '%s\n' "$PGPASSWORD" >"$RUN_DIR/pg/pwfile"
   if [[ $EUID -eq 0 ]]; then chown -R postgres: "$RUN_DIR/pg"; touch "$LOG_DIR/postgres.log"; chown postgres: "$LOG_DIR/postgres.log"; fi
   chmod 700 "$RUN_DIR/pg/data"
+  [[ $EUID -eq 0 ]] && pg_user_can_reach "$PG_BIN/initdb" "$RUN_DIR/pg/data"
   as_pg "$PG_BIN/initdb" -D "$RUN_DIR/pg/data" -U "$PG_USER" --pwfile="$RUN_DIR/pg/pwfile" \
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale --no-sync \
     >"$LOG_DIR/initdb.log" 2>&1 || { show_log "$LOG_DIR/initdb.log"; die "initdb failed"; }
