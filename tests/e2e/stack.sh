@@ -55,17 +55,13 @@ as_pg() {
 # throw-away roots are) blocks every user but root: say so, and open it to the
 # usual 0755 (only "/" itself, and only when it is the one blocking).
 pg_user_can_reach() {
-  local target d
+  local target
+  if ! runuser -u postgres -- test -x /; then
+    log "/ has mode $(stat -c %a /): user postgres cannot reach anything; setting / to 0755"
+    chmod 0755 /
+  fi
   for target in "$@"; do
-    runuser -u postgres -- test -e "$target" && continue
-    d="$target"
-    while [[ "$d" != / ]]; do d=$(dirname "$d"); runuser -u postgres -- test -x "$d" || break; done
-    if [[ "$d" == / ]] && ! runuser -u postgres -- test -x /; then
-      log "/ has mode $(stat -c %a /): user postgres cannot reach $target; setting / to 0755"
-      chmod 0755 /
-    else
-      die "user postgres cannot reach $target: $d is mode $(stat -c %a "$d") (owner $(stat -c %U "$d"))"
-    fi
+    runuser -u postgres -- test -e "$target" || die "user postgres cannot reach $target (check the modes of its directories)"
   done
 }
 
