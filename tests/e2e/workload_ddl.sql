@@ -1,0 +1,46 @@
+-- test_e2e_ddl only: schema changes while streaming, on a table of the test's own,
+-- created in schema public so connector dbz (publication FOR ALL TABLES) carries it
+-- from its first insert (no snapshot: it did not exist when the connectors started).
+-- Every other e2e test names its tables, so this one is invisible to them.
+-- psql variables: tbl (the table's name, unique per run), marker_token, after_step
+-- (0: create it and run the three changes, rows before and after each; 1: the rows
+-- written after the operator has applied the changes in ClickHouse).
+\set ON_ERROR_STOP on
+
+\if :after_step
+-- After the operator step: new rows and updates carry every column the new view knows.
+INSERT INTO :"tbl" (id, name, qty, color) VALUES (11, 'eleven', 9000000000, 'pink'), (12, 'twelve', NULL, NULL);
+UPDATE :"tbl" SET color = 'gold', qty = -2147483649 WHERE id = 5;
+DELETE FROM :"tbl" WHERE id = 7;
+\else
+CREATE TABLE :"tbl" (
+    id    integer PRIMARY KEY,
+    name  text    NOT NULL,
+    qty   integer,
+    note  text
+);
+
+-- C0: rows with the first schema (the first message of the topic is the first insert).
+INSERT INTO :"tbl" VALUES (1, 'one', 10, 'n1'), (2, 'two', 2147483647, NULL), (3, 'three', NULL, 'n3');
+UPDATE :"tbl" SET qty = 11 WHERE id = 1;
+
+-- C1: ADD COLUMN, then rows that carry it (and one that leaves it NULL).
+ALTER TABLE :"tbl" ADD COLUMN color text;
+INSERT INTO :"tbl" VALUES (4, 'four', 40, 'n4', 'red'), (5, 'five', -50, NULL, NULL);
+UPDATE :"tbl" SET color = 'blue' WHERE id = 1;
+
+-- C2: DROP COLUMN, then rows without it.
+ALTER TABLE :"tbl" DROP COLUMN note;
+INSERT INTO :"tbl" (id, name, qty, color) VALUES (6, 'six', 60, 'green'), (7, 'seven', NULL, 'grey');
+UPDATE :"tbl" SET color = 'teal' WHERE id = 4;
+
+-- C3: int -> bigint, then values past 2^31 (and one that still fits an int).
+ALTER TABLE :"tbl" ALTER COLUMN qty TYPE bigint;
+INSERT INTO :"tbl" (id, name, qty, color) VALUES (8, 'eight', 5000000000, 'black'), (9, 'nine', -3000000000, NULL),
+    (10, 'ten', 7, 'white');
+UPDATE :"tbl" SET qty = 2147483648 WHERE id = 2;
+DELETE FROM :"tbl" WHERE id = 3;
+\endif
+
+-- Last: the marker DumpTopics waits for (ids above the other workloads' 1 and 2).
+INSERT INTO e2e_marker (id, token) SELECT greatest(coalesce(max(id), 0), 100) + 1, :'marker_token' FROM e2e_marker;
