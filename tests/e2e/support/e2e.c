@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "arena.h"
+#include "itest.h"
 #include "json.h"
 
 #ifndef SCRIPTS_DIR
@@ -783,7 +784,15 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
     if (!rc) {
         /* The consuming view names the Kafka table: the tap goes in before it, so no block passes unseen. */
         char *kafka_name = e2e_fmt("`%s_kafka`", r->table);
-        e2e_run_ctx c = {s, NULL, kafka_name, r->tap};
+        char *tap = e2e_fmt(
+            "CREATE TABLE `%s`.`%s_tap` (topic String, partition UInt64, offset UInt64, key String, message String, "
+            "op String, version UInt64, error String, extra String, changes UInt64) "
+            "ENGINE = MergeTree ORDER BY (topic, partition, offset);"
+            "CREATE MATERIALIZED VIEW `%s`.`%s_tap_mv` TO `%s`.`%s_tap` AS "
+            "SELECT _topic AS topic, _partition AS partition, _offset AS offset, _key AS key, _message AS message, "
+            "op, version, _error AS error, _extra AS extra, length(_schema_changes) AS changes FROM `%s`.`%s_stage`",
+            r->db, r->table, r->db, r->table, r->db, r->table, r->db, r->table);
+        e2e_run_ctx c = {s, NULL, kafka_name, tap};
         char *text = e2e_fmt("%s", val[1]);
         rc = chs_split_sql(text, e2e_run_one, &c) ? -1 : 0;
         if (!rc && c.before) {
@@ -791,6 +800,7 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
             rc = -1;
         }
         free(text);
+        free(tap);
         free(kafka_name);
     }
     r->columns = rc ? NULL : val[2];
@@ -799,6 +809,19 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
     free(val[1]);
     free(val[3]);
     return rc;
+}
+
+size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table) {
+    itest_table *t = itest_query_table(s, "SELECT alter, backfill, tupleElement(%s(key, message), 'create_view') "
+                                          "FROM `%s`.schema_changes FINAL WHERE table = '%s' ORDER BY seen_at",
+                                       fn, db, table);
+    size_t n = t->nrows;
+    for (size_t i = 0; i < n; i++) assert_int_equal(e2e_ch_run(s, itest_cell(t, i, 0), NULL), 0);
+    if (n) assert_int_equal(e2e_ch_run(s, itest_cell(t, n - 1, 2), NULL), 0);
+    for (size_t i = 0; i < n; i++)
+        if (itest_cell(t, i, 1)[0]) assert_int_equal(e2e_ch_run(s, itest_cell(t, i, 1), "mutations_sync = 2"), 0);
+    itest_table_free(t);
+    return n;
 }
 
 /* ------------------------------------------------------------ replicas vs PostgreSQL */

@@ -52,15 +52,23 @@ typedef struct e2e_ddl_replica {
     const char *brokers;     /* the Kafka table <db>.<table>_kafka (--kafka-table's default): */
     const char *topic;       /*   message String, RawBLOB, reading `topic` in consumer group `group` */
     const char *group;
-    const char *tap;         /* SQL run just before the statement that starts consuming (';'-separated), or NULL */
     char *columns;           /* out: debezium_ddl's `columns` (malloc'd) */
 } e2e_ddl_replica;
 
 /* Calls r->fn on r->first's row, creates the Kafka table, then runs every statement of
- * create_table and create_view as generated, in order, r->tap (if any) just before the
- * first statement that reads the Kafka table.  0, or -1 (printed: the function's error, or
- * the failing statement with ClickHouse's message).  Works anywhere. */
+ * create_table and create_view as generated, in order.  Just before the first statement
+ * that reads the Kafka table (the one that starts consuming) it adds a tap,
+ * <db>.<table>_tap (topic, partition, offset, key, message, op, version, error, extra,
+ * changes = the number of schema changes the message showed): every message the stage
+ * gets, so no block passes unseen.  0, or -1 (printed: the function's error, or the
+ * failing statement with ClickHouse's message).  Works anywhere. */
 int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r);
+
+/* udf/README.md's operator step after schema changes of replica db.table: every `alter`
+ * of schema_changes FINAL, then the create_view of the newest message (r->fn on it), then
+ * every `backfill` (mutations_sync = 2: done when it returns).  Returns the number of
+ * changes applied; fails the test on a failing statement. */
+size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table);
 
 /* Runs every statement of `sql` (';'-separated, the form debezium_ddl returns); `settings`
  * (e.g. "mutations_sync = 2", or NULL) is appended to each as a SETTINGS clause.  0, or -1
@@ -192,15 +200,23 @@ typedef struct e2e_ddl_replica {
     const char *brokers;     /* the Kafka table <db>.<table>_kafka (--kafka-table's default): */
     const char *topic;       /*   message String, RawBLOB, reading `topic` in consumer group `group` */
     const char *group;
-    const char *tap;         /* SQL run just before the statement that starts consuming (';'-separated), or NULL */
     char *columns;           /* out: debezium_ddl's `columns` (malloc'd) */
 } e2e_ddl_replica;
 
 /* Calls r->fn on r->first's row, creates the Kafka table, then runs every statement of
- * create_table and create_view as generated, in order, r->tap (if any) just before the
- * first statement that reads the Kafka table.  0, or -1 (printed: the function's error, or
- * the failing statement with ClickHouse's message).  Works anywhere. */
+ * create_table and create_view as generated, in order.  Just before the first statement
+ * that reads the Kafka table (the one that starts consuming) it adds a tap,
+ * <db>.<table>_tap (topic, partition, offset, key, message, op, version, error, extra,
+ * changes = the number of schema changes the message showed): every message the stage
+ * gets, so no block passes unseen.  0, or -1 (printed: the function's error, or the
+ * failing statement with ClickHouse's message).  Works anywhere. */
 int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r);
+
+/* udf/README.md's operator step after schema changes of replica db.table: every `alter`
+ * of schema_changes FINAL, then the create_view of the newest message (r->fn on it), then
+ * every `backfill` (mutations_sync = 2: done when it returns).  Returns the number of
+ * changes applied; fails the test on a failing statement. */
+size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table);
 
 /* Runs every statement of `sql` (';'-separated, the form debezium_ddl returns); `settings`
  * (e.g. "mutations_sync = 2", or NULL) is appended to each as a SETTINGS clause.  0, or -1
