@@ -73,5 +73,7 @@ extern const udf_function payload_extract_udf;
 extern const udf_function payload_get_udf;
 extern const udf_function is_valid_after_assignment_udf;
 extern const udf_function outbox_route_udf;
+extern const udf_function debezium_ddl_udf;
+extern const udf_function debezium_typed_udf;
 
 #endif
