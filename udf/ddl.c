@@ -306,9 +306,11 @@ static void ddl_shared_tables(ddl_ctx *c, buf *b) {
     ddl_puts(b, " (`database` String, `table` String, `version` UInt64) ENGINE = MergeTree ORDER BY (`database`, `table`)");
 }
 
+/* CREATE OR REPLACE: a view's columns are fixed when it is created, so create_view, run
+ * again after a schema change's ALTERs (the operator step), replaces it too. */
 static void ddl_current_view(ddl_ctx *c, buf *b) {
     ddl_sep(b);
-    ddl_puts(b, "CREATE VIEW IF NOT EXISTS ");
+    ddl_puts(b, "CREATE OR REPLACE VIEW ");
     ddl_table(c, b, &c->name, "_current");
     ddl_puts(b, " AS SELECT * FROM ");
     ddl_table(c, b, &c->name, "");
@@ -593,6 +595,8 @@ static void ddl_create_view(ddl_ctx *c, buf *b) {
     ddl_shared(c, &target, "dbz_truncates");
     ddl_truncates_query(c, &q);
     ddl_view(c, b, "_truncates_mv", &target, &q, 0);
+
+    ddl_current_view(c, b);
 
     q.len = target.len = 0;   /* last: consumption starts once everything downstream exists */
     ddl_table(c, &target, &c->name, "_stage");
