@@ -711,7 +711,7 @@ size_t e2e_compare(chs_session *s, const e2e_cmp *c, e2e_cmp_result *res) {
 const char *const e2e_replica_tables[E2E_NREPLICAS] = {"assignments", "events",      "outbox_events", "advertiser",
                                                        "campaign",    "impressions", "clicks",        "type_zoo"};
 
-/* One value of a query, raw bytes (RawBLOB), or NULL (printed). */
+/* One String value of a query, its bytes as they are (RawBLOB), or NULL (printed). */
 static char *e2e_ch_raw(chs_session *s, const char *sql) {
     char *err = NULL;
     char *out = chs_query(s, sql, "RawBLOB", NULL, &err);
@@ -892,9 +892,13 @@ static long long e2e_ch_count(chs_session *s, const char *fmt, ...) {
     va_start(ap, fmt);
     char *sql = e2e_vfmt(fmt, ap);
     va_end(ap);
-    char *v = e2e_ch_raw(s, sql);
+    char *err = NULL;
+    char *v = chs_query(s, sql, "TSVRaw", NULL, &err);
+    if (!v) {
+        print_error("ClickHouse query failed: %s\nSQL: %s\n", err ? err : "?", sql);
+        fail();
+    }
     free(sql);
-    if (!v) fail();
     long long n = atoll(v);
     free(v);
     return n;
