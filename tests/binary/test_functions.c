@@ -1007,10 +1007,17 @@ static void junk_input_for(tbuf *b, int rowbinary, int chunked, const char *fn) 
         }
         for (int i = 0; i < rows; i++, row++) {
             if (rowbinary && nullable) tb_putc(b, 0);
+            if (!strcmp(fn, "debezium_ddl")) {   /* the key, then the message */
+                if (rowbinary) b_cstr(b, "{\"id\":1}");
+                else tb_puts(b, "{\"id\":1}\t");
+            }
             junk_field(b, rowbinary, &j[row]);
             if (!strcmp(fn, "payload_get")) {
                 if (rowbinary) b_cstr(b, "op");
                 else tb_puts(b, "\top");
+            } else if (!strcmp(fn, "debezium_typed")) {
+                if (rowbinary) b_cstr(b, "`id` Int64");
+                else tb_puts(b, "\t`id` Int64");
             } else if (nullable) {
                 if (rowbinary) tb_putc(b, 0), junk_field(b, 1, &j[row]);
                 else tb_puts(b, "\t"), junk_field(b, 0, &j[row]);
@@ -1025,10 +1032,16 @@ static void junk_input_for(tbuf *b, int rowbinary, int chunked, const char *fn) 
 static void check_junk_output(const char *fn, int rowbinary, const proc *p) {
     field f[24];
     int rows = 0;
-    if (!strcmp(fn, "debezium_unwrap") || !strcmp(fn, "payload_extract")) {
+    int ddl = !strcmp(fn, "debezium_ddl"), typed = !strcmp(fn, "debezium_typed");
+    if (!strcmp(fn, "debezium_unwrap") || !strcmp(fn, "payload_extract") || ddl || typed) {
         int unwrap = !strcmp(fn, "debezium_unwrap");
-        int nf = unwrap ? 18 : 3;
-        const char *layout = unwrap ? "SSSS18SSS888S8AAAS" : "SSS";
+        /* debezium_ddl: every junk row is an error (none has a schema);
+         * debezium_typed: all but the tombstone. */
+        static const int all_bad[N_JUNK] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+        static const int typed_bad[N_JUNK] = {1, 1, 0, 1, 1, 1, 1, 1, 1, 1};
+        int nf = unwrap ? 18 : ddl ? 4 : typed ? 14 : 3;
+        const char *layout = unwrap ? "SSSS18SSS888S8AAAS" : ddl ? "SSSS" : typed ? "SSS81SS8AAAAAS" : "SSS";
+        const int *bad_rows = unwrap ? junk_is_bad : ddl ? all_bad : typed ? typed_bad : junk_is_bad_extract;
         size_t pos = 0;
         const char *ls[32];
         size_t ll[32];
@@ -1044,10 +1057,12 @@ static void check_junk_output(const char *fn, int rowbinary, const proc *p) {
             }
             assert_true(rows < N_JUNK);
             const field *err = &f[nf - 1];
-            int bad = (unwrap ? junk_is_bad : junk_is_bad_extract)[rows];
+            int bad = bad_rows[rows];
             if (bad != (err->n > 0)) print_error("%s row %d: error '%s'\n", fn, rows, err->s);
             assert_int_equal(bad, err->n > 0);
             if (unwrap && rows == 2) assert_true(f[4].u == 1);              /* the empty message is a tombstone */
+            if (typed && rows == 2) assert_true(f[4].u == 1);               /* the tombstone deletes */
+            if (ddl || typed) continue;
             if (unwrap && rows == 5) assert_int_equal(f[3].n, BIG + 50);    /* the 1 MB after image, whole */
             if (!unwrap && rows == 5) assert_int_equal(f[1].n, BIG);        /* properties: the 1 MB string */
             if (!unwrap && rows == 5) assert_string_equal(f[0].s, "big");

@@ -32,7 +32,7 @@
 #define CDC_EXPECT_FORTIFY 0
 #endif
 
-static const char *const functions[] = {"debezium_unwrap", "debezium_flatten", "payload_extract", "payload_get", "is_valid_after_assignment"};
+static const char *const functions[] = {"debezium_unwrap", "debezium_flatten", "payload_extract", "payload_get", "is_valid_after_assignment", "debezium_ddl", "debezium_typed"};
 
 typedef struct elf_facts {
     int type, has_interp, has_relro, stack_exec, has_stack_seg, textrel;

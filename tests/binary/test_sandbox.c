@@ -30,7 +30,7 @@
 
 #include "udfproc.h"
 
-static const char *const all_functions[] = {"debezium_unwrap", "debezium_flatten", "payload_extract", "payload_get", "is_valid_after_assignment"};
+static const char *const all_functions[] = {"debezium_unwrap", "debezium_flatten", "payload_extract", "payload_get", "is_valid_after_assignment", "debezium_ddl", "debezium_typed"};
 #define NFUNCTIONS (sizeof(all_functions) / sizeof(all_functions[0]))
 
 static void run_text(const char *name, const char *const *args, const char *in, udfproc_result *r) {

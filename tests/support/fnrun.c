@@ -48,10 +48,53 @@ void fn_answer_args(fn_runner *r, const udf_value *args, arena *a) {
     cap_take(&r->cap);
 }
 
-/* Every record of every .jsonl file in tests/fixtures/debezium/<sub>: its
- * value's bytes as the Kafka engine hands them over (a null value, a
- * tombstone, is no bytes), then its key's when `keys` and it has one.  A
- * line that is not a record fails the test.  Returns the number of values. */
+size_t fixture_records(const char *path, void (*each)(void *ctx, const fixture_record *r), void *ctx) {
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    char *line = NULL;
+    size_t cap = 0, count = 0;
+    ssize_t len;
+    arena a;
+    arena_init(&a);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        static const char *const members[] = {"value", "key"};
+        json_value rec, v;
+        json_error err;
+        fixture_record r = {"", 0, 0, "", 0, 0};
+        arena_reset(&a);
+        if (json_open(line, (size_t)len, &rec, &err) < 0) fail_msg("%s: not a record: %.80s", path, line);
+        for (int k = 0; k < 2; k++) {
+            const char *s = "";
+            size_t n = 0;
+            if (json_find(&rec, members[k], strlen(members[k]), &v, &err) != JSON_FOUND ||
+                (v.type != JSON_STRING && v.type != JSON_NULL))
+                fail_msg("%s: a record without its %s: %.80s", path, members[k], line);
+            if (v.type == JSON_STRING) assert_int_equal(json_string(&v, &a, &s, &n, &err), 0);
+            if (k == 0) r.value = s, r.value_len = n, r.tombstone = v.type == JSON_NULL;
+            else r.key = s, r.key_len = n, r.has_key = v.type == JSON_STRING;
+        }
+        each(ctx, &r);
+        count++;
+    }
+    free(line);
+    fclose(f);
+    arena_free(&a);
+    return count;
+}
+
+/* fixture_each's walk: a record's value, then its key. */
+typedef struct fixture_each_ctx {
+    void (*each)(void *ctx, const char *msg, size_t n);
+    void *ctx;
+    int keys;
+} fixture_each_ctx;
+
+static void fixture_each_record(void *ctx, const fixture_record *r) {
+    fixture_each_ctx *c = ctx;
+    c->each(c->ctx, r->value, r->value_len);
+    if (c->keys && r->has_key) c->each(c->ctx, r->key, r->key_len);   /* a truncate's absent key is no message */
+}
+
 size_t fixture_each(const char *fixtures_dir, const char *sub, int keys,
                     void (*each)(void *ctx, const char *msg, size_t n), void *ctx) {
     char dir[512];
@@ -60,41 +103,14 @@ size_t fixture_each(const char *fixtures_dir, const char *sub, int keys,
     if (!d) fail_msg("cannot open %s", dir);
     size_t values = 0;
     struct dirent *e;
-    arena a;
-    arena_init(&a);
+    fixture_each_ctx c = {each, ctx, keys};
     while ((e = readdir(d))) {
         size_t l = strlen(e->d_name);
         if (l < 6 || strcmp(e->d_name + l - 6, ".jsonl") != 0) continue;
         char path[1024];
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        assert_non_null(f);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        while ((len = getline(&line, &cap, f)) > 0) {
-            static const char *const members[] = {"value", "key"};
-            json_value rec, v;
-            json_error err;
-            arena_reset(&a);
-            if (json_open(line, (size_t)len, &rec, &err) < 0) fail_msg("%s: not a record: %.80s", path, line);
-            for (int k = 0; k < (keys ? 2 : 1); k++) {
-                const char *s = "";
-                size_t n = 0;
-                if (json_find(&rec, members[k], strlen(members[k]), &v, &err) != JSON_FOUND ||
-                    (v.type != JSON_STRING && v.type != JSON_NULL))
-                    fail_msg("%s: a record without its %s: %.80s", path, members[k], line);
-                if (v.type == JSON_STRING) assert_int_equal(json_string(&v, &a, &s, &n, &err), 0);
-                else if (k == 1) continue;   /* a truncate's absent key is no message */
-                each(ctx, s, n);
-                values += k == 0;
-            }
-        }
-        free(line);
-        fclose(f);
+        values += fixture_records(path, fixture_each_record, &c);
     }
     closedir(d);
-    arena_free(&a);
     return values;
 }
-

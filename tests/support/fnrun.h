@@ -30,6 +30,22 @@ void fn_answer(fn_runner *r, const char *msg, size_t n, arena *a);
 /* The same for a function of several arguments (one per signature argument). */
 void fn_answer_args(fn_runner *r, const udf_value *args, arena *a);
 
+/* One record of a fixture file: its key's and value's bytes as the Kafka
+ * engine hands them over (a null value, a tombstone, is no bytes). */
+typedef struct fixture_record {
+    const char *key;
+    size_t key_len;
+    int has_key;            /* 0: the key is null (a truncate) */
+    const char *value;
+    size_t value_len;
+    int tombstone;          /* the value is null */
+} fixture_record;
+
+/* Every record of one .jsonl fixture file, in order (views valid during
+ * the call).  A line that is not a record fails the test.  Returns the
+ * number of records. */
+size_t fixture_records(const char *path, void (*each)(void *ctx, const fixture_record *r), void *ctx);
+
 /* Every record of every .jsonl file in tests/fixtures/debezium/<sub>: its
  * value's bytes as the Kafka engine hands them over (a null value, a
  * tombstone, is no bytes), then its key's when `keys` and it has one.  A
