@@ -222,7 +222,8 @@ static void test_options(void **state) {
     has(g.table, "ORDER BY (`b`, `a`)");
     has(g.table, "CREATE TABLE IF NOT EXISTS `db`.`schema_changes` ");
     has(g.table, "CREATE TABLE IF NOT EXISTS `db`.`dbz_dead_letters` ");
-    has(g.table, "CREATE VIEW IF NOT EXISTS `db`.`public_t_current` AS SELECT * FROM `db`.`public_t` FINAL ");
+    has(g.table, "CREATE OR REPLACE VIEW `db`.`public_t_current` AS SELECT * FROM `db`.`public_t` FINAL ");
+    has(g.view, "CREATE OR REPLACE VIEW `db`.`public_t_current` AS SELECT * FROM `db`.`public_t` FINAL ");
     has(g.view, "FROM `db`.`k_t` AS `__k`");
     has(g.view, "SELECT 'db' AS `database`, 'public_t' AS `table`");
     has(g.view, "CREATE MATERIALIZED VIEW IF NOT EXISTS `db`.`public_t_mv` TO `db`.`public_t` AS ");
