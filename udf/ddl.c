@@ -306,8 +306,8 @@ static void ddl_shared_tables(ddl_ctx *c, buf *b) {
     ddl_puts(b, " (`database` String, `table` String, `version` UInt64) ENGINE = MergeTree ORDER BY (`database`, `table`)");
 }
 
-/* CREATE OR REPLACE: a view's columns are fixed when it is created, so create_view, run
- * again after a schema change's ALTERs (the operator step), replaces it too. */
+/* Replaced on every run: a view's columns are fixed when it is created,
+ * and after a schema change the table has others. */
 static void ddl_current_view(ddl_ctx *c, buf *b) {
     ddl_sep(b);
     ddl_puts(b, "CREATE OR REPLACE VIEW ");
@@ -596,12 +596,11 @@ static void ddl_create_view(ddl_ctx *c, buf *b) {
     ddl_truncates_query(c, &q);
     ddl_view(c, b, "_truncates_mv", &target, &q, 0);
 
-    ddl_current_view(c, b);
-
     q.len = target.len = 0;   /* last: consumption starts once everything downstream exists */
     ddl_table(c, &target, &c->name, "_stage");
     ddl_kafka_query(c, &q);
     ddl_view(c, b, "_kafka_mv", &target, &q, 1);
+    ddl_current_view(c, b);
     buf_free(&q);
     buf_free(&target);
 }
@@ -638,7 +637,6 @@ void ddl_generate(const ddl_options *o, const char *key, size_t kn, const char *
     tm_format_columns(&r->columns, c.cols, c.ncols);
     ddl_create_table(&c, &r->create_table);
     ddl_shared_tables(&c, &r->create_table);
-    ddl_current_view(&c, &r->create_table);
     ddl_create_view(&c, &r->create_view);
     buf_free(&c.name);
     buf_free(&c.kafka);

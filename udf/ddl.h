@@ -4,13 +4,13 @@
  * schema envelope and its record key, the statements that create
  *   - the replica, ReplacingMergeTree(version, is_deleted) ordered by the
  *     key, one typed column per row field (typemap.h) plus the metadata;
- *   - the shared tables schema_changes, dbz_dead_letters, dbz_truncates,
- *     and the view <t>_current (the table as it is now);
+ *   - the shared tables schema_changes, dbz_dead_letters, dbz_truncates;
  *   - the views from the user's Kafka table: one debezium_typed call per
  *     message into a Null stage table, fanned out by materialized views to
- *     the replica, the dead letters, the schema changes and the truncates.
+ *     the replica, the dead letters, the schema changes and the truncates;
+ *     and the view <t>_current (the table as it is now).
  * Every statement is idempotent (IF NOT EXISTS, ADD COLUMN IF NOT EXISTS,
- * MODIFY QUERY), so running a newer message's create_view after a schema
+ * MODIFY QUERY, CREATE OR REPLACE VIEW), so running a newer message's create_view after a schema
  * change swaps the views' queries in place without dropping a view.
  *
  * Names: every identifier is backquoted (tm_put_ident); a metadata column

@@ -37,6 +37,8 @@ static char *fuzz_argv_flatten[] = {
     "--add.headers=op,db,transaction.id,sequence,source", "--route.by.field=name",
     "--header.changed.name=C", "--header.unchanged.name=U", "--drop.fields.header.name=U", NULL};
 static char *fuzz_argv_get[] = {"payload_get", NULL};
+static char *fuzz_argv_typed[] = {"debezium_typed", NULL};
+static char *fuzz_argv_ddl[] = {"debezium_ddl", "--database=db", "--table={schema}.{table}", NULL};
 static char *fuzz_argv_valid[] = {"is_valid_after_assignment", NULL};
 /* Every rule at once: expansion, every placement, the timestamp column, a regex route. */
 static char *fuzz_argv_outbox[] = {
@@ -138,6 +140,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 : !strcmp(name, "payload_get")     ? fuzz_argv_get
                 : !strcmp(name, "payload_extract") ? fuzz_argv_extract
                 : !strcmp(name, "outbox_route")    ? fuzz_argv_outbox
+                : !strcmp(name, "debezium_typed")  ? fuzz_argv_typed
+                : !strcmp(name, "debezium_ddl")    ? fuzz_argv_ddl
                                                    : fuzz_argv_valid;
     fuzz_configure(fuzz_fn->self, args, &fuzz_sig);
     arena_init(&fuzz_arena);

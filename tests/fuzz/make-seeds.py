@@ -145,3 +145,19 @@ write("fuzz_fn_outbox_route", [c[k].encode() for c in outbox_cases[::3] for k in
       + [b"", b'{"op":"c","after":{"id":"e","aggregatetype":"order-eu","aggregateid":"1","payload":"[]","shard":2}}'])
 write("fuzz_fn_is_valid_after_assignment", [a + b"\n" + b for a in (b"2024-01-01T00:00:00Z", b"1700000000123", b"\\N", b"")
                                             for b in (b"2024-01-01 00:00:00.000001+01:00", b"\\N", b"", b"garbage")])
+# debezium_typed: every captured with-schema message, then (after the last
+# newline) a `columns` argument: type_zoo's, as debezium_ddl declares it
+# (tests/fixtures/ddl/type_zoo.sql), or a short list the message disagrees with.
+zoo_sql = (root / "tests/fixtures/ddl/type_zoo.sql").read_text()
+zoo_cols = re.search(r"debezium_typed\(`__k`\.`message`, '((?:[^'\\]|\\.)*)'\)", zoo_sql).group(1)
+zoo_cols = re.sub(r"\\(.)", r"\1", zoo_cols).encode()
+typed_msgs = []
+for f in sorted((root / "tests/fixtures/debezium/with-schema").glob("*.jsonl")):
+    for line in f.read_text().splitlines():
+        v = json.loads(line).get("value")
+        if v is not None and len(v) <= MAX:
+            typed_msgs.append(v.encode())
+write("fuzz_fn_debezium_typed", [m + b"\n" + c for m in typed_msgs
+                                 for c in (zoo_cols, b"`id` Int32, `gone` Enum8('a' = 1), `big` Nullable(Int8)")]
+      + [b"\n`id` Int32", b"{\n`id` Nope", b"\n"])
+

@@ -228,6 +228,11 @@ static void test_dpkg_install(void **state) {
 
 /* One message each function of ours decodes; %s is the function's name
  * (plain or _tsv), the answer is one TabSeparated line. */
+/* A change event with the schema envelope, as a SQL literal (debezium_ddl, debezium_typed). */
+#define TYPED_MESSAGE                                                                                              \
+    "'{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"struct\",\"fields\":[{\"type\":\"int32\","       \
+    "\"optional\":false,\"field\":\"id\"}],\"optional\":true,\"field\":\"after\"}]},\"payload\":{\"before\":null,"  \
+    "\"after\":{\"id\":1},\"source\":{\"schema\":\"public\",\"table\":\"t\",\"lsn\":1},\"op\":\"c\"}}'"
 static const struct {
     const char *base, *sql, *answer;
 } DECODES[] = {
@@ -259,6 +264,12 @@ static const struct {
      "(SELECT %s('{\"op\":\"c\",\"ts_ms\":1,\"after\":{\"id\":\"e1\",\"aggregatetype\":\"Order\",\"aggregateid\":\"7\","
      "\"type\":\"Created\",\"payload\":\"{}\"}}') AS o)",
      "outbox.event.Order\t\"7\"\t{'id':'e1'}\t\n"},
+    {"debezium_ddl",
+     "SELECT tupleElement(d, 'columns'), tupleElement(d, 'error') FROM (SELECT %s('{\"id\":1}', " TYPED_MESSAGE ") AS d)",
+     "`id` Int32\t\n"},
+    {"debezium_typed",
+     "SELECT tupleElement(t, 'row'), tupleElement(t, 'error') FROM (SELECT %s(" TYPED_MESSAGE ", '`id` Int32') AS t)",
+     "{\"id\":1}\t\n"},
     {"payload_get", "SELECT %s('{\"after\":{\"payload\":\"{\\\\\"page\\\\\":\\\\\"home\\\\\"}\"}}', 'after.payload.page')",
      "home\n"},
     {"is_valid_after_assignment",
