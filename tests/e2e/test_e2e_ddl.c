@@ -57,20 +57,7 @@ static struct {
 
 /* ---------------------------------------------------------------- helpers */
 
-static long long ch_count(const char *fmt, ...) ITEST_PRINTF(1, 2);
-static long long ch_count(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *sql = malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(sql, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    long long v = itest_scalar(D.s, "%s", sql);
-    free(sql);
-    return v;
-}
+#define ch_count(...) e2e_ch_count(D.s, __VA_ARGS__)
 
 static long long pg_count(const char *sql) {
     char *out = e2e_psql("%s", sql);
@@ -81,28 +68,10 @@ static long long pg_count(const char *sql) {
 
 /* Every topic dumped once `token` is in dbz.public.e2e_marker, loaded into ddl.dump. */
 static void dump_topics(const char *token) {
-    double t = e2e_now();
     char *path = e2e_fmt("%s/ddl-topics.jsonl", D.run_dir);
-    char *out = NULL;
-    int rc = e2e_sh(&out, "%s '%s/tools/DumpTopics.java' --bootstrap '%s' --out '%s' --timeout %d "
-                          "--wait-topic dbz.public.e2e_marker --wait-token '%s' --quiet-topic-prefix __debezium-heartbeat 2>&1",
-                    e2e_java(), E2E_DIR, D.brokers, path, WAIT_S, token);
-    if (rc != 0) {
-        print_error("DumpTopics failed (exit %d): %s\n", rc, out);
-        free(out);
-        fail();
-    }
-    free(out);
-    itest_exec(D.s, "CREATE TABLE IF NOT EXISTS " DDL_DB ".dump (topic LowCardinality(String), partition UInt32, "
-                    "offset UInt64, key Nullable(String), value Nullable(String)) ENGINE = MergeTree "
-                    "ORDER BY (topic, partition, offset)");
-    itest_exec(D.s, "TRUNCATE TABLE " DDL_DB ".dump");
-    itest_exec(D.s, "INSERT INTO " DDL_DB ".dump SELECT topic, partition, offset, key, value FROM file('%s', "
-                    "'JSONEachRow', 'topic String, partition UInt32, offset UInt64, key Nullable(String), "
-                    "value Nullable(String)') SETTINGS input_format_skip_unknown_fields = 1",
-               path);
+    const char *wait[] = {"dbz.public.e2e_marker", token, NULL};
+    e2e_dump_topics(D.s, D.brokers, DDL_DB ".dump", path, wait);
     free(path);
-    e2e_log("topics dumped: %lld records (%.1fs)", ch_count("SELECT count() FROM " DDL_DB ".dump"), e2e_now() - t);
 }
 
 /* workload_ddl.sql, phase after_step (0 or 1), then the dump. */

@@ -222,24 +222,7 @@ static void use_db(const char *db) {
     itest_exec(E.s, "USE %s", db);
 }
 
-static long long ch_count(const char *fmt, ...) ITEST_PRINTF(1, 2);
-static long long ch_count(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *sql = NULL;
-    {
-        va_list ap2;
-        va_copy(ap2, ap);
-        int n = vsnprintf(NULL, 0, fmt, ap2);
-        va_end(ap2);
-        sql = malloc((size_t)n + 1);
-        vsnprintf(sql, (size_t)n + 1, fmt, ap);
-    }
-    va_end(ap);
-    long long v = itest_scalar(E.s, "%s", sql);
-    free(sql);
-    return v;
-}
+#define ch_count(...) e2e_ch_count(E.s, __VA_ARGS__)
 
 static void require_consumed(void) {
     if (!E.consumed) skip();
@@ -440,28 +423,9 @@ static void test_workload_and_consume(void **state) {
 
     /* Every record of every topic, once the final marker is in both connectors' topics
      * and the end offsets have been stable for 2 s. */
-    t = e2e_now();
-    char *out = NULL;
-    int rc = e2e_sh(&out, "%s '%s/tools/DumpTopics.java' --bootstrap '%s' --out '%s' --timeout 180 "
-                          "--wait-topic dbz.public.e2e_marker --wait-token '%s' "
-                          "--wait-topic dbzplain.public.e2e_marker --wait-token '%s' "
-                          "--quiet-topic-prefix __debezium-heartbeat 2>&1",
-                    e2e_java(), E2E_DIR, E.brokers, E.dump_path, token, token);
-    if (rc != 0) {
-        print_error("DumpTopics failed (exit %d): %s\n", rc, out);
-        free(out);
-        fail();
-    }
-    free(out);
+    const char *wait[] = {"dbz.public.e2e_marker", token, "dbzplain.public.e2e_marker", token, NULL};
+    e2e_dump_topics(E.s, E.brokers, "e2e_dump", E.dump_path, wait);
     free(token);
-    itest_exec(E.s, "CREATE TABLE e2e_dump (topic LowCardinality(String), partition UInt32, offset UInt64, "
-                    "key Nullable(String), value Nullable(String)) ENGINE = MergeTree ORDER BY (topic, partition, offset)");
-    itest_exec(E.s, "INSERT INTO e2e_dump SELECT topic, partition, offset, key, value FROM file('%s', 'JSONEachRow', "
-                    "'topic String, partition UInt32, offset UInt64, key Nullable(String), value Nullable(String)') "
-                    "SETTINGS input_format_skip_unknown_fields = 1",
-               E.dump_path);
-    e2e_log("topics dumped: %lld records in %lld topic partitions (%.1fs)", ch_count("SELECT count() FROM e2e_dump"),
-            ch_count("SELECT uniqExact(topic, partition) FROM e2e_dump"), e2e_now() - t);
 
     /* The typed replicas, generated from the first message of each dbz topic (the
      * snapshot's; the Kafka tables read their topics from the start). */

@@ -26,6 +26,9 @@
 #ifndef FUNCTIONS_GLOB
 #error "FUNCTIONS_GLOB must be defined (tests/e2e/CMakeLists.txt)"
 #endif
+#ifndef E2E_TOOLS_DIR
+#error "E2E_TOOLS_DIR must be defined (tests/e2e/CMakeLists.txt)"
+#endif
 
 /* ------------------------------------------------------------ basics */
 
@@ -197,7 +200,48 @@ const char *e2e_java(void) {
     return cmd;
 }
 
+void e2e_dump_topics(chs_session *s, const char *brokers, const char *table, const char *path, const char *const *wait) {
+    double t = e2e_now();
+    char *waits = e2e_fmt("%s", "");
+    for (size_t i = 0; wait && wait[i] && wait[i + 1]; i += 2) {
+        char *w = e2e_fmt("%s --wait-topic '%s' --wait-token '%s'", waits, wait[i], wait[i + 1]);
+        free(waits);
+        waits = w;
+    }
+    char *out = NULL;
+    int rc = e2e_sh(&out, "%s '%s/DumpTopics.java' --bootstrap '%s' --out '%s' --timeout 180%s "
+                          "--quiet-topic-prefix __debezium-heartbeat 2>&1",
+                    e2e_java(), E2E_TOOLS_DIR, brokers, path, waits);
+    free(waits);
+    if (rc != 0) {
+        print_error("DumpTopics failed (exit %d): %s\n", rc, out);
+        free(out);
+        fail();
+    }
+    free(out);
+    itest_exec(s, "CREATE TABLE IF NOT EXISTS %s (topic LowCardinality(String), partition UInt32, offset UInt64, "
+                  "key Nullable(String), value Nullable(String)) ENGINE = MergeTree ORDER BY (topic, partition, offset)",
+               table);
+    itest_exec(s, "TRUNCATE TABLE %s", table);
+    itest_exec(s, "INSERT INTO %s SELECT topic, partition, offset, key, value FROM file('%s', 'JSONEachRow', "
+                  "'topic String, partition UInt32, offset UInt64, key Nullable(String), value Nullable(String)') "
+                  "SETTINGS input_format_skip_unknown_fields = 1",
+               table, path);
+    e2e_log("topics dumped: %lld records in %lld topic partitions (%.1fs)", e2e_ch_count(s, "SELECT count() FROM %s", table),
+            e2e_ch_count(s, "SELECT uniqExact(topic, partition) FROM %s", table), e2e_now() - t);
+}
+
 /* ------------------------------------------------------------ ClickHouse */
+
+long long e2e_ch_count(chs_session *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = e2e_vfmt(fmt, ap);
+    va_end(ap);
+    long long v = itest_scalar(s, "%s", sql);
+    free(sql);
+    return v;
+}
 
 chs_session *e2e_ch_open(const char *data_path) {
     const char *dir = getenv("CDC_TEST_SCRIPTS_DIR");
@@ -885,24 +929,6 @@ static const e2e_replica_cmp e2e_replica_cmps[E2E_NREPLICAS] = {
      "dbl, lower(hex(bytes)), span, if(has(_unavailable, 'big_text'), '_unavailable', big_text) FROM %s",
      "TTTTTTTJTTJTTTFTTT"},
 };
-
-static long long e2e_ch_count(chs_session *s, const char *fmt, ...) E2E_PRINTF(2, 3);
-static long long e2e_ch_count(chs_session *s, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *sql = e2e_vfmt(fmt, ap);
-    va_end(ap);
-    char *err = NULL;
-    char *v = chs_query(s, sql, "TSVRaw", NULL, &err);
-    if (!v) {
-        print_error("ClickHouse query failed: %s\nSQL: %s\n", err ? err : "?", sql);
-        fail();
-    }
-    free(sql);
-    long long n = atoll(v);
-    free(v);
-    return n;
-}
 
 size_t e2e_replica_compare(chs_session *s, const char *truncated_table, unsigned long long truncate_lsn,
                            e2e_replica_result *res) {

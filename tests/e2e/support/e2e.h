@@ -131,12 +131,22 @@ char *e2e_psql(const char *fmt, ...) E2E_PRINTF(1, 2);
  * `java -Xmx256m ... -cp "$KAFKA_CLASSPATH"`.  Static storage. */
 const char *e2e_java(void);
 
+/* Every record of every topic (tools/DumpTopics.java: from offset 0, the raw bytes), once
+ * topic wait[2i] holds a record containing wait[2i+1] (NULL-terminated pairs) for each
+ * pair and the end offsets have been stable for 2 s; written to `path` and loaded into
+ * ClickHouse table `table` (topic, partition, offset, key, value: created if needed,
+ * emptied first).  Heartbeat topics do not delay it.  Fails the test on an error. */
+void e2e_dump_topics(chs_session *s, const char *brokers, const char *table, const char *path, const char *const *wait);
+
 /* ------------------------------------------------------------ ClickHouse */
 
 /* The engine with our functions and data in data_path (created), working in an Atomic
  * database `e2e` (USE e2e); session_timezone is UTC.
  * NULL on failure (printed).  Works anywhere. */
 chs_session *e2e_ch_open(const char *data_path);
+/* The first line of a query's output (printf-style) as an integer; fails the test when
+ * the query fails or gives no integer. */
+long long e2e_ch_count(chs_session *s, const char *fmt, ...) E2E_PRINTF(2, 3);
 /* Runs every statement of `path` after replacing each subst[2i] by subst[2i+1]
  * (NULL-terminated pairs).  Returns 0, or -1 at the first failing statement
  * (printed with ClickHouse's message).  Works anywhere. */
