@@ -3,6 +3,7 @@
 #include "fatal.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <stdint.h>
 
 #define ARENA_MIN_BLOCK (64 * 1024)
@@ -49,6 +50,13 @@ char *arena_strdup(arena *a, const char *s, size_t n) {
     char *d = arena_alloc(a, n + 1);
     for (size_t i = 0; i < n; i++) d[i] = s[i];
     d[n] = 0;
+    return d;
+}
+
+void *arena_grow(arena *a, const void *p, size_t used, size_t *cap, size_t size) {
+    *cap = *cap ? *cap * 2 : 16;
+    char *d = arena_alloc(a, *cap * size);
+    if (used) memcpy(d, p, used * size);
     return d;
 }
 

@@ -25,6 +25,10 @@ void arena_init(arena *a);
  * because a UDF that cannot allocate cannot answer its rows either. */
 void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s, size_t n);
+/* An array that grows in the arena: a copy of the `used` elements (each
+ * `size` bytes) of p with room for twice *cap (16 when *cap is 0), which
+ * becomes the new *cap.  The old copy stays until the arena is reset. */
+void *arena_grow(arena *a, const void *p, size_t used, size_t *cap, size_t size);
 /* Forget every allocation but keep (at most a bounded amount of) memory. */
 void arena_reset(arena *a);
 void arena_free(arena *a);

@@ -7,6 +7,7 @@
  * VIEW and in ALTER … MODIFY QUERY (which swaps it in on a later run). */
 #include "ddl.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -150,27 +151,82 @@ static void ddl_expand(const ddl_ctx *c, const char *pattern, buf *out) {
 }
 
 /* `db`.`<name><suffix>` */
-static void ddl_table(const ddl_ctx *c, buf *b, const buf *name, const char *suffix) {
+static void ddl_table(const ddl_ctx *c, buf *b, const char *name, size_t n, const char *suffix) {
     if (c->o->database) {
         tm_put_ident(b, c->o->database, strlen(c->o->database));
         buf_putc(b, '.');
     }
-    size_t len = name->len + strlen(suffix);
+    size_t len = n + strlen(suffix);
     char *s = arena_alloc(c->a, len + 1);
-    memcpy(s, name->p, name->len);
-    memcpy(s + name->len, suffix, strlen(suffix));
+    memcpy(s, name, n);
+    memcpy(s + n, suffix, strlen(suffix));
     tm_put_ident(b, s, len);
-}
-
-/* A shared table: `db`.`name` */
-static void ddl_shared(const ddl_ctx *c, buf *b, const char *name) {
-    buf n = {(char *)name, strlen(name), strlen(name)};
-    ddl_table(c, b, &n, "");
 }
 
 static void ddl_meta(buf *b, const ddl_ctx *c, int m) { tm_put_ident(b, c->meta[m].s, c->meta[m].n); }
 
-static void ddl_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+/* The statements' one writer: text with directives.
+ *   %m (int) a metadata column or alias by its M_ index; %d %r %k %c the
+ *   query aliases; %T the replica, %S its stage, %K the Kafka table;
+ *   %t (const char *suffix) the replica's name with a suffix;
+ *   %g (const char *) a shared table; %F the source filter
+ *   (" AND `_source_schema` = 's' AND `_source_table` = 't'");
+ *   %l (const char *, size_t) a SQL literal; %q (const char *, size_t) an
+ *   identifier; %s (const char *), %n (const char *, size_t) and
+ *   %b (const buf *) text as it is; %% '%'. */
+static void ddl_w(ddl_ctx *c, buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%') {
+            const char *e = strchr(p, '%');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            buf_put(b, p, n);
+            p += n - 1;
+            continue;
+        }
+        const char *s;
+        size_t n;
+        switch (*++p) {
+        case 'm': ddl_meta(b, c, va_arg(ap, int)); break;
+        case 'd': ddl_meta(b, c, M_D); break;
+        case 'r': ddl_meta(b, c, M_R); break;
+        case 'k': ddl_meta(b, c, M_K); break;
+        case 'c': ddl_meta(b, c, M_C); break;
+        case 'T': ddl_table(c, b, c->name.p, c->name.len, ""); break;
+        case 'S': ddl_table(c, b, c->name.p, c->name.len, "_stage"); break;
+        case 'K': ddl_table(c, b, c->kafka.p, c->kafka.len, ""); break;
+        case 't': ddl_table(c, b, c->name.p, c->name.len, va_arg(ap, const char *)); break;
+        case 'g':
+            s = va_arg(ap, const char *);
+            ddl_table(c, b, s, strlen(s), "");
+            break;
+        case 'F':
+            ddl_w(c, b, " AND %m = %l AND %m = %l", M_SRC_SCHEMA, c->schema.s, c->schema.n, M_SRC_TABLE, c->table.s,
+                  c->table.n);
+            break;
+        case 'l':
+        case 'q':
+        case 'n':
+            s = va_arg(ap, const char *);
+            n = va_arg(ap, size_t);
+            if (*p == 'n') buf_put(b, s, n);
+            else (*p == 'l' ? tm_put_literal : tm_put_ident)(b, s, n);
+            break;
+        case 's':
+            s = va_arg(ap, const char *);
+            buf_put(b, s, strlen(s));
+            break;
+        case 'b': {
+            const buf *x = va_arg(ap, const buf *);
+            buf_put(b, x->p, x->len);
+            break;
+        }
+        default: buf_putc(b, '%');
+        }
+    }
+    va_end(ap);
+}
 
 /* ------------------------------------------------------------ keys */
 
@@ -180,11 +236,7 @@ static int ddl_add_key(ddl_ctx *c, const char *s, size_t n, size_t *room) {
         snprintf(why, sizeof(why), "key column \"%.*s\" is not a field of the row", (int)(n > 64 ? 64 : n), s);
         return ddl_fail(c, why);
     }
-    if (c->nkeys == *room) {
-        ddl_name *more = arena_alloc(c->a, *room * 2 * sizeof(*more));
-        memcpy(more, c->keys, *room * sizeof(*more));
-        c->keys = more, *room *= 2;
-    }
+    if (c->nkeys == *room) c->keys = arena_grow(c->a, c->keys, c->nkeys, room, sizeof(*c->keys));
     c->keys[c->nkeys].s = s;
     c->keys[c->nkeys++].n = n;
     return 0;
@@ -228,8 +280,7 @@ static int ddl_keys_from_record(ddl_ctx *c, const char *key, size_t kn, size_t *
 }
 
 static int ddl_keys(ddl_ctx *c, const char *key, size_t kn) {
-    size_t room = 8;
-    c->keys = arena_alloc(c->a, room * sizeof(*c->keys));
+    size_t room = 0;
     if (c->o->order_by ? ddl_keys_from_option(c, &room) : ddl_keys_from_record(c, key, kn, &room)) return -1;
     if (!c->nkeys) return ddl_fail(c, "--order-by names no column");
     for (size_t k = 0; k < c->nkeys; k++)   /* never Nullable: an ORDER BY column */
@@ -241,363 +292,151 @@ static int ddl_keys(ddl_ctx *c, const char *key, size_t kn) {
 
 /* ------------------------------------------------------------ statements */
 
-static void ddl_sep(buf *b) {
-    if (b->len) ddl_puts(b, ";\n");
-}
-
-/* `a` T, `b` U, … then metadata columns [from, to). */
-static void ddl_column_defs(const ddl_ctx *c, buf *b, int to) {
+/* (`a` T, `b` U, …, then the metadata columns before `to`) */
+static void ddl_column_defs(ddl_ctx *c, buf *b, int to) {
     buf_putc(b, '(');
     tm_format_columns(b, c->cols, c->ncols);
-    for (int m = 0; m < to; m++) {
-        ddl_puts(b, ", ");
-        ddl_meta(b, c, m);
-        buf_putc(b, ' ');
-        ddl_puts(b, ddl_meta_types[m]);
-    }
+    for (int m = 0; m < to; m++) ddl_w(c, b, ", %m %s", m, ddl_meta_types[m]);
     buf_putc(b, ')');
-}
-
-/* AND `_source_schema` = 's' AND `_source_table` = 't' */
-static void ddl_source_filter(const ddl_ctx *c, buf *b) {
-    ddl_puts(b, " AND ");
-    ddl_meta(b, c, M_SRC_SCHEMA);
-    ddl_puts(b, " = ");
-    tm_put_literal(b, c->schema.s, c->schema.n);
-    ddl_puts(b, " AND ");
-    ddl_meta(b, c, M_SRC_TABLE);
-    ddl_puts(b, " = ");
-    tm_put_literal(b, c->table.s, c->table.n);
 }
 
 static void ddl_create_table(ddl_ctx *c, buf *b) {
-    ddl_puts(b, "CREATE TABLE IF NOT EXISTS ");
-    ddl_table(c, b, &c->name, "");
-    buf_putc(b, ' ');
+    ddl_w(c, b, "CREATE TABLE IF NOT EXISTS %T ");
     ddl_column_defs(c, b, M_TABLE_END);
-    ddl_puts(b, " ENGINE = ReplacingMergeTree(");
-    ddl_meta(b, c, M_VERSION);
-    ddl_puts(b, ", ");
-    ddl_meta(b, c, M_IS_DELETED);
-    ddl_puts(b, ") ORDER BY (");
-    for (size_t k = 0; k < c->nkeys; k++) {
-        if (k) ddl_puts(b, ", ");
-        tm_put_ident(b, c->keys[k].s, c->keys[k].n);
-    }
-    buf_putc(b, ')');
-}
-
-static void ddl_shared_tables(ddl_ctx *c, buf *b) {
-    ddl_sep(b);
-    ddl_puts(b, "CREATE TABLE IF NOT EXISTS ");
-    ddl_shared(c, b, "schema_changes");
-    ddl_puts(b, " (`database` String, `table` String, `column` String, `change` String, `alter` String, "
-                "`backfill` String, `key` String, `message` String, `seen_at` DateTime64(3, 'UTC') DEFAULT now64(3)) "
-                "ENGINE = ReplacingMergeTree ORDER BY (`database`, `table`, `column`, `change`)");
-    ddl_sep(b);
-    ddl_puts(b, "CREATE TABLE IF NOT EXISTS ");
-    ddl_shared(c, b, "dbz_dead_letters");
-    ddl_puts(b, " (`table` String, `topic` String, `partition` UInt64, `offset` UInt64, `message` String, "
-                "`error` String, `received_at` DateTime64(3, 'UTC') DEFAULT now64(3)) "
-                "ENGINE = MergeTree ORDER BY (`table`, `received_at`)");
-    ddl_sep(b);
-    ddl_puts(b, "CREATE TABLE IF NOT EXISTS ");
-    ddl_shared(c, b, "dbz_truncates");
-    ddl_puts(b, " (`database` String, `table` String, `version` UInt64) ENGINE = MergeTree ORDER BY (`database`, `table`)");
-}
-
-/* Replaced on every run: a view's columns are fixed when it is created,
- * and after a schema change the table has others. */
-static void ddl_current_view(ddl_ctx *c, buf *b) {
-    ddl_sep(b);
-    ddl_puts(b, "CREATE OR REPLACE VIEW ");
-    ddl_table(c, b, &c->name, "_current");
-    ddl_puts(b, " AS SELECT * FROM ");
-    ddl_table(c, b, &c->name, "");
-    ddl_puts(b, " FINAL WHERE ");
-    ddl_meta(b, c, M_IS_DELETED);
-    ddl_puts(b, " = 0 AND ");
-    ddl_meta(b, c, M_VERSION);
-    ddl_puts(b, " > (SELECT max(`version`) FROM ");
-    ddl_shared(c, b, "dbz_truncates");
-    ddl_puts(b, " WHERE `database` = ");
-    tm_put_literal(b, c->schema.s, c->schema.n);
-    ddl_puts(b, " AND `table` = ");
-    tm_put_literal(b, c->table.s, c->table.n);
-    buf_putc(b, ')');
+    ddl_w(c, b, " ENGINE = ReplacingMergeTree(%m, %m) ORDER BY (", M_VERSION, M_IS_DELETED);
+    for (size_t k = 0; k < c->nkeys; k++) ddl_w(c, b, k ? ", %q" : "%q", c->keys[k].s, c->keys[k].n);
+    ddl_w(c, b,
+          ");\nCREATE TABLE IF NOT EXISTS %g (`database` String, `table` String, `column` String, `change` String, "
+          "`alter` String, `backfill` String, `key` String, `message` String, `seen_at` DateTime64(3, 'UTC') DEFAULT "
+          "now64(3)) ENGINE = ReplacingMergeTree ORDER BY (`database`, `table`, `column`, `change`)"
+          ";\nCREATE TABLE IF NOT EXISTS %g (`table` String, `topic` String, `partition` UInt64, `offset` UInt64, "
+          "`message` String, `error` String, `received_at` DateTime64(3, 'UTC') DEFAULT now64(3)) "
+          "ENGINE = MergeTree ORDER BY (`table`, `received_at`)"
+          ";\nCREATE TABLE IF NOT EXISTS %g (`database` String, `table` String, `version` UInt64) "
+          "ENGINE = MergeTree ORDER BY (`database`, `table`)",
+          "schema_changes", "dbz_dead_letters", "dbz_truncates");
 }
 
 /* The stage: created, then brought up to the current columns (a no-op on
  * the first run; after a schema change, the new and retyped columns). */
 static void ddl_stage(ddl_ctx *c, buf *b) {
-    ddl_puts(b, "CREATE TABLE IF NOT EXISTS ");
-    ddl_table(c, b, &c->name, "_stage");
-    buf_putc(b, ' ');
+    ddl_w(c, b, "CREATE TABLE IF NOT EXISTS %S ");
     ddl_column_defs(c, b, M_STAGE_END);
-    ddl_puts(b, " ENGINE = Null");
-    if (!c->ncols) return;
-    ddl_sep(b);
-    ddl_puts(b, "ALTER TABLE ");
-    ddl_table(c, b, &c->name, "_stage");
+    ddl_w(c, b, " ENGINE = Null;\nALTER TABLE %S");
     for (size_t i = 0; i < c->ncols; i++) {
         const tm_column *col = &c->cols[i];
-        ddl_puts(b, i ? ", ADD COLUMN IF NOT EXISTS " : " ADD COLUMN IF NOT EXISTS ");
-        tm_put_ident(b, col->name, col->name_len);
-        buf_putc(b, ' ');
-        buf_put(b, col->type.text, col->type.text_len);
-        ddl_puts(b, ", MODIFY COLUMN ");
-        tm_put_ident(b, col->name, col->name_len);
-        buf_putc(b, ' ');
-        buf_put(b, col->type.text, col->type.text_len);
+        ddl_w(c, b, "%s ADD COLUMN IF NOT EXISTS %q %n, MODIFY COLUMN %q %n", i ? "," : "", col->name,
+              col->name_len, col->type.text, col->type.text_len, col->name, col->name_len, col->type.text,
+              col->type.text_len);
     }
 }
 
-/* CREATE MATERIALIZED VIEW IF NOT EXISTS <view> TO <target> AS <q>; ALTER TABLE <view> MODIFY QUERY <q> */
-static void ddl_view(ddl_ctx *c, buf *b, const char *suffix, const buf *target, const buf *query, int modify) {
-    ddl_sep(b);
-    ddl_puts(b, "CREATE MATERIALIZED VIEW IF NOT EXISTS ");
-    ddl_table(c, b, &c->name, suffix);
-    ddl_puts(b, " TO ");
-    buf_put(b, target->p, target->len);
-    ddl_puts(b, " AS ");
-    buf_put(b, query->p, query->len);
-    if (!modify) return;
-    ddl_sep(b);
-    ddl_puts(b, "ALTER TABLE ");
-    ddl_table(c, b, &c->name, suffix);
-    ddl_puts(b, " MODIFY QUERY ");
-    buf_put(b, query->p, query->len);
+/* CREATE MATERIALIZED VIEW IF NOT EXISTS <view> TO <target> AS <q>, and
+ * with `modify` ALTER TABLE <view> MODIFY QUERY <q> */
+static void ddl_view(ddl_ctx *c, buf *b, const char *suffix, const buf *target, const buf *q, int modify) {
+    ddl_w(c, b, ";\nCREATE MATERIALIZED VIEW IF NOT EXISTS %t TO %b AS %b", suffix, target, q);
+    if (modify) ddl_w(c, b, ";\nALTER TABLE %t MODIFY QUERY %b", suffix, q);
 }
 
 /* stage -> replica: the typed columns and the replica's metadata. */
 static void ddl_replica_query(ddl_ctx *c, buf *q) {
-    ddl_puts(q, "SELECT ");
-    for (size_t i = 0; i < c->ncols; i++) {
-        tm_put_ident(q, c->cols[i].name, c->cols[i].name_len);
-        ddl_puts(q, ", ");
-    }
-    for (int m = 0; m < M_TABLE_END; m++) {
-        if (m) ddl_puts(q, ", ");
-        ddl_meta(q, c, m);
-    }
-    ddl_puts(q, " FROM ");
-    ddl_table(c, q, &c->name, "_stage");
-    ddl_puts(q, " WHERE ");
-    ddl_meta(q, c, M_ERROR);
-    ddl_puts(q, " = '' AND ");
-    ddl_meta(q, c, M_OP);
-    ddl_puts(q, " IN ('c', 'r', 'u', 'd')");
-    ddl_source_filter(c, q);
+    ddl_w(c, q, "SELECT ");
+    for (size_t i = 0; i < c->ncols; i++) ddl_w(c, q, "%q, ", c->cols[i].name, c->cols[i].name_len);
+    for (int m = 0; m < M_TABLE_END; m++) ddl_w(c, q, m ? ", %m" : "%m", m);
+    ddl_w(c, q, " FROM %S WHERE %m = '' AND %m IN ('c', 'r', 'u', 'd')%F", M_ERROR, M_OP);
 }
 
 static void ddl_dead_letters_query(ddl_ctx *c, buf *q) {
-    ddl_puts(q, "SELECT ");
-    tm_put_literal(q, c->name.p, c->name.len);
-    ddl_puts(q, " AS `table`, ");
-    ddl_meta(q, c, M_TOPIC);
-    ddl_puts(q, " AS `topic`, ");
-    ddl_meta(q, c, M_PARTITION);
-    ddl_puts(q, " AS `partition`, ");
-    ddl_meta(q, c, M_OFFSET);
-    ddl_puts(q, " AS `offset`, ");
-    ddl_meta(q, c, M_MESSAGE);
-    ddl_puts(q, " AS `message`, ");
-    ddl_meta(q, c, M_ERROR);
-    ddl_puts(q, " AS `error` FROM ");
-    ddl_table(c, q, &c->name, "_stage");
-    ddl_puts(q, " WHERE ");
-    ddl_meta(q, c, M_ERROR);
-    ddl_puts(q, " != ''");
+    ddl_w(c, q,
+          "SELECT %l AS `table`, %m AS `topic`, %m AS `partition`, %m AS `offset`, %m AS `message`, %m AS `error` "
+          "FROM %S WHERE %m != ''",
+          c->name.p, c->name.len, M_TOPIC, M_PARTITION, M_OFFSET, M_MESSAGE, M_ERROR, M_ERROR);
 }
 
-/* concat('ALTER TABLE <t> ', clause) */
-static void ddl_complete(ddl_ctx *c, buf *q, int element) {
-    buf *t = &c->tmp;
-    t->len = 0;
-    ddl_puts(t, "ALTER TABLE ");
-    ddl_table(c, t, &c->name, "");
-    buf_putc(t, ' ');
-    ddl_puts(q, "concat(");
-    tm_put_literal(q, t->p, t->len);
-    ddl_puts(q, ", tupleElement(");
-    ddl_meta(q, c, M_C);
-    char n[16];
-    snprintf(n, sizeof(n), ", %d))", element);
-    ddl_puts(q, n);
-}
-
+/* Each change's clauses completed into statements on the replica. */
 static void ddl_schema_changes_query(ddl_ctx *c, buf *q) {
-    ddl_puts(q, "SELECT ");
-    if (c->o->database) tm_put_literal(q, c->o->database, strlen(c->o->database));
-    else ddl_puts(q, "currentDatabase()");
-    ddl_puts(q, " AS `database`, ");
-    tm_put_literal(q, c->name.p, c->name.len);
-    ddl_puts(q, " AS `table`, tupleElement(");
-    ddl_meta(q, c, M_C);
-    ddl_puts(q, ", 1) AS `column`, tupleElement(");
-    ddl_meta(q, c, M_C);
-    ddl_puts(q, ", 2) AS `change`, ");
-    ddl_complete(c, q, 3);
-    ddl_puts(q, " AS `alter`, if(tupleElement(");
-    ddl_meta(q, c, M_C);
-    ddl_puts(q, ", 4) = '', '', ");
-    ddl_complete(c, q, 4);
-    ddl_puts(q, ") AS `backfill`, ");
-    ddl_meta(q, c, M_KEY);
-    ddl_puts(q, " AS `key`, ");
-    ddl_meta(q, c, M_MESSAGE);
-    ddl_puts(q, " AS `message` FROM ");
-    ddl_table(c, q, &c->name, "_stage");
-    ddl_puts(q, " ARRAY JOIN ");
-    ddl_meta(q, c, M_CHANGES);
-    ddl_puts(q, " AS ");
-    ddl_meta(q, c, M_C);
-    ddl_puts(q, " WHERE ");
-    ddl_meta(q, c, M_ERROR);
-    ddl_puts(q, " = ''");
-    ddl_source_filter(c, q);
+    c->tmp.len = 0;
+    ddl_w(c, &c->tmp, "ALTER TABLE %T ");
+    if (c->o->database) ddl_w(c, q, "SELECT %l", c->o->database, strlen(c->o->database));
+    else ddl_w(c, q, "SELECT currentDatabase()");
+    ddl_w(c, q,
+          " AS `database`, %l AS `table`, tupleElement(%c, 1) AS `column`, tupleElement(%c, 2) AS `change`, "
+          "concat(%l, tupleElement(%c, 3)) AS `alter`, if(tupleElement(%c, 4) = '', '', concat(%l, tupleElement(%c, 4))) "
+          "AS `backfill`, %m AS `key`, %m AS `message` FROM %S ARRAY JOIN %m AS %c WHERE %m = ''%F",
+          c->name.p, c->name.len, c->tmp.p, c->tmp.len, c->tmp.p, c->tmp.len, M_KEY, M_MESSAGE, M_CHANGES, M_ERROR);
 }
 
 static void ddl_truncates_query(ddl_ctx *c, buf *q) {
-    ddl_puts(q, "SELECT ");
-    ddl_meta(q, c, M_SRC_SCHEMA);
-    ddl_puts(q, " AS `database`, ");
-    ddl_meta(q, c, M_SRC_TABLE);
-    ddl_puts(q, " AS `table`, ");
-    ddl_meta(q, c, M_VERSION);
-    ddl_puts(q, " AS `version` FROM ");
-    ddl_table(c, q, &c->name, "_stage");
-    ddl_puts(q, " WHERE ");
-    ddl_meta(q, c, M_ERROR);
-    ddl_puts(q, " = '' AND ");
-    ddl_meta(q, c, M_OP);
-    ddl_puts(q, " = 't'");
-    ddl_source_filter(c, q);
+    ddl_w(c, q, "SELECT %m AS `database`, %m AS `table`, %m AS `version` FROM %S WHERE %m = '' AND %m = 't'%F",
+          M_SRC_SCHEMA, M_SRC_TABLE, M_VERSION, M_ERROR, M_OP);
 }
 
-/* tupleElement(__d, 'name') */
-static void ddl_d(ddl_ctx *c, buf *q, const char *field) {
-    ddl_puts(q, "tupleElement(");
-    ddl_meta(q, c, M_D);
-    ddl_puts(q, ", '");
-    ddl_puts(q, field);
-    ddl_puts(q, "')");
-}
-
-/* __k.`column` of the Kafka table */
-static void ddl_k(ddl_ctx *c, buf *q, const char *column) {
-    ddl_meta(q, c, M_K);
-    buf_putc(q, '.');
-    tm_put_ident(q, column, strlen(column));
-}
-
-/* A typed column out of the tuple: bytes (base64 in the row) decoded. */
-static void ddl_typed_column(ddl_ctx *c, buf *q, const tm_column *col) {
-    const tm_type *t = &col->type;
-    int arr = t->kind == TM_ARRAY && t->item->base64;
-    if (t->base64) ddl_puts(q, "base64Decode(");
-    if (arr) ddl_puts(q, "arrayMap(x -> base64Decode(x), ");
-    ddl_puts(q, "tupleElement(");
-    ddl_meta(q, c, M_R);
-    ddl_puts(q, ", ");
-    tm_put_literal(q, col->name, col->name_len);
-    buf_putc(q, ')');
-    if (t->base64 || arr) buf_putc(q, ')');
-    ddl_puts(q, " AS ");
-    tm_put_ident(q, col->name, col->name_len);
-    ddl_puts(q, ", ");
-}
-
-static void ddl_as(ddl_ctx *c, buf *q, int m, int last) {
-    ddl_puts(q, " AS ");
-    ddl_meta(q, c, m);
-    if (!last) ddl_puts(q, ", ");
-}
-
-/* Kafka table -> stage: one debezium_typed call per message. */
+/* Kafka table -> stage: one debezium_typed call per message, its row read
+ * into the typed columns (bytes, base64 in the row, decoded). */
 static void ddl_kafka_query(ddl_ctx *c, buf *q) {
     c->tmp.len = 0;
     tm_format_columns(&c->tmp, c->cols, c->ncols);
-    ddl_puts(q, "WITH debezium_typed(");
-    ddl_k(c, q, "message");
-    ddl_puts(q, ", ");
-    tm_put_literal(q, c->tmp.p, c->tmp.len);
-    ddl_puts(q, ") AS ");
-    ddl_meta(q, c, M_D);
-    ddl_puts(q, ", JSONExtract(");
-    ddl_d(c, q, "row");
-    ddl_puts(q, ", ");
+    ddl_w(c, q, "WITH debezium_typed(%k.`message`, %l) AS %d, ", c->tmp.p, c->tmp.len);
     c->tmp.len = 0;
-    ddl_puts(&c->tmp, "Tuple(");
+    ddl_w(c, &c->tmp, "Tuple(");
     tm_format_columns(&c->tmp, c->cols, c->ncols);
     buf_putc(&c->tmp, ')');
-    tm_put_literal(q, c->tmp.p, c->tmp.len);
-    ddl_puts(q, ") AS ");
-    ddl_meta(q, c, M_R);
-    ddl_puts(q, " SELECT ");
-    for (size_t i = 0; i < c->ncols; i++) ddl_typed_column(c, q, &c->cols[i]);
-    ddl_d(c, q, "version"), ddl_as(c, q, M_VERSION, 0);
-    ddl_d(c, q, "is_deleted"), ddl_as(c, q, M_IS_DELETED, 0);
-    ddl_d(c, q, "op"), ddl_as(c, q, M_OP, 0);
-    ddl_puts(q, "fromUnixTimestamp64Milli(");
-    ddl_d(c, q, "source_ts_ms");
-    ddl_puts(q, ", 'UTC')"), ddl_as(c, q, M_SOURCE_TS, 0);
-    ddl_d(c, q, "extra"), ddl_as(c, q, M_EXTRA, 0);
-    ddl_d(c, q, "unavailable"), ddl_as(c, q, M_UNAVAILABLE, 0);
-    ddl_d(c, q, "error"), ddl_as(c, q, M_ERROR, 0);
-    ddl_puts(q, "arrayZip(");
-    ddl_d(c, q, "change_columns");
-    ddl_puts(q, ", ");
-    ddl_d(c, q, "changes");
-    ddl_puts(q, ", ");
-    ddl_d(c, q, "change_alters");
-    ddl_puts(q, ", ");
-    ddl_d(c, q, "change_backfills");
-    buf_putc(q, ')'), ddl_as(c, q, M_CHANGES, 0);
-    ddl_k(c, q, "_key"), ddl_as(c, q, M_KEY, 0);
-    ddl_k(c, q, "message"), ddl_as(c, q, M_MESSAGE, 0);
-    ddl_k(c, q, "_topic"), ddl_as(c, q, M_TOPIC, 0);
-    ddl_k(c, q, "_partition"), ddl_as(c, q, M_PARTITION, 0);
-    ddl_k(c, q, "_offset"), ddl_as(c, q, M_OFFSET, 0);
-    ddl_d(c, q, "source_schema"), ddl_as(c, q, M_SRC_SCHEMA, 0);
-    ddl_d(c, q, "source_table"), ddl_as(c, q, M_SRC_TABLE, 1);
-    ddl_puts(q, " FROM ");
-    if (c->o->database) {
-        tm_put_ident(q, c->o->database, strlen(c->o->database));
-        buf_putc(q, '.');
+    ddl_w(c, q, "JSONExtract(tupleElement(%d, 'row'), %l) AS %r SELECT ", c->tmp.p, c->tmp.len);
+    for (size_t i = 0; i < c->ncols; i++) {
+        const tm_column *col = &c->cols[i];
+        const char *fn = col->type.base64 ? "base64Decode(tupleElement(%r, %l))"
+                         : col->type.kind == TM_ARRAY && col->type.item->base64
+                             ? "arrayMap(x -> base64Decode(x), tupleElement(%r, %l))"
+                             : "tupleElement(%r, %l)";
+        ddl_w(c, q, fn, col->name, col->name_len);
+        ddl_w(c, q, " AS %q, ", col->name, col->name_len);
     }
-    tm_put_ident(q, c->kafka.p, c->kafka.len);
-    ddl_puts(q, " AS ");
-    ddl_meta(q, c, M_K);
+    ddl_w(c, q,
+          "tupleElement(%d, 'version') AS %m, tupleElement(%d, 'is_deleted') AS %m, tupleElement(%d, 'op') AS %m, "
+          "fromUnixTimestamp64Milli(tupleElement(%d, 'source_ts_ms'), 'UTC') AS %m, tupleElement(%d, 'extra') AS %m, "
+          "tupleElement(%d, 'unavailable') AS %m, tupleElement(%d, 'error') AS %m, "
+          "arrayZip(tupleElement(%d, 'change_columns'), tupleElement(%d, 'changes'), tupleElement(%d, 'change_alters'), "
+          "tupleElement(%d, 'change_backfills')) AS %m, ",
+          M_VERSION, M_IS_DELETED, M_OP, M_SOURCE_TS, M_EXTRA, M_UNAVAILABLE, M_ERROR, M_CHANGES);
+    ddl_w(c, q,
+          "%k.`_key` AS %m, %k.`message` AS %m, %k.`_topic` AS %m, %k.`_partition` AS %m, %k.`_offset` AS %m, "
+          "tupleElement(%d, 'source_schema') AS %m, tupleElement(%d, 'source_table') AS %m FROM %K AS %k",
+          M_KEY, M_MESSAGE, M_TOPIC, M_PARTITION, M_OFFSET, M_SRC_SCHEMA, M_SRC_TABLE);
+}
+
+/* The table as it is now, replaced on every run: a view's columns are
+ * fixed when it is created, and after a schema change the table has others. */
+static void ddl_current_view(ddl_ctx *c, buf *b) {
+    ddl_w(c, b,
+          ";\nCREATE OR REPLACE VIEW %t AS SELECT * FROM %T FINAL WHERE %m = 0 AND %m > (SELECT max(`version`) FROM "
+          "%g WHERE `database` = %l AND `table` = %l)",
+          "_current", M_IS_DELETED, M_VERSION, "dbz_truncates", c->schema.s, c->schema.n, c->table.s, c->table.n);
 }
 
 static void ddl_create_view(ddl_ctx *c, buf *b) {
+    static const struct {
+        const char *suffix, *target;   /* target NULL: the replica */
+        void (*query)(ddl_ctx *c, buf *q);
+        int modify;
+    } views[] = {
+        {"_mv", NULL, ddl_replica_query, 1},
+        {"_dead_letters_mv", "dbz_dead_letters", ddl_dead_letters_query, 0},
+        {"_schema_changes_mv", "schema_changes", ddl_schema_changes_query, 0},
+        {"_truncates_mv", "dbz_truncates", ddl_truncates_query, 0},
+    };
     buf q, target;
     buf_init(&q);
     buf_init(&target);
     ddl_stage(c, b);
-
-    ddl_table(c, &target, &c->name, "");
-    ddl_replica_query(c, &q);
-    ddl_view(c, b, "_mv", &target, &q, 1);
-
-    q.len = target.len = 0;
-    ddl_shared(c, &target, "dbz_dead_letters");
-    ddl_dead_letters_query(c, &q);
-    ddl_view(c, b, "_dead_letters_mv", &target, &q, 0);
-
-    q.len = target.len = 0;
-    ddl_shared(c, &target, "schema_changes");
-    ddl_schema_changes_query(c, &q);
-    ddl_view(c, b, "_schema_changes_mv", &target, &q, 0);
-
-    q.len = target.len = 0;
-    ddl_shared(c, &target, "dbz_truncates");
-    ddl_truncates_query(c, &q);
-    ddl_view(c, b, "_truncates_mv", &target, &q, 0);
-
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+        q.len = target.len = 0;
+        if (views[i].target) ddl_w(c, &target, "%g", views[i].target);
+        else ddl_w(c, &target, "%T");
+        views[i].query(c, &q);
+        ddl_view(c, b, views[i].suffix, &target, &q, views[i].modify);
+    }
     q.len = target.len = 0;   /* last: consumption starts once everything downstream exists */
-    ddl_table(c, &target, &c->name, "_stage");
+    ddl_w(c, &target, "%S");
     ddl_kafka_query(c, &q);
     ddl_view(c, b, "_kafka_mv", &target, &q, 1);
     ddl_current_view(c, b);
@@ -636,7 +475,6 @@ void ddl_generate(const ddl_options *o, const char *key, size_t kn, const char *
     ddl_expand(&c, o->kafka_table, &c.kafka);
     tm_format_columns(&r->columns, c.cols, c.ncols);
     ddl_create_table(&c, &r->create_table);
-    ddl_shared_tables(&c, &r->create_table);
     ddl_create_view(&c, &r->create_view);
     buf_free(&c.name);
     buf_free(&c.kafka);

@@ -63,9 +63,23 @@ typedef struct typed_row_state {
     char error[320];
 } typed_row_state;
 
+/* The columns of the last message's schema, kept while the next one's
+ * schema has the same bytes (Debezium repeats it in every message of a
+ * table, and reading it is most of a row's work). */
+typedef struct typed_schema {
+    char *text;                 /* the schema's bytes (in mem) */
+    size_t len;
+    int valid;
+    arena mem;
+    tm_column *cols;
+    size_t n;
+    char error[240];            /* why the schema describes no row, or "" */
+} typed_schema;
+
 typedef struct typed_state {
     dbz_options dbz;
     typed_columns decl;
+    typed_schema schema;
     typed_row_state r;
 } typed_state;
 
@@ -73,6 +87,7 @@ static int typed_configure(void *self, int argc, char **argv, udf_signature *sig
     typed_state *st = self;
     memset(st, 0, sizeof(*st));
     arena_init(&st->decl.mem);
+    arena_init(&st->schema.mem);
     for (int i = 1; i < argc; i++) {
         int rc = dbz_option(argv[i], &st->dbz, why, cap);
         if (rc < 0) return -1;
@@ -102,18 +117,42 @@ static const typed_columns *typed_declared(typed_state *st, const udf_value *arg
     return d;
 }
 
+/* The row columns of a message's envelope schema (typemap.h), from the
+ * cache when the bytes repeat; NULL with why when there are none. */
+static const typed_schema *typed_message_columns(typed_state *st, const json_value *schema, char *why, size_t cap) {
+    static const tm_options defaults = {0, 0};
+    typed_schema *m = &st->schema;
+    json_value v = *schema;
+    json_error e = {0, 0};
+    if (schema->type != JSON_OBJECT) {   /* no envelope: typemap says so */
+        tm_column *cols;
+        size_t n;
+        tm_envelope_columns(schema, &defaults, NULL, &cols, &n, why, cap);
+        return NULL;
+    }
+    if (json_finish(&v, &e) < 0) return snprintf(why, cap, "invalid JSON in schema: %s", e.msg), NULL;
+    size_t len = json_raw_len(&v);
+    if (!m->valid || m->len != len || memcmp(m->text, v.start, len)) {
+        arena_reset(&m->mem);
+        m->text = arena_strdup(&m->mem, v.start, len);
+        m->len = len;
+        m->valid = 1;
+        m->error[0] = 0;
+        if (json_open(m->text, len, &v, &e) < 0 ||
+            tm_envelope_columns(&v, &defaults, &m->mem, &m->cols, &m->n, m->error, sizeof(m->error)) < 0)
+            m->n = 0;
+    }
+    if (m->error[0]) return snprintf(why, cap, "%s", m->error), NULL;
+    return m;
+}
+
 /* ------------------------------------------------------------ output pieces */
 
 static const char *typed_dup(arena *a, const buf *b) { return arena_strdup(a, b->len ? b->p : "", b->len); }
 
 static void typed_change_add(typed_row_state *r, arena *a, const tm_column *c, const char *change, const char *alter,
                              const char *backfill) {
-    if (r->nchanges == r->changes_cap) {
-        size_t cap = r->changes_cap ? r->changes_cap * 2 : 8;
-        typed_change *more = arena_alloc(a, cap * sizeof(*more));
-        if (r->nchanges) memcpy(more, r->changes, r->nchanges * sizeof(*more));
-        r->changes = more, r->changes_cap = cap;
-    }
+    if (r->nchanges == r->changes_cap) r->changes = arena_grow(a, r->changes, r->nchanges, &r->changes_cap, sizeof(*r->changes));
     typed_change *ch = &r->changes[r->nchanges++];
     ch->column = arena_strdup(a, c->name, c->name_len);
     ch->change = change, ch->alter = alter, ch->backfill = backfill;
@@ -188,13 +227,14 @@ static const tm_column *typed_find(const tm_column *cols, size_t n, const char *
 
 /* The message's type of a field, made with the options the declared column
  * shows were used (LowCardinality for Enum, JSON for Json). */
-static const tm_type *typed_message_type(tm_column *mc, const tm_column *dc, arena *a) {
+static const tm_type *typed_message_type(const tm_column *mc, const tm_column *dc, arena *a) {
     if (!dc || tm_same(&mc->type, &dc->type) || (dc->type.kind != TM_LOWCARD && dc->type.kind != TM_JSON))
         return &mc->type;
     tm_options o = {dc->type.kind == TM_JSON, dc->type.kind == TM_LOWCARD};
     tm_type *t = arena_alloc(a, sizeof(*t));
     char why[64];
-    if (tm_from_schema(&mc->schema, &o, 0, a, t, why, sizeof(why)) < 0) return &mc->type;
+    json_value field = mc->schema;
+    if (tm_from_schema(&field, &o, 0, a, t, why, sizeof(why)) < 0) return &mc->type;
     return t;
 }
 
@@ -210,7 +250,7 @@ static json_value typed_lookup(const char *img, size_t n, const tm_column *c, ar
     return v;
 }
 
-static void typed_field(typed_row_state *r, const typed_columns *d, tm_column *mc, size_t idx, json_value *v,
+static void typed_field(typed_row_state *r, const typed_columns *d, const tm_column *mc, size_t idx, json_value *v,
                         const char *before, size_t before_n, int *seen, arena *a) {
     const tm_column *dc = typed_find(d->cols, d->n, mc->name, mc->name_len, idx);
     const tm_type *mt = typed_message_type(mc, dc, a);
@@ -269,13 +309,14 @@ static int *typed_seen(const typed_columns *d, arena *a) {
 /* The event's row (after; before for a delete) decoded and sorted out. */
 static int typed_image(typed_state *st, dbz_event *ev, const typed_columns *d, arena *a) {
     typed_row_state *r = &st->r;
-    tm_options defaults = {0, 0};
-    tm_column *mcols;
+    const tm_column *mcols;
     size_t nm;
     const dbzt_table *tb, *ta;
     const char *row, *before;
     size_t row_n, before_n;
-    if (tm_envelope_columns(&ev->schema, &defaults, a, &mcols, &nm, r->error, sizeof(r->error)) < 0) return -1;
+    const typed_schema *ms = typed_message_columns(st, &ev->schema, r->error, sizeof(r->error));
+    if (!ms) return -1;
+    mcols = ms->cols, nm = ms->n;
     if (dbzt_tables(&ev->schema, a, &tb, &ta, r->error, sizeof(r->error)) < 0 ||
         dbzt_decode(tb, &ev->before, a, &before, &before_n, r->error, sizeof(r->error)) < 0 ||
         dbzt_decode(ta, &ev->after, a, &row, &row_n, r->error, sizeof(r->error)) < 0)
@@ -296,7 +337,7 @@ static int typed_image(typed_state *st, dbz_event *ev, const typed_columns *d, a
         size_t len;
         if (json_finish(&v, &e) < 0 || json_string(&k, a, &name, &len, &e) < 0) break;
         json_iter_resume(&it, &v);
-        tm_column *mc = (tm_column *)typed_find(mcols, nm, name, len, (size_t)it.count - 1);
+        const tm_column *mc = typed_find(mcols, nm, name, len, (size_t)it.count - 1);
         if (!mc) {   /* a member the schema does not describe: kept as it is */
             tm_column loose = {name, len, {0}, {0}};
             typed_member(&r->extra, &loose);

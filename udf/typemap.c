@@ -269,10 +269,10 @@ int tm_struct_columns(json_value *fields, const tm_options *o, arena *a, tm_colu
     json_iter it;
     json_value f, name;
     json_error e = {0, 0};
-    size_t room = 16;
+    size_t room = 0;
     int rc;
     *n = 0;
-    *cols = arena_alloc(a, room * sizeof(**cols));
+    *cols = NULL;
     if (json_iter_init(&it, fields, &e) < 0) return tm_fail(why, cap, "the schema's fields are not an array", NULL);
     while ((rc = json_iter_element(&it, &f)) > 0) {
         if (f.type != JSON_OBJECT) continue;
@@ -282,12 +282,7 @@ int tm_struct_columns(json_value *fields, const tm_options *o, arena *a, tm_colu
         int found = json_find(&fv, "field", 5, &name, &e);
         if (found < 0) break;
         if (found == JSON_MISSING || name.type != JSON_STRING) continue;
-        if (*n == room) {
-            tm_column *more = arena_alloc(a, room * 2 * sizeof(*more));
-            memcpy(more, *cols, room * sizeof(*more));
-            *cols = more;
-            room *= 2;
-        }
+        if (*n == room) *cols = arena_grow(a, *cols, *n, &room, sizeof(**cols));
         tm_column *c = &(*cols)[*n];
         if (json_string(&name, a, &c->name, &c->name_len, &e) < 0) break;
         if (tm_from_schema(&fv, o, 0, a, &c->type, why, cap) < 0) return -1;
@@ -413,17 +408,12 @@ static int tm_quoted(tm_cursor *c, char q, const char **s, size_t *n) {
 }
 
 static int tm_parse_labels(tm_cursor *c, tm_type *t) {
-    size_t room = 8;
-    t->labels = arena_alloc(c->a, room * sizeof(*t->labels));
-    t->label_len = arena_alloc(c->a, room * sizeof(*t->label_len));
+    size_t room = 0, room2 = 0;
     do {
-        if (t->nlabels == room || t->nlabels == TM_MAX_LABELS) {
-            if (t->nlabels == TM_MAX_LABELS) return -1;
-            const char **l = arena_alloc(c->a, room * 2 * sizeof(*l));
-            size_t *ln = arena_alloc(c->a, room * 2 * sizeof(*ln));
-            memcpy(l, t->labels, room * sizeof(*l));
-            memcpy(ln, t->label_len, room * sizeof(*ln));
-            t->labels = l, t->label_len = ln, room *= 2;
+        if (t->nlabels == TM_MAX_LABELS) return -1;
+        if (t->nlabels == room) {
+            t->labels = arena_grow(c->a, t->labels, t->nlabels, &room, sizeof(*t->labels));
+            t->label_len = arena_grow(c->a, t->label_len, t->nlabels, &room2, sizeof(*t->label_len));
         }
         if (tm_quoted(c, '\'', &t->labels[t->nlabels], &t->label_len[t->nlabels]) < 0) return -1;
         if (!tm_eat(c, "=") || tm_number(c, TM_MAX_LABELS) < 0) return -1;
@@ -501,17 +491,12 @@ static int tm_parse_type(tm_cursor *c, int depth, tm_type *t) {
 
 int tm_parse_columns(const char *s, size_t n, arena *a, tm_column **cols, size_t *ncols, char *why, size_t cap) {
     tm_cursor c = {s, s + n, a};
-    size_t room = 16;
+    size_t room = 0;
     *ncols = 0;
-    *cols = arena_alloc(a, room * sizeof(**cols));
+    *cols = NULL;
     tm_spaces(&c);
     while (c.p < c.end) {
-        if (*ncols == room) {
-            tm_column *more = arena_alloc(a, room * 2 * sizeof(*more));
-            memcpy(more, *cols, room * sizeof(*more));
-            *cols = more;
-            room *= 2;
-        }
+        if (*ncols == room) *cols = arena_grow(a, *cols, *ncols, &room, sizeof(**cols));
         tm_column *col = &(*cols)[*ncols];
         memset(col, 0, sizeof(*col));
         if (tm_quoted(&c, '`', &col->name, &col->name_len) < 0 || tm_parse_type(&c, 0, &col->type) < 0) {

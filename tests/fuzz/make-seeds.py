@@ -160,4 +160,12 @@ for f in sorted((root / "tests/fixtures/debezium/with-schema").glob("*.jsonl")):
 write("fuzz_fn_debezium_typed", [m + b"\n" + c for m in typed_msgs
                                  for c in (zoo_cols, b"`id` Int32, `gone` Enum8('a' = 1), `big` Nullable(Int8)")]
       + [b"\n`id` Int32", b"{\n`id` Nope", b"\n"])
+# debezium_ddl: a record key, then (after the last newline) its message.
+ddl_seeds = []
+for f in sorted((root / "tests/fixtures/debezium/with-schema").glob("*.jsonl")):
+    for line in f.read_text().splitlines()[:2]:
+        r = json.loads(line)
+        if r.get("value") is not None and len(r["value"]) <= MAX:
+            ddl_seeds.append((r.get("key") or "").encode() + b"\n" + r["value"].encode())
+write("fuzz_fn_debezium_ddl", ddl_seeds + [b"\n", b'{"id":1}\n{"payload":null}', b"null\n" + typed_msgs[0]])
 

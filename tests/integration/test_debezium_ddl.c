@@ -223,18 +223,6 @@ static void run_fixture_table(chs_session *s, const char *variant, const char *t
 
 #define SC_FIELD(type, name, opt) "{\"type\":\"" type "\",\"optional\":" opt ",\"field\":\"" name "\"}"
 
-/* A change event of table public.sc with the schema envelope. */
-static void sc_message(itest_buf *b, const char *fields, const char *after, uint64_t lsn) {
-    itest_buf_printf(b,
-                     "{\"schema\":{\"type\":\"struct\",\"fields\":["
-                     "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"before\"},"
-                     "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"after\"},"
-                     "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],\"optional\":false},"
-                     "\"payload\":{\"before\":null,\"after\":%s,\"source\":{\"db\":\"shop\",\"schema\":\"public\","
-                     "\"table\":\"sc\",\"lsn\":%llu,\"ts_ms\":1700000000000},\"op\":\"c\",\"ts_ms\":1700000000001}}",
-                     fields, fields, after, (unsigned long long)lsn);
-}
-
 static const char sc_old[] = SC_FIELD("int32", "id", "false") "," SC_FIELD("string", "a", "true") "," SC_FIELD("int32", "n", "false");
 static const char sc_new[] = SC_FIELD("int32", "id", "false") "," SC_FIELD("int32", "n0", "true") "," SC_FIELD("int64", "n", "false") ","
                              SC_FIELD("string", "b", "true");
@@ -242,11 +230,12 @@ static const char sc_new[] = SC_FIELD("int32", "id", "false") "," SC_FIELD("int3
 static void sc_insert(chs_session *s, const char *fields, const char *const *afters, size_t count, uint64_t lsn) {
     records r = {{0}, 0, 0, NULL, NULL, "dbz.public.sc", lsn};
     for (size_t i = 0; i < count; i++) {
-        itest_buf m = {0}, k = {0};
-        sc_message(&m, fields, afters[i], lsn + i * 8);
+        itest_buf k = {0};
+        char *m = fixture_message(fields, "null", afters[i], 'c', "\"sc\"", lsn + i * 8);
         itest_buf_printf(&k, "{\"id\":%zu}", i);
-        add_message(&r, k.p, k.n, m.p, m.n);
-        itest_buf_free(&m), itest_buf_free(&k);
+        add_message(&r, k.p, k.n, m, strlen(m));
+        free(m);
+        itest_buf_free(&k);
     }
     insert_records(s, "sc", &r);
     itest_buf_free(&r.rb);
@@ -256,14 +245,13 @@ static void schema_change_flow(chs_session *s, const char *variant) {
     static const char *const before[] = {"{\"id\":1,\"a\":\"x\",\"n\":1}", "{\"id\":2,\"a\":null,\"n\":2}"};
     static const char *const after[] = {"{\"id\":3,\"n0\":null,\"n\":3000000000,\"b\":\"y\"}", "{\"id\":4,\"n0\":7,\"n\":5,\"b\":\"z\"}"};
     static const char *const later[] = {"{\"id\":5,\"n0\":8,\"n\":4000000000,\"b\":\"w\"}"};
-    itest_buf first = {0};
-    sc_message(&first, sc_old, before[0], 100);
-    itest_table *d = ddl_of(s, "{\"id\":1}", first.p);
+    char *first = fixture_message(sc_old, "null", before[0], 'c', "\"sc\"", 100);
+    itest_table *d = ddl_of(s, "{\"id\":1}", first);
     apply(s, variant, itest_cell(d, 0, 0));
     create_kafka(s, "sc");
     apply(s, variant, itest_cell(d, 0, 1));
     itest_table_free(d);
-    itest_buf_free(&first);
+    free(first);
 
     sc_insert(s, sc_old, before, 2, 100);
     sc_insert(s, sc_new, after, 2, 200);

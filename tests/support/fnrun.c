@@ -82,6 +82,38 @@ size_t fixture_records(const char *path, void (*each)(void *ctx, const fixture_r
     return count;
 }
 
+static void fixture_keep_first(void *ctx, const fixture_record *r) {
+    fixture_change *f = ctx;
+    if (f->value || r->tombstone) return;
+    f->key = strndup(r->key, r->key_len);
+    f->value = strndup(r->value, r->value_len);
+}
+
+fixture_change fixture_first_change(const char *fixtures_dir, const char *table) {
+    char path[1024];
+    fixture_change f = {NULL, NULL};
+    snprintf(path, sizeof(path), "%s/debezium/with-schema/dbz.public.%s.jsonl", fixtures_dir, table);
+    fixture_records(path, fixture_keep_first, &f);
+    if (!f.value) fail_msg("%s holds no change event", path);
+    return f;
+}
+
+char *fixture_message(const char *fields, const char *before, const char *after, char op, const char *table,
+                      unsigned long long lsn) {
+    static const char fmt[] =
+        "{\"schema\":{\"type\":\"struct\",\"fields\":["
+        "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"before\"},"
+        "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"after\"},"
+        "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],\"optional\":false},"
+        "\"payload\":{\"before\":%s,\"after\":%s,\"source\":{\"db\":\"shop\",\"schema\":\"public\",\"table\":%s,"
+        "\"lsn\":%llu,\"ts_ms\":1700000000123},\"op\":\"%c\",\"ts_ms\":1700000000124}}";
+    size_t n = sizeof(fmt) + 2 * strlen(fields) + strlen(before) + strlen(after) + strlen(table) + 24;
+    char *s = malloc(n);
+    if (!s) fail_msg("out of memory");
+    snprintf(s, n, fmt, fields, fields, before, after, table, lsn, op);
+    return s;
+}
+
 /* fixture_each's walk: a record's value, then its key. */
 typedef struct fixture_each_ctx {
     void (*each)(void *ctx, const char *msg, size_t n);

@@ -46,6 +46,20 @@ typedef struct fixture_record {
  * number of records. */
 size_t fixture_records(const char *path, void (*each)(void *ctx, const fixture_record *r), void *ctx);
 
+/* The first record of tests/fixtures/debezium/with-schema/dbz.public.<table>.jsonl
+ * that is not a tombstone: its key and value, malloc'd (free both). */
+typedef struct fixture_change {
+    char *key, *value;
+} fixture_change;
+fixture_change fixture_first_change(const char *fixtures_dir, const char *table);
+
+/* A change event as the JSON converter writes it with schemas.enable=true:
+ * before and after are structs of `fields` (the members of a JSON array of
+ * field schemas), `before` and `after` JSON texts, source public.<table>
+ * (`table` a JSON string, quotes included) at LSN `lsn`.  malloc'd. */
+char *fixture_message(const char *fields, const char *before, const char *after, char op, const char *table,
+                      unsigned long long lsn);
+
 /* Every record of every .jsonl file in tests/fixtures/debezium/<sub>: its
  * value's bytes as the Kafka engine hands them over (a null value, a
  * tombstone, is no bytes), then its key's when `keys` and it has one.  A

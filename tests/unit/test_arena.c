@@ -84,6 +84,22 @@ static void test_strdup(void **state) {
 
 /* The first block is 64 KiB; a block that overflows doubles; a request
  * larger than that gets a block of exactly its size. */
+/* arena_grow: the elements kept, the capacity doubled from 16. */
+static void test_grow(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a);
+    size_t cap = 0, n = 0;
+    uint32_t *v = NULL;
+    for (uint32_t i = 0; i < 100; i++) {
+        if (n == cap) v = arena_grow(&a, v, n, &cap, sizeof(*v));
+        v[n++] = i * 7;
+    }
+    assert_int_equal(cap, 128);
+    for (uint32_t i = 0; i < 100; i++) assert_int_equal(v[i], i * 7);
+    arena_free(&a);
+}
+
 static void test_block_growth(void **state) {
     (void)state;
     arena a;
@@ -165,6 +181,7 @@ int main(void) {
         cmocka_unit_test(test_allocations_aligned_and_intact),
         cmocka_unit_test(test_zero_bytes),
         cmocka_unit_test(test_strdup),
+        cmocka_unit_test(test_grow),
         cmocka_unit_test(test_block_growth),
         cmocka_unit_test(test_reset_reuses_memory),
         cmocka_unit_test(test_reset_releases_huge_block),

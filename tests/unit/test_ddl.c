@@ -68,48 +68,18 @@ static void fails_with(const char *const *opts, const char *key, const char *msg
     gen_free(&g);
 }
 
-/* A change event with the schema envelope whose row struct is `fields`. */
+/* A create of public.<table> (a JSON string) whose row struct is `fields`. */
 static char *message(const char *fields, const char *after, const char *table) {
-    static const char fmt[] =
-        "{\"schema\":{\"type\":\"struct\",\"fields\":["
-        "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"before\"},"
-        "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"after\"},"
-        "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],\"optional\":false},"
-        "\"payload\":{\"before\":null,\"after\":%s,\"source\":{\"db\":\"shop\",\"schema\":\"public\",\"table\":%s,"
-        "\"lsn\":100},\"op\":\"c\",\"ts_ms\":1}}";
-    size_t n = sizeof(fmt) + 2 * strlen(fields) + strlen(after) + strlen(table);
-    char *s = malloc(n);
-    snprintf(s, n, fmt, fields, fields, after, table);
-    return s;
+    return fixture_message(fields, "null", after, 'c', table, 100);
 }
 
 #define COL(type, name) "{\"type\":\"" type "\",\"optional\":false,\"field\":\"" name "\"}"
-
-typedef struct first_record {
-    char *key, *value;
-} first_record;
-
-static void keep_first(void *ctx, const fixture_record *r) {
-    first_record *f = ctx;
-    if (f->value || r->tombstone) return;
-    f->key = strndup(r->key, r->key_len);
-    f->value = strndup(r->value, r->value_len);
-}
-
-static first_record first_of(const char *table) {
-    char path[1024];
-    first_record f = {NULL, NULL};
-    snprintf(path, sizeof(path), "%s/debezium/with-schema/dbz.public.%s.jsonl", FIXTURES_DIR, table);
-    fixture_records(path, keep_first, &f);
-    assert_non_null(f.value);
-    return f;
-}
 
 /* ---------------------------------------------------------------- fixtures */
 
 static void test_type_zoo_exact(void **state) {
     (void)state;
-    first_record f = first_of("type_zoo");
+    fixture_change f = fixture_first_change(FIXTURES_DIR, "type_zoo");
     gen g;
     generate(&g, NULL, f.key, f.value);
     assert_string_equal(g.r.error, "");
@@ -141,7 +111,7 @@ static void test_every_fixture_table(void **state) {
     static const char *const tables[] = {"advertiser", "assignments", "campaign", "clicks", "events",
                                          "impressions", "outbox_events", "type_zoo"};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-        first_record f = first_of(tables[i]);
+        fixture_change f = fixture_first_change(FIXTURES_DIR, tables[i]);
         gen g;
         generate(&g, NULL, f.key, f.value);
         if (g.r.error[0]) fail_msg("%s: %s", tables[i], g.r.error);

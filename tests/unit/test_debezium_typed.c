@@ -103,24 +103,9 @@ static void typed(const char *msg, size_t n, const char *columns, answer *out) {
     decode_answer(&runner, out);
 }
 
-/* A change event with the schema envelope (before and after share `fields`). */
-static char *message(const char *fields, const char *before, const char *after, char op) {
-    static const char fmt[] =
-        "{\"schema\":{\"type\":\"struct\",\"fields\":["
-        "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"before\"},"
-        "{\"type\":\"struct\",\"fields\":[%s],\"optional\":true,\"field\":\"after\"},"
-        "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],\"optional\":false},"
-        "\"payload\":{\"before\":%s,\"after\":%s,\"source\":{\"db\":\"shop\",\"schema\":\"public\",\"table\":\"t\","
-        "\"lsn\":100,\"ts_ms\":1700000000123},\"op\":\"%c\",\"ts_ms\":1}}";
-    size_t n = sizeof(fmt) + 2 * strlen(fields) + strlen(before) + strlen(after);
-    char *s = malloc(n);
-    snprintf(s, n, fmt, fields, fields, before, after, op);
-    return s;
-}
-
 static void typed_msg(const char *fields, const char *before, const char *after, char op, const char *columns,
                       answer *out) {
-    char *m = message(fields, before, after, op);
+    char *m = fixture_message(fields, before, after, op, "\"t\"", 100);
     typed(m, strlen(m), columns, out);
     free(m);
 }
@@ -420,7 +405,7 @@ static void test_errors(void **state) {
     typed("{\"op\":\"c\",", 10, "`id` Int32", &a);
     assert_non_null(strstr(a.error, "invalid JSON"));
     answer_free(&a);
-    char *m = message(COL("int32", "id"), "null", "{\"id\":1}", 'c');
+    char *m = fixture_message(COL("int32", "id"), "null", "{\"id\":1}", 'c', "\"t\"", 100);
     typed(m, strlen(m), "`id` Int32,", &a);   /* a trailing comma is fine */
     assert_string_equal(a.error, "");
     answer_free(&a);
@@ -451,12 +436,21 @@ static void test_errors(void **state) {
     assert_string_equal(a.row, "");
     assert_true(a.version > 0);
     answer_free(&a);
+    /* a schema that describes no row, after one that did (the schema cache follows the bytes) */
+    static const char no_row[] = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"field\":\"op\"}]},"
+                                 "\"payload\":{\"after\":{\"id\":1},\"source\":{\"table\":\"t\"},\"op\":\"c\"}}";
+    typed(no_row, sizeof(no_row) - 1, "`id` Int32", &a);
+    assert_non_null(strstr(a.error, "no \"after\" or \"before\" struct"));
+    answer_free(&a);
+    typed(no_row, sizeof(no_row) - 1, "`id` Int32", &a);   /* cached, the same answer */
+    assert_non_null(strstr(a.error, "no \"after\" or \"before\" struct"));
+    answer_free(&a);
     /* a heartbeat, transaction metadata: not changes */
     typed("{\"ts_ms\":1700000000000}", 23, "`id` Int32", &a);
     assert_non_null(strstr(a.error, "heartbeat"));
     answer_free(&a);
     /* a create without its after image */
-    m = message(COL("int32", "id"), "null", "null", 'c');
+    m = fixture_message(COL("int32", "id"), "null", "null", 'c', "\"t\"", 100);
     typed(m, strlen(m), "`id` Int32", &a);
     assert_non_null(strstr(a.error, "without an \"after\" object"));
     answer_free(&a);

@@ -29,27 +29,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-typedef struct first_record {
-    char *key, *value;
-} first_record;
-
-static void keep_first(void *ctx, const fixture_record *r) {
-    first_record *f = ctx;
-    if (f->value || r->tombstone) return;
-    f->key = strndup(r->key, r->key_len);
-    f->value = strndup(r->value, r->value_len);
-}
-
-/* The first message of a fixture table, with its key. */
-static first_record first_of(const char *table) {
-    char path[1024];
-    first_record f = {NULL, NULL};
-    snprintf(path, sizeof(path), "%s/debezium/with-schema/dbz.public.%s.jsonl", FIXTURES_DIR, table);
-    fixture_records(path, keep_first, &f);
-    assert_non_null(f.value);
-    return f;
-}
-
 /* "`a` T, `b` U" of a message's row schema. */
 static char *columns_of_message(const char *msg, const tm_options *o) {
     arena a;
@@ -97,7 +76,7 @@ static void type_is(const char *field, const tm_options *o, const char *want) {
 
 static void test_type_zoo_columns(void **state) {
     (void)state;
-    first_record f = first_of("type_zoo");
+    fixture_change f = fixture_first_change(FIXTURES_DIR, "type_zoo");
     char *cols = columns_of_message(f.value, &defaults);
     assert_string_equal(cols,
         "`id` Int32, "                                        /* int32, not optional */
@@ -144,7 +123,7 @@ static void test_other_fixture_columns(void **state) {
                        "`created_at` DateTime64(6, 'UTC')"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        first_record f = first_of(cases[i].table);
+        fixture_change f = fixture_first_change(FIXTURES_DIR, cases[i].table);
         char *cols = columns_of_message(f.value, &defaults);
         if (strcmp(cols, cases[i].want)) fail_msg("%s: %s", cases[i].table, cols);
         free(cols);
@@ -156,7 +135,7 @@ static void test_other_fixture_columns(void **state) {
 /* The key's schema (a struct of its own) maps alike. */
 static void test_key_schema(void **state) {
     (void)state;
-    first_record f = first_of("type_zoo");
+    fixture_change f = fixture_first_change(FIXTURES_DIR, "type_zoo");
     arena a;
     json_value root, schema, fields;
     json_error e;
@@ -261,7 +240,7 @@ static void test_columns_roundtrip(void **state) {
     static const char *const tables[] = {"type_zoo", "campaign", "impressions", "events", "advertiser",
                                          "assignments", "clicks", "outbox_events"};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-        first_record f = first_of(tables[i]);
+        fixture_change f = fixture_first_change(FIXTURES_DIR, tables[i]);
         char *cols = columns_of_message(f.value, &defaults);
         roundtrip(cols);
         free(cols);
