@@ -7,7 +7,7 @@
  *      bigint; every topic dumped (tools/DumpTopics.java);
  *   2. for the eight tables of schema.sql and that one: the first message of
  *      dbz.public.<t> (key and value) through debezium_ddl (ddl_function.xml: database
- *      ddl), a Kafka table ddl.<t>_kafka of our own (message String, RawBLOB, its own
+ *      ddl), a Kafka table ddl.public_<t>_queue of our own (message String, RawBLOB, its own
  *      consumer group), create_table and create_view applied as generated, a tap on
  *      <t>_stage put in before the consuming view (like test_e2e_pipeline's taps);
  *      consumed to the end;
@@ -148,7 +148,7 @@ static int group_teardown(void **state) {
     if (D.s) {
         /* The consumers leave their groups before the engine closes. */
         for (size_t i = 0; i < NREPLICAS; i++) {
-            char *sql = e2e_fmt("DROP TABLE IF EXISTS " DDL_DB ".`%s_kafka` SYNC", D.table[i]);
+            char *sql = e2e_fmt("DROP TABLE IF EXISTS " DDL_DB ".`public_%s_queue` SYNC", D.table[i]);
             chs_exec(D.s, sql);
             free(sql);
         }
@@ -200,7 +200,8 @@ static void test_generate_and_consume(void **state) {
         char *group = e2e_fmt("%s_%s", D.group, tb);
         char *first = e2e_fmt("SELECT key, value AS message FROM " DDL_DB ".dump WHERE topic = '%s' "
                               "AND value IS NOT NULL ORDER BY partition, offset LIMIT 1", topic);
-        e2e_ddl_replica r = {DDL_DB, tb, DDL_FN, first, D.brokers, topic, group, NULL};
+        char *kafka = e2e_fmt("public_%s_queue", tb);   /* ddl_function.xml's --kafka-table */
+        e2e_ddl_replica r = {DDL_DB, tb, DDL_FN, first, kafka, D.brokers, topic, group, NULL};
         int rc = e2e_ddl_replica_create(D.s, &r);
         if (rc == 0) {
             D.columns[i] = r.columns;
@@ -212,6 +213,7 @@ static void test_generate_and_consume(void **state) {
         free(topic);
         free(group);
         free(first);
+        free(kafka);
         assert_int_equal(rc, 0);
     }
     e2e_log("%d replicas generated and consuming (%.1fs)", D.created, e2e_now() - t);

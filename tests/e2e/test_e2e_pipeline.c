@@ -90,7 +90,7 @@ static const pipeline pipelines[] = {
  * consumers. */
 #define ORDERS_DB "orders_dbz"
 #define ORDERS_CONSUMER (2 + NPIPELINES)
-/* The generated replicas' Kafka tables (ddl.<t>_kafka), one per table, last. */
+/* The generated replicas' Kafka tables (ddl.public_<t>_queue: ddl_function.xml), one per table, last. */
 #define DDL_CONSUMER (2 + NPIPELINES + 2)
 #define NCONSUMERS (DDL_CONSUMER + NTABLES)
 
@@ -107,7 +107,7 @@ static struct {
     int consumed;                /* 1 once every consumer reached the end offsets */
     double t0;
     consumer consumers[NCONSUMERS];
-    char ddl_names[NTABLES][2][64];   /* the generated replicas' <t>_kafka and <t>_tap */
+    char ddl_names[NTABLES][2][64];   /* the generated replicas' Kafka tables and taps */
 } E;
 
 /* ---------------------------------------------------------------- helpers */
@@ -435,11 +435,11 @@ static void test_workload_and_consume(void **state) {
         char *first = e2e_fmt("SELECT key, value AS message FROM e2e.e2e_dump WHERE topic = '%s' AND value IS NOT NULL "
                               "ORDER BY partition, offset LIMIT 1", topic);
         consumer *c = &E.consumers[DDL_CONSUMER + i];
-        snprintf(E.ddl_names[i][0], sizeof(E.ddl_names[i][0]), "%s_kafka", tables[i]);
+        snprintf(E.ddl_names[i][0], sizeof(E.ddl_names[i][0]), "public_%s_queue", tables[i]);
         snprintf(E.ddl_names[i][1], sizeof(E.ddl_names[i][1]), "%s_tap", tables[i]);
         *c = (consumer){DDL_DB, E.ddl_names[i][0], e2e_fmt("%s_ddl_%s", E.group, tables[i]), e2e_fmt("'%s'", topic),
                         E.ddl_names[i][1]};
-        e2e_ddl_replica r = {DDL_DB, tables[i], DDL_FN, first, E.brokers, topic, c->group, NULL};
+        e2e_ddl_replica r = {DDL_DB, tables[i], DDL_FN, first, E.ddl_names[i][0], E.brokers, topic, c->group, NULL};
         int rc_ddl = e2e_ddl_replica_create(E.s, &r);
         free(r.columns);
         free(first);

@@ -817,17 +817,17 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
         rc = -1;
     }
     if (!rc) {
-        char *kafka = e2e_fmt("CREATE TABLE `%s`.`%s_kafka` (message String) ENGINE = Kafka "
+        char *kafka = e2e_fmt("CREATE TABLE `%s`.`%s` (message String) ENGINE = Kafka "
                               "SETTINGS kafka_broker_list = '%s', kafka_topic_list = '%s', kafka_group_name = '%s', "
                               "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500",
-                              r->db, r->table, r->brokers, r->topic, r->group);
+                              r->db, r->kafka, r->brokers, r->topic, r->group);
         rc = chs_exec(s, kafka) ? -1 : 0;
         free(kafka);
     }
     if (!rc) rc = e2e_ch_run(s, val[0], NULL);
     if (!rc) {
         /* The consuming view names the Kafka table: the tap goes in before it, so no block passes unseen. */
-        char *kafka_name = e2e_fmt("`%s_kafka`", r->table);
+        char *kafka_name = e2e_fmt("`%s`", r->kafka);
         char *tap = e2e_fmt(
             "CREATE TABLE `%s`.`%s_tap` (topic String, partition UInt64, offset UInt64, key String, message String, "
             "op String, version UInt64, error String, extra String, changes UInt64) "
