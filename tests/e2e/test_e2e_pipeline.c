@@ -598,7 +598,7 @@ static void test_tables_equal_postgres(void **state) {
     /* events' first message predates workload.sql's ADD COLUMN session_id: the change was
      * reported once; the operator step (udf/README.md) adds the column and backfills it. */
     assert_int_equal(ch_count("SELECT count() FROM " DDL_DB ".schema_changes FINAL"), 1);
-    assert_int_equal(e2e_ddl_operator_step(E.s, DDL_DB, DDL_FN, "events"), 1);
+    assert_int_equal(e2e_ddl_operator_step(E.s, DDL_DB, DDL_FN, "events", NULL, NULL), 1);
     use_db(DDL_DB);
     e2e_replica_result r;
     size_t bad = e2e_replica_compare(E.s, NULL, 0, &r);

@@ -2,13 +2,19 @@
 -- created in schema public so connector dbz (publication FOR ALL TABLES) carries it
 -- from its first insert (no snapshot: it did not exist when the connectors started).
 -- Every other e2e test names its tables, so this one is invisible to them.
--- psql variables: tbl (the table's name, unique per run), marker_token, after_step
--- (0: create it and run the three changes, rows before and after each; 1: the rows
--- written after the operator has applied the changes in ClickHouse).
+-- psql variables: tbl (the table's name, unique per run), marker_token, phase:
+--   0  create the table and run the three changes, with rows before and after each;
+--   1  during the operator step, after its ALTERs and before the new create_view (the
+--      replica has the new columns, the views still the old ones);
+--   2  after the operator step.
 \set ON_ERROR_STOP on
+SELECT :phase = 1 AS during_step, :phase = 2 AS after_step \gset
 
-\if :after_step
--- After the operator step: new rows and updates carry every column the new view knows.
+\if :during_step
+UPDATE :"tbl" SET color = 'navy', qty = 6000000000 WHERE id = 6;
+INSERT INTO :"tbl" (id, name, qty, color) VALUES (13, 'thirteen', -6000000000, 'violet'), (14, 'fourteen', 14, NULL);
+\elif :after_step
+-- New rows and updates carry every column the new view knows.
 INSERT INTO :"tbl" (id, name, qty, color) VALUES (11, 'eleven', 9000000000, 'pink'), (12, 'twelve', NULL, NULL);
 UPDATE :"tbl" SET color = 'gold', qty = -2147483649 WHERE id = 5;
 DELETE FROM :"tbl" WHERE id = 7;

@@ -855,12 +855,14 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
     return rc;
 }
 
-size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table) {
+size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table,
+                             void (*between)(void *ctx), void *ctx) {
     itest_table *t = itest_query_table(s, "SELECT alter, backfill, tupleElement(%s(key, message), 'create_view') "
                                           "FROM `%s`.schema_changes FINAL WHERE table = '%s' ORDER BY seen_at",
                                        fn, db, table);
     size_t n = t->nrows;
     for (size_t i = 0; i < n; i++) assert_int_equal(e2e_ch_run(s, itest_cell(t, i, 0), NULL), 0);
+    if (between) between(ctx);
     if (n) assert_int_equal(e2e_ch_run(s, itest_cell(t, n - 1, 2), NULL), 0);
     for (size_t i = 0; i < n; i++)
         if (itest_cell(t, i, 1)[0]) assert_int_equal(e2e_ch_run(s, itest_cell(t, i, 1), "mutations_sync = 2"), 0);

@@ -161,10 +161,13 @@ typedef struct e2e_ddl_replica {
 int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r);
 
 /* udf/README.md's operator step after schema changes of replica db.table: every `alter`
- * of schema_changes FINAL, then the create_view of the newest message (r->fn on it), then
- * every `backfill` (mutations_sync = 2: done when it returns).  Returns the number of
- * changes applied; fails the test on a failing statement. */
-size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table);
+ * of schema_changes FINAL, then the create_view of the newest message (fn on it), then
+ * every `backfill` (mutations_sync = 2: done when it returns).  `between` (if not NULL)
+ * runs after the alters, before the create_view: the window where the table has its new
+ * columns and the views still the old ones.  Returns the number of changes applied;
+ * fails the test on a failing statement. */
+size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, const char *table,
+                             void (*between)(void *ctx), void *ctx);
 
 /* Runs every statement of `sql` (';'-separated, the form debezium_ddl returns); `settings`
  * (e.g. "mutations_sync = 2", or NULL) is appended to each as a SETTINGS clause.  0, or -1
