@@ -59,7 +59,7 @@ typedef struct typed_row_state {
     typed_change *changes;
     size_t nchanges, changes_cap;
     dbz_text *unavailable;
-    size_t nunavailable;
+    size_t nunavailable, unavailable_cap;
     char error[320];
 } typed_row_state;
 
@@ -239,13 +239,12 @@ static const tm_type *typed_message_type(const tm_column *mc, const tm_column *d
 }
 
 /* The member `name` of a decoded image; JSON_NONE when absent. */
-static json_value typed_lookup(const char *img, size_t n, const tm_column *c, arena *a) {
+static json_value typed_lookup(const char *img, size_t n, const tm_column *c) {
     json_value root, v = {0};
     json_error e;
     if (n && json_open(img, n, &root, &e) == 0 && json_find(&root, c->name, c->name_len, &v, &e) == JSON_FOUND &&
         json_finish(&v, &e) == 0)
         return v;
-    (void)a;
     memset(&v, 0, sizeof(v));
     return v;
 }
@@ -255,8 +254,10 @@ static void typed_field(typed_row_state *r, const typed_columns *d, const tm_col
     const tm_column *dc = typed_find(d->cols, d->n, mc->name, mc->name_len, idx);
     const tm_type *mt = typed_message_type(mc, dc, a);
     if (dbzt_is_unavailable(v)) {
-        json_value old = typed_lookup(before, before_n, mc, a);
+        json_value old = typed_lookup(before, before_n, mc);
         if (old.type == JSON_NONE || dbzt_is_unavailable(&old)) {
+            if (r->nunavailable == r->unavailable_cap)   /* an image may repeat a member */
+                r->unavailable = arena_grow(a, r->unavailable, r->nunavailable, &r->unavailable_cap, sizeof(*r->unavailable));
             dbz_text *u = &r->unavailable[r->nunavailable++];
             u->s = mc->name, u->n = mc->name_len;
             if (dc) seen[dc - d->cols] |= TYPED_IN_SCHEMA;
@@ -323,7 +324,6 @@ static int typed_image(typed_state *st, dbz_event *ev, const typed_columns *d, a
         return -1;
     if (ev->op == 'd') row = before, row_n = before_n, before_n = 0;
     int *seen = typed_seen(d, a);
-    r->unavailable = arena_alloc(a, (nm + 1) * sizeof(*r->unavailable));
     json_value root, k, v;
     json_iter it;
     json_error e = {0, 0};
@@ -393,8 +393,9 @@ static void typed_row(void *self, const udf_value *args, res_writer *out, arena 
     typed_row_state *r = &st->r;
     dbz_event ev;
     r->row.len = r->extra.len = 0;
-    r->nchanges = r->changes_cap = r->nunavailable = 0;
+    r->nchanges = r->changes_cap = r->nunavailable = r->unavailable_cap = 0;
     r->changes = NULL;
+    r->unavailable = NULL;
     r->error[0] = 0;
     const typed_columns *d = typed_declared(st, &args[1]);
     dbz_kind kind = dbz_decode_with(args[0].s, args[0].n, a, &ev, &st->dbz);

@@ -574,16 +574,73 @@ static int tm_string(buf *b, const tm_type *t, const json_value *v, arena *a) {
     return TM_FIT;
 }
 
+/* A number the JSON type holds: an integer in Int64 or UInt64, or a finite
+ * float (one beyond them turns the whole JSONExtract row into defaults). */
+static int tm_json_number_fits(const json_value *v) {
+    int64_t x;
+    uint64_t u;
+    int rc = json_number_i64(v, &x);
+    if (rc == 1) return json_number_u64(v, &u) == 0;
+    if (rc == 0) return 1;
+    char tmp[64];
+    size_t n = json_raw_len(v);
+    if (n >= sizeof(tmp)) return 0;
+    memcpy(tmp, v->start, n);
+    tmp[n] = 0;
+    return isfinite(strtod(tmp, NULL));
+}
+
+#define TM_JSON_MEMBERS 512   /* members of one object compared for repeats */
+#define TM_JSON_DEPTH 64      /* deeper documents go to extra: the walk below recurses */
+
+/* A document the JSON type keeps as it is, else 0: its rules would change
+ * it silently — an array mixing kinds of values ([true, 2.5] loses the
+ * true), a name repeated in an object (both dropped), a name with a dot (a
+ * path), a number past the ranges above; or nesting deeper than
+ * TM_JSON_DEPTH (the walk recurses). */
+static int tm_json_keeps(json_value *v, int depth, arena *a) {
+    json_iter it;
+    json_value k, e;
+    json_error err;
+    int rc, kinds = 0;
+    if (v->type == JSON_NUMBER) return tm_json_number_fits(v);
+    if (v->type != JSON_OBJECT && v->type != JSON_ARRAY) return 1;
+    if (depth > TM_JSON_DEPTH || json_iter_init(&it, v, &err) < 0) return 0;
+    const char **names = NULL;
+    size_t *lens = NULL, room = 0, room2 = 0;
+    for (;;) {
+        if (v->type == JSON_ARRAY) rc = json_iter_element(&it, &e);
+        else rc = json_iter_member(&it, &k, &e);
+        if (rc <= 0) return rc == 0;
+        if (!tm_json_keeps(&e, depth + 1, a)) return 0;
+        json_iter_resume(&it, &e);
+        if (v->type == JSON_ARRAY) {
+            if (e.type != JSON_NULL) kinds |= 1 << (e.type == JSON_FALSE ? JSON_TRUE : e.type);
+            if (kinds & (kinds - 1)) return 0;
+            continue;
+        }
+        const char *name;
+        size_t n, i = (size_t)it.count - 1;
+        if (i >= TM_JSON_MEMBERS || json_string(&k, a, &name, &n, &err) < 0 || memchr(name, '.', n)) return 0;
+        for (size_t j = 0; j < i; j++)
+            if (lens[j] == n && !memcmp(names[j], name, n)) return 0;
+        if (i == room) {
+            names = arena_grow(a, names, i, &room, sizeof(*names));
+            lens = arena_grow(a, lens, i, &room2, sizeof(*lens));
+        }
+        names[i] = name, lens[i] = n;
+    }
+}
+
 static int tm_json(buf *b, const json_value *v, arena *a) {
     const char *s;
     size_t n;
     json_error e;
     json_value doc;
-    if (v->type == JSON_OBJECT) {
-        tm_raw(b, v);
-        return TM_FIT;
-    }
-    if (tm_text(v, a, &s, &n) < 0 || json_open(s, n, &doc, &e) < 0 || doc.type != JSON_OBJECT ||
+    if (v->type == JSON_OBJECT) s = v->start, n = json_raw_len(v);
+    else if (tm_text(v, a, &s, &n) < 0)
+        return TM_MISFIT;
+    if (json_open(s, n, &doc, &e) < 0 || doc.type != JSON_OBJECT || !tm_json_keeps(&doc, 0, a) ||
         json_close(&doc, &e) < 0)
         return TM_MISFIT;
     buf_put(b, s, n);

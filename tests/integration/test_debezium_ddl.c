@@ -291,6 +291,40 @@ static void schema_change_flow(chs_session *s, const char *variant) {
     itest_assert_scalar(s, 0, "SELECT count() FROM dbz_dead_letters WHERE `table` = 'sc'");
 }
 
+/* ---------------------------------------------------------------- options */
+
+/* debezium_ddl's options in the engine: a database of its own, a name
+ * pattern, the JSON type and LowCardinality for Enum. */
+static void test_options(void **state) {
+    chs_session *s = *state;
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/debezium/with-schema/dbz.public.type_zoo.jsonl", FIXTURES_DIR);
+    records r = {{0}, 0, 0, NULL, NULL, "dbz.public.type_zoo", 0};
+    fixture_records(path, add_record, &r);
+    char *k = itest_sql_string(r.first_key, strlen(r.first_key)), *v = itest_sql_string(r.first_value, strlen(r.first_value));
+    itest_table *d = itest_query_table(s, "SELECT d.create_table, d.create_view, d.error FROM "
+                                          "(SELECT debezium_ddl_options(%s, %s) AS d)", k, v);
+    assert_string_equal(itest_cell(d, 0, 2), "");
+    itest_exec(s, "CREATE DATABASE ddl_opts");
+    apply(s, "", itest_cell(d, 0, 0));
+    itest_exec(s, "CREATE TABLE ddl_opts.k_type_zoo (" KAFKA_COLUMNS ") ENGINE = MergeTree ORDER BY tuple()");
+    apply(s, "", itest_cell(d, 0, 1));
+    char target[] = "ddl_opts.k_type_zoo (message, _key, _topic, _partition, _offset)";
+    itest_insert_rowbinary(s, target, KAFKA_COLUMNS, &r.rb);
+    /* the JSON type holds the documents it keeps as they are; the others
+     * ([true, null, 2.5] would lose its true, 10^100 the whole row) are in _extra */
+    itest_assert_query(s,
+        "1\t{}\thappy\tLowCardinality(Nullable(String))\t1\n"
+        "2\t{\"arr\":[],\"nl\":\"a\\\\nb\",\"quote\":\"say \\\\\"hi\\\\\"\",\"unicode\":\"Grüße ✓ 😀\",\"updated\":true}\tok\t"
+        "LowCardinality(Nullable(String))\t0\n"
+        "5\t{}\thappy\tLowCardinality(Nullable(String))\t1\n",
+        "SELECT id, doc, mood, toTypeName(mood), JSONHas(_extra, 'doc') FROM ddl_opts.public_type_zoo_current ORDER BY id");
+    itest_assert_scalar(s, 0, "SELECT count() FROM ddl_opts.dbz_dead_letters");
+    itest_table_free(d);
+    free(k), free(v), free(r.first_key), free(r.first_value);
+    itest_buf_free(&r.rb);
+}
+
 /* ---------------------------------------------------------------- the tests */
 
 static void every_variant(chs_session *s, void (*fn)(chs_session *s, const char *variant)) {
@@ -332,6 +366,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_tables),
         cmocka_unit_test(test_schema_changes),
+        cmocka_unit_test(test_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -383,6 +383,12 @@ static void test_toast(void **state) {
     assert_string_equal(a.row, "{\"id\":1,\"txt\":\"the real one\"}");
     assert_string_equal(a.unavailable.p, "");
     answer_free(&a);
+    /* an image repeating a TOASTed member: each listed */
+    typed_msg(COL("int32", "id") "," OPT("string", "t"), "null",
+              "{\"id\":1,\"t\":\"__debezium_unavailable_value\",\"t\":\"__debezium_unavailable_value\","
+              "\"t\":\"__debezium_unavailable_value\"}", 'u', "`id` Int32, `t` Nullable(String)", &a);
+    assert_string_equal(a.unavailable.p, "t,t,t");
+    answer_free(&a);
     /* a delete's row is its before image */
     typed_msg(COL("int32", "id") "," OPT("string", "txt"), "{\"id\":1,\"txt\":\"x\"}", "null", 'd', "`id` Int32, `txt` Nullable(String)", &a);
     assert_string_equal(a.op, "d");

@@ -423,6 +423,22 @@ static void test_values(void **state) {
     fits("LowCardinality(String)", "\"happy\"", "\"happy\"");
     fits("JSON", "\"{\\\"a\\\": 1}\"", "{\"a\": 1}");
     misfits("JSON", "\"[1]\"");
+    fits("JSON", "\"{\\\"k\\\": 18446744073709551615, \\\"f\\\": -1.5e300, \\\"s\\\": \\\"1e999 \\\\\\\" 99999999999999999999\\\"}\"",
+         "{\"k\": 18446744073709551615, \"f\": -1.5e300, \"s\": \"1e999 \\\" 99999999999999999999\"}");
+    misfits("JSON", "\"{\\\"k\\\": 100000000000000000000}\"");   /* the JSON type would default the whole row */
+    misfits("JSON", "\"{\\\"k\\\": [1, -1e400]}\"");
+    /* what the JSON type would change silently: to extra */
+    misfits("JSON", "\"{\\\"b\\\": [true, null, 2.5]}\"");
+    misfits("JSON", "\"{\\\"k\\\": 1, \\\"k\\\": 2}\"");
+    misfits("JSON", "\"{\\\"a.b\\\": 1}\"");
+    misfits("JSON", "\"{\\\"x\\\": {\\\"y\\\": [[1], [\\\"s\\\"], {}]}}\"");
+    char deep[200] = "{\"d\": ";
+    for (int i = 0; i < 65; i++) strcat(deep, "[");
+    for (int i = 0; i < 65; i++) strcat(deep, "]");
+    strcat(deep, "}");
+    misfits("JSON", deep);
+    fits("JSON", "{\"a\": [1, 2.5, null], \"o\": {\"t\": [true, false]}, \"s\": [\"x\", null]}",
+         "{\"a\": [1, 2.5, null], \"o\": {\"t\": [true, false]}, \"s\": [\"x\", null]}");
     fits("Array(Nullable(Int32))", "[1, null, 3]", "[1,null,3]");
     misfits("Array(Int32)", "[1, null]");
     misfits("Array(Int8)", "[1, 300]");
