@@ -108,7 +108,7 @@ static int tm_enum_labels(const json_value *allowed, arena *a, tm_type *t, json_
 static const struct {
     const char *name;
     tm_kind kind;
-    int precision;
+    int param;            /* the precision; for TM_INT the bits */
 } tm_logical[] = {
     {"io.debezium.time.Date", TM_DATE32, 0},           {"org.apache.kafka.connect.data.Date", TM_DATE32, 0},
     {"io.debezium.time.Time", TM_TIME64, 3},           {"org.apache.kafka.connect.data.Time", TM_TIME64, 3},
@@ -125,8 +125,8 @@ static int tm_by_name(const tm_read *r, const tm_options *o, arena *a, tm_type *
     for (size_t i = 0; i < sizeof(tm_logical) / sizeof(tm_logical[0]); i++) {
         if (!json_key_equals(&r->name, tm_logical[i].name, strlen(tm_logical[i].name))) continue;
         t->kind = tm_logical[i].kind;
-        if (t->kind == TM_INT) t->bits = tm_logical[i].precision;
-        else t->precision = tm_logical[i].precision;
+        if (t->kind == TM_INT) t->bits = tm_logical[i].param;
+        else t->precision = tm_logical[i].param;
         return 0;
     }
     if (TM_IS(&r->name, "org.apache.kafka.connect.data.Decimal")) {

@@ -157,8 +157,10 @@ for f in sorted((root / "tests/fixtures/debezium/with-schema").glob("*.jsonl")):
         v = json.loads(line).get("value")
         if v is not None and len(v) <= MAX:
             typed_msgs.append(v.encode())
+zoo_json = zoo_cols.replace(b"`doc` Nullable(String)", b"`doc` JSON").replace(
+    b"`mood` Nullable(Enum8('sad' = 1, 'ok' = 2, 'happy' = 3))", b"`mood` LowCardinality(Nullable(String))")
 write("fuzz_fn_debezium_typed", [m + b"\n" + c for m in typed_msgs
-                                 for c in (zoo_cols, b"`id` Int32, `gone` Enum8('a' = 1), `big` Nullable(Int8)")]
+                                 for c in (zoo_cols, zoo_json, b"`id` Int32, `gone` Enum8('a' = 1), `big` Nullable(Int8)")]
       + [b"\n`id` Int32", b"{\n`id` Nope", b"\n"])
 # debezium_ddl: a record key, then (after the last newline) its message.
 ddl_seeds = []

@@ -154,6 +154,7 @@ static void test_every_row_answered(void **state) {
         "flatten_rewrite%s(message).error",
         "ifNull(payload_get%s(message, 'after.s'), '-')", "toString(is_valid_after_assignment%s(message, message))",
         "ifNull(payload_get%s('{\"a\":1}', message), '-')", "outbox_route%s(message).error",
+        "debezium_typed%s(message, '`id` Int32, `e` Enum8(\\'a\\' = 1)').error",
     };
     for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
         for (size_t v = 0; v < ITEST_NVARIANTS; v++) {
