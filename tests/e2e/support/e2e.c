@@ -870,6 +870,25 @@ size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, con
     return n;
 }
 
+long long e2e_deletes_gone(chs_session *s, const char *table, const char *changes, const char *current) {
+    itest_table *t = itest_query_table(s,
+        "SELECT count(), arrayStringConcat(arrayMap(x -> concat('''', x, ''''), groupArray(id)), ','), "
+        "arrayStringConcat(arraySlice(arraySort(groupArray(id)), 1, 4), ' ') "
+        "FROM (SELECT id FROM (%s) GROUP BY id HAVING argMax(op, version) = 'd')", changes);
+    long long n = atoll(itest_cell(t, 0, 0));
+    if (n > 0) {
+        long long in_ch = e2e_ch_count(s, "SELECT count() FROM %s WHERE toString(id) IN (%s)", current, itest_cell(t, 0, 1));
+        char *pg = e2e_psql("SELECT count(*) FROM %s WHERE id::text IN (%s)", table, itest_cell(t, 0, 1));
+        fprintf(stderr, "  %-22s %4lld deleted (e.g. %s%s): in ClickHouse %lld, in PostgreSQL %s", table, n,
+                itest_cell(t, 0, 2), n > 4 ? " ..." : "", in_ch, pg);
+        assert_int_equal(in_ch, 0);
+        assert_int_equal(atoll(pg), 0);
+        free(pg);
+    }
+    itest_table_free(t);
+    return n;
+}
+
 /* ------------------------------------------------------------ replicas vs PostgreSQL */
 
 /* PostgreSQL's timestamptz as ClickHouse prints DateTime64(6, 'UTC'). */

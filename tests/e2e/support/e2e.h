@@ -174,6 +174,13 @@ size_t e2e_ddl_operator_step(chs_session *s, const char *db, const char *fn, con
  * at the first failing statement (printed).  Works anywhere. */
 int e2e_ch_run(chs_session *s, const char *sql, const char *settings);
 
+/* The keys of PostgreSQL table `table` whose newest change is a delete are gone from
+ * ClickHouse table `current` (e.g. ddl.<t>_current) and from PostgreSQL.  `changes` is a
+ * SELECT of (id String, op String, version UInt64): every change of the table, id as
+ * PostgreSQL prints it.  Prints the count (and a few of the keys); returns it; fails the
+ * test when a key is still there. */
+long long e2e_deletes_gone(chs_session *s, const char *table, const char *changes, const char *current);
+
 /* What e2e_replica_compare() found, summed over the tables. */
 typedef struct e2e_replica_result {
     size_t rows, cells, differ;   /* PostgreSQL rows and cells compared; rows not equal */
