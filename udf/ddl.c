@@ -346,24 +346,42 @@ static void ddl_replica_query(ddl_ctx *c, buf *q) {
     ddl_w(c, q, " FROM %S WHERE %m = '' AND %m IN ('c', 'r', 'u', 'd')%F", M_ERROR, M_OP);
 }
 
+/* Errors, and changes of another table (a topic shared by tables, a Kafka
+ * table pointed at the wrong topic): never dropped without a trace. */
 static void ddl_dead_letters_query(ddl_ctx *c, buf *q) {
     ddl_w(c, q,
-          "SELECT %l AS `table`, %m AS `topic`, %m AS `partition`, %m AS `offset`, %m AS `message`, %m AS `error` "
-          "FROM %S WHERE %m != ''",
-          c->name.p, c->name.len, M_TOPIC, M_PARTITION, M_OFFSET, M_MESSAGE, M_ERROR, M_ERROR);
+          "SELECT %l AS `table`, %m AS `topic`, %m AS `partition`, %m AS `offset`, %m AS `message`, "
+          "if(%m != '', %m, concat('a change of another table: ', %m, '.', %m)) AS `error` FROM %S "
+          "WHERE %m != '' OR (%m IN ('c', 'r', 'u', 'd', 't') AND NOT (%m = %l AND %m = %l))",
+          c->name.p, c->name.len, M_TOPIC, M_PARTITION, M_OFFSET, M_MESSAGE, M_ERROR, M_ERROR, M_SRC_SCHEMA,
+          M_SRC_TABLE, M_ERROR, M_OP, M_SRC_SCHEMA, c->schema.s, c->schema.n, M_SRC_TABLE, c->table.s, c->table.n);
 }
 
 /* Each change's clauses completed into statements on the replica. */
 static void ddl_schema_changes_query(ddl_ctx *c, buf *q) {
+    buf backfill;
+    buf_init(&backfill);
     c->tmp.len = 0;
     ddl_w(c, &c->tmp, "ALTER TABLE %T ");
+    /* debezium_typed's backfills read `_extra`: under its other name here */
+    if (c->meta[M_EXTRA].n == 6) {
+        ddl_w(c, &backfill, "tupleElement(%c, 4)");
+    } else {
+        buf to;
+        buf_init(&to);
+        ddl_w(c, &to, "(%m, ", M_EXTRA);
+        ddl_w(c, &backfill, "replaceAll(tupleElement(%c, 4), '(_extra, ', %l)", to.p, to.len);
+        buf_free(&to);
+    }
     if (c->o->database) ddl_w(c, q, "SELECT %l", c->o->database, strlen(c->o->database));
     else ddl_w(c, q, "SELECT currentDatabase()");
     ddl_w(c, q,
           " AS `database`, %l AS `table`, tupleElement(%c, 1) AS `column`, tupleElement(%c, 2) AS `change`, "
-          "concat(%l, tupleElement(%c, 3)) AS `alter`, if(tupleElement(%c, 4) = '', '', concat(%l, tupleElement(%c, 4))) "
+          "concat(%l, tupleElement(%c, 3)) AS `alter`, if(tupleElement(%c, 4) = '', '', concat(%l, %b)) "
           "AS `backfill`, %m AS `key`, %m AS `message` FROM %S ARRAY JOIN %m AS %c WHERE %m = ''%F",
-          c->name.p, c->name.len, c->tmp.p, c->tmp.len, c->tmp.p, c->tmp.len, M_KEY, M_MESSAGE, M_CHANGES, M_ERROR);
+          c->name.p, c->name.len, c->tmp.p, c->tmp.len, c->tmp.p, c->tmp.len, &backfill, M_KEY, M_MESSAGE, M_CHANGES,
+          M_ERROR);
+    buf_free(&backfill);
 }
 
 static void ddl_truncates_query(ddl_ctx *c, buf *q) {

@@ -77,7 +77,6 @@ typedef struct typed_schema {
 } typed_schema;
 
 typedef struct typed_state {
-    dbz_options dbz;
     typed_columns decl;
     typed_schema schema;
     typed_row_state r;
@@ -88,13 +87,9 @@ static int typed_configure(void *self, int argc, char **argv, udf_signature *sig
     memset(st, 0, sizeof(*st));
     arena_init(&st->decl.mem);
     arena_init(&st->schema.mem);
-    for (int i = 1; i < argc; i++) {
-        int rc = dbz_option(argv[i], &st->dbz, why, cap);
-        if (rc < 0) return -1;
-        if (rc == 0) {
-            snprintf(why, cap, "unknown option '%s'", argv[i]);
-            return -1;
-        }
+    if (argc > 1) {   /* the view passes everything it needs in `columns` */
+        snprintf(why, cap, "unknown option '%s'", argv[1]);
+        return -1;
     }
     udf_sig_arg(sig, "message", "String");
     udf_sig_arg(sig, "columns", "String");
@@ -398,7 +393,7 @@ static void typed_row(void *self, const udf_value *args, res_writer *out, arena 
     r->unavailable = NULL;
     r->error[0] = 0;
     const typed_columns *d = typed_declared(st, &args[1]);
-    dbz_kind kind = dbz_decode_with(args[0].s, args[0].n, a, &ev, &st->dbz);
+    dbz_kind kind = dbz_decode(args[0].s, args[0].n, a, &ev);
     int ok = 1;
     if (d->error[0]) snprintf(r->error, sizeof(r->error), "%s", d->error), ok = 0;
     else if (kind == DBZ_NOT_CHANGE) snprintf(r->error, sizeof(r->error), "%s", ev.error), ok = 0;
@@ -421,7 +416,7 @@ static typed_state typed_self;
 const udf_function debezium_typed_udf = {
     .name = "debezium_typed",
     .summary = "a Debezium change event's row as text JSONExtract reads exactly into a replica's declared columns",
-    .options_help = DBZ_OPTIONS_HELP,
+    .options_help = NULL,
     .configure = typed_configure,
     .row = typed_row,
     .self = &typed_self,

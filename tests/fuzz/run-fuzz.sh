@@ -4,8 +4,8 @@
 #
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [fuzz_target ...]
 #
-# SECONDS_PER_TARGET defaults to $CDC_FUZZ_SECONDS or 55 (CI: 12 targets,
-# about 11 minutes).  New inputs go to build-fuzz/corpus/<target> (kept
+# SECONDS_PER_TARGET defaults to $CDC_FUZZ_SECONDS or 55 (CI: 13 targets,
+# about 12 minutes).  New inputs go to build-fuzz/corpus/<target> (kept
 # between local runs); the committed seeds in tests/fuzz/corpus/<target> —
 # which include every past finding — and JSONTestSuite are read-only
 # inputs, all replayed first.  A finding stops the script with a non-zero
@@ -29,7 +29,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz_json fuzz_timestamp fuzz_tsv fuzz_rowbinary fuzz_native fuzz_fn_debezium_unwrap fuzz_fn_debezium_flatten
              fuzz_fn_payload_extract fuzz_fn_payload_get fuzz_fn_is_valid_after_assignment fuzz_fn_outbox_route
-             fuzz_fn_debezium_typed)
+             fuzz_fn_debezium_typed fuzz_fn_debezium_ddl)
 fi
 suite="$root/../shared/data/json-test-suite/test_parsing"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -44,7 +44,7 @@ for t in "${targets[@]}"; do
     extra=()
     case "$t" in
         fuzz_json) [ -d "$suite" ] && inputs+=("$suite"); extra+=(-dict="$root/tests/fuzz/json.dict") ;;
-        fuzz_fn_debezium_unwrap|fuzz_fn_debezium_flatten|fuzz_fn_payload_extract|fuzz_fn_payload_get|fuzz_fn_debezium_typed) extra+=(-dict="$root/tests/fuzz/json.dict") ;;
+        fuzz_fn_debezium_unwrap|fuzz_fn_debezium_flatten|fuzz_fn_payload_extract|fuzz_fn_payload_get|fuzz_fn_debezium_typed|fuzz_fn_debezium_ddl) extra+=(-dict="$root/tests/fuzz/json.dict") ;;
     esac
     log="$build/logs/$t.log"
     echo "== fuzz $t for ${seconds}s"

@@ -207,13 +207,18 @@ static void run_fixture_table(chs_session *s, const char *variant, const char *t
     add_message(&r, "", 0, "{not json", 9);
     static const char plain[] = "{\"before\":null,\"after\":{\"id\":1},\"op\":\"c\",\"source\":{\"schema\":\"public\",\"table\":\"x\"}}";
     add_message(&r, "", 0, plain, sizeof(plain) - 1);
+    /* a change of another table on this topic */
+    fixture_change other = fixture_first_change(FIXTURES_DIR, strcmp(table, "clicks") ? "clicks" : "advertiser");
+    add_message(&r, other.key, strlen(other.key), other.value, strlen(other.value));
+    free(other.key), free(other.value);
     insert_records(s, table, &r);
     compare_with_unwrap(s, table, itest_cell(d, 0, 2), itest_cell(d, 0, 1));
-    itest_assert_scalar(s, 2, "SELECT count() FROM dbz_dead_letters WHERE `table` = '%s'", table);
+    itest_assert_scalar(s, 3, "SELECT count() FROM dbz_dead_letters WHERE `table` = '%s'", table);
     itest_assert_scalar(s, 1, "SELECT count() FROM dbz_dead_letters WHERE `table` = '%s' AND error LIKE '%%schemas.enable=true%%'", table);
+    itest_assert_scalar(s, 1, "SELECT count() FROM dbz_dead_letters WHERE `table` = '%s' AND error LIKE 'a change of another table: public.%%'", table);
     /* every message: a replica row (before FINAL), a dead letter or a tombstone */
     long long landed = itest_scalar(s, "SELECT count() FROM `%s`", table);
-    assert_int_equal((size_t)landed + 2 + r.tombstones, r.count);
+    assert_int_equal((size_t)landed + 3 + r.tombstones, r.count);
     itest_table_free(d);
     free(r.first_key), free(r.first_value);
     itest_buf_free(&r.rb);

@@ -150,6 +150,16 @@ static void test_metadata_collisions(void **state) {
     has(g.view, "`__k`.`_key` AS `__key`");
     has(g.view, "`__k`.`message` AS `_message`");
     has(g.view, "`_op` IN ('c', 'r', 'u', 'd')");
+    has(g.view, "if(tupleElement(`__c`, 4) = '', '', concat('ALTER TABLE `outbox` ', tupleElement(`__c`, 4)))");
+    gen_free(&g);
+    free(msg);
+    /* a source column `_extra`: the backfills read ours under its name */
+    msg = message(COL("int32", "id") "," COL("string", "_extra"), "{\"id\":1,\"_extra\":\"x\"}", "\"t\"");
+    generate(&g, NULL, "{\"id\":1}", msg);
+    has(g.table, "`_extra` String, `version` UInt64, `is_deleted` UInt8, `op` LowCardinality(String), "
+                 "`source_ts_ms` DateTime64(3, 'UTC'), `__extra` String, ");
+    has(g.view, "concat('ALTER TABLE `t` ', replaceAll(tupleElement(`__c`, 4), '(_extra, ', '(`__extra`, '))");
+    has(g.view, "tupleElement(`__d`, 'extra') AS `__extra`");
     gen_free(&g);
     free(msg);
 }
