@@ -63,9 +63,10 @@ typedef struct typed_row_state {
     char error[320];
 } typed_row_state;
 
-/* The columns of the last message's schema, kept while the next one's
- * schema has the same bytes (Debezium repeats it in every message of a
- * table, and reading it is most of a row's work). */
+/* What the last message's schema says — its row columns and dbz_types'
+ * decoding rules — kept while the next one's schema has the same bytes
+ * (Debezium repeats it in every message of a table, and reading it is most
+ * of a row's work). */
 typedef struct typed_schema {
     char *text;                 /* the schema's bytes (in mem) */
     size_t len;
@@ -73,6 +74,7 @@ typedef struct typed_schema {
     arena mem;
     tm_column *cols;
     size_t n;
+    const dbzt_table *before, *after;   /* dbz_types' decoding rules of both images */
     char error[240];            /* why the schema describes no row, or "" */
 } typed_schema;
 
@@ -134,7 +136,8 @@ static const typed_schema *typed_message_columns(typed_state *st, const json_val
         m->valid = 1;
         m->error[0] = 0;
         if (json_open(m->text, len, &v, &e) < 0 ||
-            tm_envelope_columns(&v, &defaults, &m->mem, &m->cols, &m->n, m->error, sizeof(m->error)) < 0)
+            tm_envelope_columns(&v, &defaults, &m->mem, &m->cols, &m->n, m->error, sizeof(m->error)) < 0 ||
+            dbzt_tables(&v, &m->mem, &m->before, &m->after, m->error, sizeof(m->error)) < 0)
             m->n = 0;
     }
     if (m->error[0]) return snprintf(why, cap, "%s", m->error), NULL;
@@ -307,15 +310,13 @@ static int typed_image(typed_state *st, dbz_event *ev, const typed_columns *d, a
     typed_row_state *r = &st->r;
     const tm_column *mcols;
     size_t nm;
-    const dbzt_table *tb, *ta;
     const char *row, *before;
     size_t row_n, before_n;
     const typed_schema *ms = typed_message_columns(st, &ev->schema, r->error, sizeof(r->error));
     if (!ms) return -1;
     mcols = ms->cols, nm = ms->n;
-    if (dbzt_tables(&ev->schema, a, &tb, &ta, r->error, sizeof(r->error)) < 0 ||
-        dbzt_decode(tb, &ev->before, a, &before, &before_n, r->error, sizeof(r->error)) < 0 ||
-        dbzt_decode(ta, &ev->after, a, &row, &row_n, r->error, sizeof(r->error)) < 0)
+    if (dbzt_decode(ms->before, &ev->before, a, &before, &before_n, r->error, sizeof(r->error)) < 0 ||
+        dbzt_decode(ms->after, &ev->after, a, &row, &row_n, r->error, sizeof(r->error)) < 0)
         return -1;
     if (ev->op == 'd') row = before, row_n = before_n, before_n = 0;
     int *seen = typed_seen(d, a);
