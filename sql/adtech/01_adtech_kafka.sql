@@ -10,16 +10,18 @@
 -- fails to parse in the engine: bad messages reach adtech_dead_letters.
 -- Tombstones (null values) are skipped by the Kafka engine.
 --
--- Edit the broker list, topics and group for your cluster.  Tests and the
--- demo swap this engine clause for ENGINE = Null (see sql/README.md), so keep
--- this statement free of semicolons except the final one.
+-- The broker list and its credentials come from the named collection
+-- cdc_kafka (sql/kafka_connection.sql or the server's configuration, see
+-- sql/README.md): this DDL holds no secret.  Edit the topics and group for
+-- your cluster.  Tests and the demo swap this engine clause for ENGINE = Null
+-- (see sql/README.md), so keep this statement free of semicolons except the
+-- final one.
 CREATE TABLE IF NOT EXISTS adtech_kafka
 (
     message String
 )
-ENGINE = Kafka
+ENGINE = Kafka(cdc_kafka)
 SETTINGS
-    kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'postgres.public.advertiser,postgres.public.campaign,postgres.public.impressions,postgres.public.clicks',
     kafka_group_name = 'clickhouse_adtech',
     kafka_format = 'RawBLOB'

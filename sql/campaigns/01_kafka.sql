@@ -17,16 +17,18 @@
 -- (The seed's `queue` declared timestamp/level/message columns with
 -- JSONEachRow; its producer writes none of those keys.  See sql/README.md.)
 --
--- Edit the broker list, topics and group for your cluster.  Tests and the
--- demo swap each engine clause for ENGINE = Null (see sql/README.md), so keep
--- these statements free of semicolons except the final one.
+-- The broker list and its credentials come from the named collection
+-- cdc_kafka (sql/kafka_connection.sql or the server's configuration, see
+-- sql/README.md): this DDL holds no secret.  Edit the topics and group for
+-- your cluster.  Tests and the demo swap each engine clause for ENGINE = Null
+-- (see sql/README.md), so keep these statements free of semicolons except the
+-- final one.
 CREATE TABLE IF NOT EXISTS queue
 (
     message String
 )
-ENGINE = Kafka
+ENGINE = Kafka(cdc_kafka)
 SETTINGS
-    kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'campaign.event_tracking',
     kafka_group_name = 'clickhouse-consumer',
     kafka_format = 'RawBLOB'
@@ -42,9 +44,8 @@ CREATE TABLE IF NOT EXISTS audience_ready_queue
 (
     message String
 )
-ENGINE = Kafka
+ENGINE = Kafka(cdc_kafka)
 SETTINGS
-    kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'campaign.audience_ready',
     kafka_group_name = 'clickhouse-consumer',
     kafka_format = 'RawBLOB'
@@ -54,9 +55,8 @@ CREATE TABLE IF NOT EXISTS template_ready_queue
 (
     message String
 )
-ENGINE = Kafka
+ENGINE = Kafka(cdc_kafka)
 SETTINGS
-    kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'campaign.template_ready',
     kafka_group_name = 'clickhouse-consumer',
     kafka_format = 'RawBLOB'

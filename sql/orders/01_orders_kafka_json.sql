@@ -15,16 +15,18 @@
 -- orders_dead_letters with a reason.  Tombstones (null values) are skipped
 -- by the Kafka engine.  See sql/README.md.
 --
--- Edit the broker list, topics and groups for your cluster.  Tests and the
--- demo swap these engine clauses for ENGINE = Null (see sql/README.md), so
--- keep each statement free of semicolons except the final one.
+-- The broker list and its credentials come from the named collection
+-- cdc_kafka (sql/kafka_connection.sql or the server's configuration, see
+-- sql/README.md): this DDL holds no secret.  Edit the topics and groups for
+-- your cluster.  Tests and the demo swap these engine clauses for
+-- ENGINE = Null (see sql/README.md), so keep each statement free of
+-- semicolons except the final one.
 CREATE TABLE IF NOT EXISTS orders_kafka_json
 (
     payload String
 )
-ENGINE = Kafka
+ENGINE = Kafka(cdc_kafka)
 SETTINGS
-    kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'postgres-server.inventory.orders',
     kafka_group_name = 'clickhouse_orders_group',
     kafka_format = 'RawBLOB'
@@ -42,9 +44,8 @@ CREATE TABLE IF NOT EXISTS products_kafka
 (
     message String
 )
-ENGINE = Kafka
+ENGINE = Kafka(cdc_kafka)
 SETTINGS
-    kafka_broker_list = 'localhost:9092',
     kafka_topic_list = 'postgres-server.inventory.products',
     kafka_group_name = 'clickhouse_products_group',
     kafka_format = 'RawBLOB'

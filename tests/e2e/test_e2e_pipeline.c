@@ -7,7 +7,8 @@
  * its snapshot.  This program opens the embedded ClickHouse engine with a data path,
  * creates the pipelines of sql/experiments and sql/adtech, each twice (one database
  * reading the schema-envelope topics of connector dbz, one the schemaless topics of
- * connector dbzplain; Kafka settings pointed at the stack), plus the test's own change
+ * connector dbzplain; the named collection cdc_kafka of sql/kafka_connection.sql pointed
+ * at the stack), plus the test's own change
  * logs of both connectors (clickhouse/replica.sql), runs the workload in PostgreSQL,
  * produces poison messages straight into four topics,
  * runs more workload, dumps every topic (tools/DumpTopics.java), generates a typed
@@ -167,19 +168,16 @@ static int create_pipeline(const pipeline *p, consumer *c) {
     int experiments = strcmp(p->dir, "experiments") == 0;
     char *use = e2e_fmt("USE %s", p->db);
     char *create = e2e_fmt("CREATE DATABASE %s ENGINE = Atomic", p->db);
-    char *brokers = e2e_fmt("kafka_broker_list = '%s'", E.brokers);
     char *group_name = e2e_fmt("%s_%s", E.group, p->db);
     char *group = e2e_fmt("kafka_group_name = '%s'", group_name);
     char *topic = e2e_fmt("kafka_topic_list = '%soutbox_events'", p->prefix);
     char *tap = e2e_fmt("%s/clickhouse/%s", E2E_DIR, p->tap);
     /* kafka_flush_interval_ms: blocks every 0.5 s instead of 7.5 s (test speed only). */
     const char *fast = "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500";
-    const char *subst_exp[] = {"kafka_broker_list = 'localhost:9092'", brokers,
-                               "kafka_topic_list = 'experiments_events'", topic,
+    const char *subst_exp[] = {"kafka_topic_list = 'experiments_events'", topic,
                                "kafka_group_name = 'clickhouse_analytics'", group,
                                "kafka_format = 'RawBLOB'", fast, NULL};
-    const char *subst_ad[] = {"kafka_broker_list = 'localhost:9092'", brokers,
-                              "postgres.public.", p->prefix,
+    const char *subst_ad[] = {"postgres.public.", p->prefix,
                               "kafka_group_name = 'clickhouse_adtech'", group,
                               "kafka_format = 'RawBLOB'", fast, NULL};
     int rc = chs_exec(E.s, create) || chs_exec(E.s, use) ||
@@ -191,7 +189,6 @@ static int create_pipeline(const pipeline *p, consumer *c) {
     c->seen_table = experiments ? "e2e_experiments_tap" : "e2e_adtech_tap";
     free(use);
     free(create);
-    free(brokers);
     free(group);
     free(topic);
     free(tap);
@@ -200,11 +197,9 @@ static int create_pipeline(const pipeline *p, consumer *c) {
 
 /* Creates sql/orders in ORDERS_DB, reading dbz.inventory.{orders,products}. */
 static int create_orders_pipeline(consumer *orders, consumer *products) {
-    char *brokers = e2e_fmt("kafka_broker_list = '%s'", E.brokers);
     char *og = e2e_fmt("%s_%s_orders", E.group, ORDERS_DB), *pg = e2e_fmt("%s_%s_products", E.group, ORDERS_DB);
     char *ogs = e2e_fmt("kafka_group_name = '%s'", og), *pgs = e2e_fmt("kafka_group_name = '%s'", pg);
-    const char *subst[] = {"kafka_broker_list = 'localhost:9092'", brokers,
-                           "postgres-server.inventory.", "dbz.inventory.",
+    const char *subst[] = {"postgres-server.inventory.", "dbz.inventory.",
                            "kafka_group_name = 'clickhouse_orders_group'", ogs,
                            "kafka_group_name = 'clickhouse_products_group'", pgs,
                            "kafka_format = 'RawBLOB'", "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500", NULL};
@@ -212,7 +207,6 @@ static int create_orders_pipeline(consumer *orders, consumer *products) {
              apply_pipeline("orders", subst, E2E_DIR "/clickhouse/orders_tap.sql") || chs_exec(E.s, "USE e2e");
     *orders = (consumer){ORDERS_DB, "orders_kafka_json", og, e2e_fmt("'dbz.inventory.orders'"), "e2e_orders_tap"};
     *products = (consumer){ORDERS_DB, "products_kafka", pg, e2e_fmt("'dbz.inventory.products'"), "e2e_products_tap"};
-    free(brokers);
     free(ogs);
     free(pgs);
     return rc ? -1 : 0;
@@ -243,7 +237,7 @@ static int group_setup(void **state) {
     e2e_log("opening ClickHouse (data path %s)", data);
     E.s = e2e_ch_open(data);
     free(data);
-    if (!E.s) return -1;
+    if (!E.s || e2e_ch_kafka_connection(E.s, E.brokers) != 0) return -1;
 
     int rc = 0;
     for (size_t i = 0; i < NPIPELINES && !rc; i++) {

@@ -2,8 +2,8 @@
  * offset") against the real broker of the e2e stack:
  *
  *   1. sql/campaigns, applied as written into the seed's database `campaigns`
- *      (Kafka settings pointed at the stack, topics and group unique to the
- *      run), reads generated e-mail events (retried webhooks and junk
+ *      (its named collection cdc_kafka pointed at the stack, topics and group
+ *      unique to the run), reads generated e-mail events (retried webhooks and junk
  *      included) from a 2-partition topic and readiness announcements from
  *      the two others;
  *   2. once the group has committed every offset, the stored events equal the
@@ -107,17 +107,17 @@ static char *replay_kafka_tool(const char *fmt, ...) {
     return out;
 }
 
-/* Applies every file of sql/campaigns into database campaigns, pointed at the
- * stack's broker, this run's topics and group, with short flushes. */
+/* Applies sql/kafka_connection.sql (the stack's broker) and every file of
+ * sql/campaigns into database campaigns, with this run's topics and group and
+ * short flushes. */
 static void replay_apply_pipeline(void) {
     itest_exec(R.s, "CREATE DATABASE campaigns ENGINE = Atomic");
     itest_exec(R.s, "USE campaigns");
-    char *brokers = e2e_fmt("kafka_broker_list = '%s'", R.brokers);
+    assert_int_equal(e2e_ch_kafka_connection(R.s, R.brokers), 0);
     char *group = e2e_fmt("kafka_group_name = '%s'", R.group);
     char *topics[3];
     for (int i = 0; i < 3; i++) topics[i] = e2e_fmt("kafka_topic_list = '%s'", R.topic[i]);
-    const char *subst[] = {"kafka_broker_list = 'localhost:9092'", brokers,
-                           "kafka_group_name = 'clickhouse-consumer'", group,
+    const char *subst[] = {"kafka_group_name = 'clickhouse-consumer'", group,
                            "kafka_topic_list = 'campaign.event_tracking'", topics[0],
                            "kafka_topic_list = 'campaign.audience_ready'", topics[1],
                            "kafka_topic_list = 'campaign.template_ready'", topics[2],
@@ -131,7 +131,6 @@ static void replay_apply_pipeline(void) {
         assert_int_equal(rc, 0);
     }
     globfree(&g);
-    free(brokers);
     free(group);
     for (int i = 0; i < 3; i++) free(topics[i]);
 }

@@ -308,8 +308,9 @@ static void test_order_date_forms(void **state) {
  *    dead letters;
  *  - its `ALTER TABLE orders_kafka_json MODIFY SETTING …` lines need a real
  *    Kafka engine table (the Null one of the swap refuses any setting), so
- *    they run against 01_orders_kafka_json.sql created as written but for a
- *    broker that cannot resolve and no view attached: its consumers are
+ *    they run against 01_orders_kafka_json.sql created as written, its
+ *    connection the named collection of sql/kafka_connection.sql with a
+ *    broker that cannot resolve, and no view attached: its consumers are
  *    never made (consumer_id ''), no broker is contacted.  ClickHouse 26's
  *    Kafka engine refuses MODIFY SETTING; the way sql/README.md gives
  *    instead — the table created again with the settings — is checked in
@@ -349,11 +350,16 @@ static void test_seed_own_ddl(void **state) {
 
     itest_exec(s, "CREATE DATABASE ord_ddl_kafka ENGINE = Atomic");
     itest_exec(s, "USE ord_ddl_kafka");
+    snprintf(path, sizeof(path), "%s/sql/kafka_connection.sql", SOURCE_DIR);
+    itest_exec(s, "DROP NAMED COLLECTION IF EXISTS cdc_kafka");
+    assert_int_equal(chs_exec_file(s, path, "'localhost:9092'", "'never-contacted.invalid:9092'"), 0);
     snprintf(path, sizeof(path), "%s/sql/orders/01_orders_kafka_json.sql", SOURCE_DIR);
-    static const char broker[] = "kafka_broker_list = 'localhost:9092'",
-                      nowhere[] = "kafka_broker_list = 'never-contacted.invalid:9092'";
-    assert_int_equal(chs_exec_file(s, path, broker, nowhere), 0);
+    assert_int_equal(chs_exec_file(s, path, NULL, NULL), 0);
     itest_assert_query(s, "Kafka\nKafka\n", "SELECT engine FROM system.tables WHERE database = 'ord_ddl_kafka' ORDER BY name");
+    /* the connection is the collection's: no broker in the tables' DDL */
+    itest_assert_query(s, "2\t0\n", "SELECT countIf(engine_full LIKE 'Kafka(cdc_kafka) SETTINGS kafka_topic_list = %%'), "
+                                     "countIf(create_table_query LIKE '%%broker%%') FROM system.tables "
+                                     "WHERE database = 'ord_ddl_kafka'");
     for (size_t i = 0; i < st.n; i++) {
         if (!strstr(st.v[i], "MODIFY SETTING")) continue;
         char *err = NULL, *out = itest_try_query(s, &err, "%s", st.v[i]);
@@ -367,9 +373,7 @@ static void test_seed_own_ddl(void **state) {
                   "kafka_format = 'RawBLOB', kafka_num_consumers = 4, kafka_max_block_size = 131072,\n"
                   "    kafka_flush_interval_ms = 3000\n", &tuned);
     assert_true(strstr(tuned.v[0], "CREATE TABLE IF NOT EXISTS orders_kafka_json") != NULL);
-    char *create = chs_replace(tuned.v[0], broker, nowhere);
-    itest_exec(s, "%s", create);
-    free(create);
+    itest_exec(s, "%s", tuned.v[0]);
     itest_assert_scalar(s, 1, "SELECT countSubstrings(create_table_query, 'kafka_num_consumers = 4, kafka_max_block_size = 131072, "
                               "kafka_flush_interval_ms = 3000') FROM system.tables "
                               "WHERE database = 'ord_ddl_kafka' AND name = 'orders_kafka_json'");
@@ -377,6 +381,7 @@ static void test_seed_own_ddl(void **state) {
     itest_assert_query(s, "4\t0\n", "SELECT count(), countIf(consumer_id != '' OR last_poll_time > 0) FROM system.kafka_consumers "
                                      "WHERE database = 'ord_ddl_kafka' AND table = 'orders_kafka_json'");
     itest_exec(s, "DROP DATABASE ord_ddl_kafka SYNC");
+    itest_exec(s, "DROP NAMED COLLECTION cdc_kafka");
     itest_exec(s, "USE ord_seed");
     os_statements_free(&tuned);
     os_statements_free(&st);

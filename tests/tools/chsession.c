@@ -11,8 +11,15 @@ struct chs_session {
 };
 
 chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const char *data_path) {
+    return chs_open_args(scripts_dir, functions_glob, data_path, NULL);
+}
+
+#define CHS_MAX_EXTRA 8
+
+chs_session *chs_open_args(const char *scripts_dir, const char *functions_glob, const char *data_path,
+                           const char *const *extra) {
     char a_scripts[4096], a_functions[4096], a_path[4096];
-    char *argv[8];
+    char *argv[5 + CHS_MAX_EXTRA];
     int argc = 0;
     argv[argc++] = "clickhouse";
     snprintf(a_scripts, sizeof(a_scripts), "--user_scripts_path=%s", scripts_dir);
@@ -22,6 +29,13 @@ chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const
     if (data_path) {
         snprintf(a_path, sizeof(a_path), "--path=%s", data_path);
         argv[argc++] = a_path;
+    }
+    for (size_t i = 0; extra && extra[i]; i++) {
+        if (i == CHS_MAX_EXTRA) {
+            fprintf(stderr, "chsession: more than %d extra arguments\n", CHS_MAX_EXTRA);
+            return NULL;
+        }
+        argv[argc++] = (char *)extra[i];   /* libchdb's argv is not const, and it does not write to it */
     }
     argv[argc] = NULL;
     chdb_connection *conn = chdb_connect(argc, argv);

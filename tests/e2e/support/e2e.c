@@ -29,6 +29,9 @@
 #ifndef E2E_TOOLS_DIR
 #error "E2E_TOOLS_DIR must be defined (tests/e2e/CMakeLists.txt)"
 #endif
+#ifndef SOURCE_DIR
+#error "SOURCE_DIR must be defined (tests/e2e/CMakeLists.txt)"
+#endif
 
 /* ------------------------------------------------------------ basics */
 
@@ -243,7 +246,9 @@ long long e2e_ch_count(chs_session *s, const char *fmt, ...) {
     return v;
 }
 
-chs_session *e2e_ch_open(const char *data_path) {
+chs_session *e2e_ch_open(const char *data_path) { return e2e_ch_open_config(data_path, NULL); }
+
+chs_session *e2e_ch_open_config(const char *data_path, const char *config_file) {
     const char *dir = getenv("CDC_TEST_SCRIPTS_DIR");
     if (!dir || !*dir) dir = SCRIPTS_DIR;
     char probe[4096];
@@ -253,7 +258,10 @@ chs_session *e2e_ch_open(const char *data_path) {
         return NULL;
     }
     mkdir(data_path, 0755);
-    chs_session *s = chs_open(dir, FUNCTIONS_GLOB, data_path);
+    char *config = config_file ? e2e_fmt("--config-file=%s", config_file) : NULL;
+    const char *extra[] = {config, NULL};
+    chs_session *s = chs_open_args(dir, FUNCTIONS_GLOB, data_path, extra);
+    free(config);
     if (!s) return NULL;
     /* With a data path, libchdb's `default` database has engine Overlay, which
      * refreshable materialized views (sql/experiments/05_daily.sql) refuse and where
@@ -285,6 +293,22 @@ int e2e_ch_apply(chs_session *s, const char *path, const char *const *subst) {
     if (rc) fprintf(stderr, "e2e: in %s\n", path);
     free(text);
     return rc ? -1 : 0;
+}
+
+int e2e_ch_kafka_connection(chs_session *s, const char *brokers) {
+    static const char path[] = SOURCE_DIR "/sql/kafka_connection.sql", shipped[] = "'localhost:9092'";
+    char *text = tfile_read(path, NULL);
+    int found = text && strstr(text, shipped);
+    free(text);
+    if (!found) {   /* the file changed under the tests: the collection would name another broker */
+        fprintf(stderr, "e2e: %s no longer holds %s: update e2e_ch_kafka_connection\n", path, shipped);
+        return -1;
+    }
+    char *quoted = e2e_fmt("'%s'", brokers);
+    const char *subst[] = {shipped, quoted, NULL};
+    int rc = e2e_ch_apply(s, path, subst);
+    free(quoted);
+    return rc;
 }
 
 /* ------------------------------------------------------------ JSON equality */

@@ -10,6 +10,8 @@
  *                Kafka command-line tools (java -cp $KAFKA_CLASSPATH) on top.
  *   ClickHouse   e2e_ch_open(): the embedded engine with a data path (the
  *                Kafka engine and MergeTree need one) and our functions;
+ *                e2e_ch_kafka_connection(): the pipelines' named collection
+ *                cdc_kafka (sql/kafka_connection.sql) on the stack's broker;
  *                e2e_ch_apply(): a SQL file with placeholders substituted.
  *   Comparison   e2e_compare(): one SELECT in PostgreSQL, one in ClickHouse,
  *                rows matched by key and compared cell by cell, each column
@@ -81,6 +83,13 @@ void e2e_dump_topics(chs_session *s, const char *brokers, const char *table, con
  * database `e2e` (USE e2e); session_timezone is UTC.
  * NULL on failure (printed).  Works anywhere. */
 chs_session *e2e_ch_open(const char *data_path);
+/* e2e_ch_open with a server configuration file (--config-file: e.g. <named_collections>);
+ * config_file NULL: e2e_ch_open.  Works anywhere. */
+chs_session *e2e_ch_open_config(const char *data_path, const char *config_file);
+/* sql/kafka_connection.sql as written but for its broker list: the named collection
+ * cdc_kafka that every Kafka table of sql/ reads, on `brokers` (no authentication).
+ * 0, or -1 (printed).  Works anywhere. */
+int e2e_ch_kafka_connection(chs_session *s, const char *brokers);
 /* The first line of a query's output (printf-style) as an integer; fails the test when
  * the query fails or gives no integer. */
 long long e2e_ch_count(chs_session *s, const char *fmt, ...) E2E_PRINTF(2, 3);
