@@ -287,18 +287,38 @@ EOF
   log "PostgreSQL is up (pid $(pid_of postgres)), database '$PG_DB'"
 }
 
+# The broker's second listener, SASL_PLAINTEXT with SCRAM-SHA-256 and PLAIN (test_e2e_credentials):
+# its port and its one user, chosen once per run dir and kept in the state file.
+# The user's credentials go into the KRaft metadata when the storage is formatted.
+sasl_listener_state() {
+  [[ -n "${KAFKA_SASL_PORT:-}" ]] && return 0
+  KAFKA_SASL_PORT="$(free_port)"
+  KAFKA_SASL_USER=cdc-e2e
+  KAFKA_SASL_PASSWORD="scram-$(head -c8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  printf 'KAFKA_SASL_PORT=%s\nKAFKA_SASL_BOOTSTRAP=127.0.0.1:%s\nKAFKA_SASL_USER=%s\nKAFKA_SASL_PASSWORD=%q\n' \
+    "$KAFKA_SASL_PORT" "$KAFKA_SASL_PORT" "$KAFKA_SASL_USER" "$KAFKA_SASL_PASSWORD" >>"$STATE"
+}
+
 start_kafka() {
   local props="$RUN_DIR/kafka/server.properties" cluster_id
   mkdir -p "$RUN_DIR/kafka/data"
+  sasl_listener_state
   cat >"$props" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+# Clients of the SASL listener authenticate with SCRAM-SHA-256 (credentials in the KRaft
+# metadata) or PLAIN (the same user and password, listed here): the embedded engine's
+# librdkafka is built with PLAIN only (tests/e2e/README.md).  The broker has no authorizer,
+# so an authenticated user may do anything; a wrong password is refused at the handshake.
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=SCRAM-SHA-256,PLAIN
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PASSWORD";
 log.dirs=$RUN_DIR/kafka/data
 auto.create.topics.enable=true
 num.partitions=1
@@ -336,8 +356,9 @@ EOF
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dlog4j.configuration="file:$RUN_DIR/kafka/log4j.properties" \
     -cp "$JARS/kafka/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" \
+    --add-scram "SCRAM-SHA-256=[name=$KAFKA_SASL_USER,password=$KAFKA_SASL_PASSWORD]" \
     >"$LOG_DIR/kafka-storage.log" 2>&1 || { show_log "$LOG_DIR/kafka-storage.log"; die "kafka storage format failed"; }
-  log "starting Kafka on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT)"
+  log "starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL :$KAFKA_SASL_PORT, controller :$KAFKA_CONTROLLER_PORT)"
   setsid nohup java -Xms256m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$RUN_DIR/kafka/log4j.properties" \
     -cp "$JARS/kafka/*" kafka.Kafka "$props" \
@@ -345,7 +366,7 @@ EOF
   echo $! >"$PID_DIR/kafka.pid"
 }
 
-kafka_ready() { tcp_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null; }
+kafka_ready() { tcp_open "$KAFKA_PORT" && tcp_open "$KAFKA_SASL_PORT" && grep -q 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null; }
 
 render_connector() { # name -> path of rendered properties
   local src="$HERE/connectors/$1.properties" dst="$RUN_DIR/connect/$1.properties"
@@ -493,6 +514,7 @@ cmd_env() {
   local v
   for v in CDC_E2E_RUN_DIR JARS PG_BIN PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE KAFKA_PORT \
            KAFKA_CONTROLLER_PORT KAFKA_BOOTSTRAP KAFKA_CLUSTER_ID CONNECT_PORT CONNECT_URL \
+           KAFKA_SASL_PORT KAFKA_SASL_BOOTSTRAP KAFKA_SASL_USER KAFKA_SASL_PASSWORD \
            KAFKA_VERSION DEBEZIUM_VERSION LOG_DIR; do
     printf 'export %s=%q\n' "$v" "${!v:-}"
   done
