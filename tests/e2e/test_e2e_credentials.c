@@ -22,7 +22,9 @@
  *   4. no password in SHOW CREATE TABLE, system.tables, system.named_collections,
  *      system.kafka_consumers, nor in the tables' metadata files, where an inline
  *      kafka_sasl_password is (the control: SHOW CREATE masks it, the file holds it);
- *   5. the collection's keys cannot be overridden in the engine's arguments. */
+ *   5. the collection's keys cannot be overridden in the engine's arguments, but a
+ *      SETTINGS clause replaces them (ClickHouse 26.7): a NOT OVERRIDABLE SCRAM-SHA-256
+ *      collection reads with kafka_sasl_mechanism = 'PLAIN' in the table's SETTINGS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,7 +103,8 @@ static char *cred_write_config(const char *run_dir) {
 /* What a previous run on this data path left: the databases and the SQL collections. */
 static int cred_drop_all(chs_session *s) {
     static const char *const sql[] = {"DROP DATABASE IF EXISTS cred_good SYNC", "DROP DATABASE IF EXISTS cred_wrong SYNC",
-                                      "DROP DATABASE IF EXISTS cred_scram SYNC", "DROP NAMED COLLECTION IF EXISTS cdc_kafka_wrong",
+                                      "DROP DATABASE IF EXISTS cred_scram SYNC", "DROP DATABASE IF EXISTS cred_settings SYNC",
+                                      "DROP NAMED COLLECTION IF EXISTS cdc_kafka_wrong",
                                       "DROP NAMED COLLECTION IF EXISTS cdc_kafka_scram"};
     int rc = 0;
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) rc |= chs_exec(s, sql[i]);
@@ -319,9 +322,10 @@ static void test_wrong_password_fails_visibly(void **state) {
     cred_wait_landed(CRED_ROWS_FIRST + CRED_ROWS_LATER, "rows inserted after the failing consumer");
     cred_assert_equal_to_postgresql();
     /* SCRAM in this engine: refused visibly, at the consumer's creation */
-    itest_exec(C.s, "CREATE NAMED COLLECTION cdc_kafka_scram AS kafka_broker_list = '%s', "
-                    "kafka_security_protocol = 'sasl_plaintext', kafka_sasl_mechanism = 'SCRAM-SHA-256', "
-                    "kafka_sasl_username = '%s', kafka_sasl_password = '%s'", C.sasl_bootstrap, C.user, C.password);
+    itest_exec(C.s, "CREATE NAMED COLLECTION cdc_kafka_scram AS kafka_broker_list = '%s' NOT OVERRIDABLE, "
+                    "kafka_security_protocol = 'sasl_plaintext' NOT OVERRIDABLE, "
+                    "kafka_sasl_mechanism = 'SCRAM-SHA-256' NOT OVERRIDABLE, kafka_sasl_username = '%s' NOT OVERRIDABLE, "
+                    "kafka_sasl_password = '%s' NOT OVERRIDABLE", C.sasl_bootstrap, C.user, C.password);
     itest_exec(C.s, "CREATE DATABASE cred_scram ENGINE = Atomic");
     itest_exec(C.s, "CREATE TABLE cred_scram.k (message String) ENGINE = Kafka(cdc_kafka_scram) SETTINGS "
                     "kafka_topic_list = '%s', kafka_group_name = '%s_scram', kafka_format = 'RawBLOB'", C.topic, C.group);
@@ -388,6 +392,25 @@ static void test_collection_keys_not_overridable(void **state) {
                             C.topic, C.group);
     assert_non_null(strstr(err, "Override not allowed for 'kafka_sasl_password'"));
     free(err);
+    /* The SETTINGS clause is no override: ClickHouse takes it over the collection's NOT
+     * OVERRIDABLE keys.  cdc_kafka_scram (SCRAM, which this engine lacks) with
+     * kafka_sasl_mechanism = 'PLAIN' in SETTINGS reads every message (sql/README.md: grant
+     * the collection only to whoever may point its credentials anywhere). */
+    itest_exec(C.s, "CREATE DATABASE cred_settings ENGINE = Atomic");
+    itest_exec(C.s, "CREATE TABLE cred_settings.k (message String) ENGINE = Kafka(cdc_kafka_scram) SETTINGS "
+                    "kafka_sasl_mechanism = 'PLAIN', kafka_topic_list = '%s', kafka_group_name = '%s_settings', "
+                    "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500", C.topic, C.group);
+    itest_exec(C.s, "CREATE TABLE cred_settings.sink (message String) ENGINE = Null");
+    itest_exec(C.s, "CREATE MATERIALIZED VIEW cred_settings.mv TO cred_settings.sink AS SELECT message FROM cred_settings.k");
+    double t = e2e_now();
+    long long n = 0;
+    while ((n = e2e_ch_count(C.s, "SELECT sum(num_messages_read) FROM system.kafka_consumers WHERE database = 'cred_settings'")) <
+           CRED_ROWS_FIRST + CRED_ROWS_LATER) {
+        if (e2e_now() - t > CRED_WAIT_S) fail_msg("SETTINGS over a NOT OVERRIDABLE key: %lld messages read within %d s", n, CRED_WAIT_S);
+        sleep(1);
+    }
+    e2e_log("SETTINGS kafka_sasl_mechanism = 'PLAIN' over the collection's NOT OVERRIDABLE SCRAM-SHA-256: %lld messages read", n);
+    itest_exec(C.s, "DROP DATABASE cred_settings SYNC");
 }
 
 int main(void) {
