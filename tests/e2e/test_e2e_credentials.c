@@ -65,13 +65,11 @@ static char *cred_write_config(const char *run_dir) {
     static const char shipped[] = SOURCE_DIR "/clickhouse-config/cdc_kafka_collection.xml";
     char *text = tfile_read(shipped, NULL);
     if (!text) return NULL;
-    char *broker = e2e_fmt(">%s<", C.sasl_bootstrap), *user = e2e_fmt(">%s<", C.user),
+    char *broker = e2e_fmt(">%s<", C.sasl_bootstrap), *user = e2e_fmt(">%s</kafka_sasl_username>", C.user),
          *password = e2e_fmt(">%s<", C.password);
     const char *subst[] = {">kafka-1:9093,kafka-2:9093<", broker, ">sasl_ssl<", ">sasl_plaintext<",
-                           ">SCRAM-SHA-256<", ">PLAIN<",
-                           ">clickhouse</kafka_sasl_username>", NULL, ">change-me<", password, NULL};
-    char *user_close = e2e_fmt("%s/kafka_sasl_username>", user);
-    subst[7] = user_close;
+                           ">SCRAM-SHA-256<", ">PLAIN<", ">clickhouse</kafka_sasl_username>", user,
+                           ">change-me<", password, NULL};
     char *path = NULL;
     for (size_t i = 0; subst[i] && text; i += 2) {
         if (!strstr(text, subst[i])) {   /* the snippet changed under the test */
@@ -86,16 +84,16 @@ static char *cred_write_config(const char *run_dir) {
     }
     if (text) {
         path = e2e_fmt("%s/cred-config.xml", run_dir);
-        umask(077);
+        mode_t old = umask(077);
         if (e2e_write_file(path, text, strlen(text)) != 0) {
             free(path);
             path = NULL;
         }
+        umask(old);
     }
     free(text);
     free(broker);
     free(user);
-    free(user_close);
     free(password);
     return path;
 }
@@ -223,8 +221,10 @@ static int cred_scram_client(const char *password, char **out) {
     char *text = e2e_fmt("security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\n"
                          "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
                          "username=\"%s\" password=\"%s\";\n", C.user, password);
-    umask(077);
-    assert_int_equal(e2e_write_file(props, text, strlen(text)), 0);
+    mode_t old = umask(077);
+    int written = e2e_write_file(props, text, strlen(text));
+    umask(old);
+    assert_int_equal(written, 0);
     int rc = e2e_sh(out, "%s org.apache.kafka.tools.GetOffsetShell --bootstrap-server '%s' --command-config '%s' "
                          "--topic '%s' 2>&1", e2e_java(), C.sasl_bootstrap, props, C.topic);
     unlink(props);
