@@ -425,8 +425,9 @@ connector_running() { # name: connector and its single task RUNNING (fails fast 
 # Streaming = Debezium's streaming loop has started ("Processing messages", logged by
 # PostgresStreamingChangeEventSource with the task's MDC context) and its slot is active.
 connector_streaming() { # name (the log's lines after the first CONNECT_LOG_FROM: those of this start)
-  tail -n +$((${CONNECT_LOG_FROM:-0} + 1)) "$LOG_DIR/connect.log" 2>/dev/null \
-    | grep -q "\[$1|task-0\].*Processing messages" || return 1
+  # (a process substitution: with pipefail, grep -q ending first would fail a pipe from tail)
+  grep -q "\[$1|task-0\].*Processing messages" <(tail -n +$((${CONNECT_LOG_FROM:-0} + 1)) "$LOG_DIR/connect.log" 2>/dev/null) \
+    || return 1
   [[ "$(psql_stack -tA -c "SELECT active FROM pg_replication_slots WHERE slot_name = '${1}_slot'" 2>/dev/null)" == t ]]
 }
 

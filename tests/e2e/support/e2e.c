@@ -266,7 +266,7 @@ chs_session *e2e_ch_open_logged(const char *data_path, const char *log_path) {
     }
     mkdir(data_path, 0755);
     char *log_arg = log_path ? e2e_fmt("--logger.log=%s", log_path) : NULL;
-    const char *extra[] = {log_arg, log_path ? "--logger.level=information" : NULL, NULL};
+    const char *extra[] = {log_arg, log_path ? "--log-level=information" : NULL, NULL};
     chs_session *s = chs_open_args(dir, FUNCTIONS_GLOB, data_path, extra);
     free(log_arg);
     if (!s) return NULL;
