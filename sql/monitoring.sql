@@ -50,7 +50,7 @@ SELECT database, table, consumer_id, last_poll_time, last_commit_time,
                          assignments.topic, assignments.partition_id)) AS lag
 FROM system.kafka_consumers
 WHERE database = (SELECT any(database) FROM monitoring_scope)
-  AND ((notEmpty(exceptions.time) AND last_error_time >= last_commit_time)
+  AND ((notEmpty(exceptions.time) AND last_error_time > last_commit_time)
        OR (lag > 0 AND last_commit_time < now() - INTERVAL 5 MINUTE))
 ORDER BY table, consumer_id;
 
