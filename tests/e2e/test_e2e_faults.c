@@ -138,7 +138,6 @@ static long log_lines(const char *text) {
 typedef struct pool {
     pid_t pid[MAX_POOL];
     size_t n;
-    int old;                 /* processes whose executable was replaced since they started */
 } pool;
 
 static void pool_match(void *ctx, const itest_child *c) {
@@ -151,7 +150,6 @@ static void pool_match(void *ctx, const itest_child *c) {
     size_t len = strlen(F.scripts);
     if (strncmp(exe, F.scripts, len) != 0 || exe[len] != '/') return;
     p->pid[p->n++] = c->pid;
-    p->old += strstr(exe, " (deleted)") != NULL;
 }
 
 /* The engine's children that run one of our binaries. */
