@@ -35,6 +35,25 @@ ARRAY JOIN exceptions.time AS error_time, exceptions.text AS error
 WHERE database = (SELECT any(database) FROM monitoring_scope)
 ORDER BY error_time DESC;
 
+-- Consumers that stopped making progress: an exception newer than their last
+-- commit (every block since then failed, a view or a function among them:
+-- the Kafka engine reads the block again and again, so nothing is lost, but
+-- nothing lands), or messages waiting (librdkafka's consumer_lag) with no
+-- commit for 5 minutes.  Empty while all is well; see sql/README.md
+-- (Operations) for what to do.
+CREATE VIEW IF NOT EXISTS kafka_consumer_stalled AS
+SELECT database, table, consumer_id, last_poll_time, last_commit_time,
+       arrayMax(exceptions.time) AS last_error_time,
+       exceptions.text[indexOf(exceptions.time, last_error_time)] AS last_error,
+       arraySum(arrayMap((t, p) -> greatest(JSONExtract(rdkafka_stat, 'topics', t, 'partitions', toString(p),
+                                                        'consumer_lag', 'Int64'), 0),
+                         assignments.topic, assignments.partition_id)) AS lag
+FROM system.kafka_consumers
+WHERE database = (SELECT any(database) FROM monitoring_scope)
+  AND ((notEmpty(exceptions.time) AND last_error_time > last_commit_time)
+       OR (lag > 0 AND last_commit_time < now() - INTERVAL 5 MINUTE))
+ORDER BY table, consumer_id;
+
 -- Every dead-letter table of this database (*_dead_letters: this shape in
 -- every pipeline, see sql/README.md), as one table; _table names the source.
 -- The database is fixed when the table is created.

@@ -19,6 +19,10 @@
 #   tests/e2e/stack.sh status                    processes, connector states, slots
 #   tests/e2e/stack.sh down [--keep-logs]        stop everything, delete the run dir
 #                                                (--keep-logs keeps <run>/logs)
+#   tests/e2e/stack.sh stop|kill|start COMPONENT  faults (test_e2e_faults): stop postgres, kafka
+#                                                or connect cleanly, kill it with SIGKILL, or
+#                                                start it again on the same ports and data and
+#                                                wait until it is ready
 #
 # Environment:
 #   CDC_E2E_RUN_DIR      run directory (default ${TMPDIR:-/tmp}/cdc-udfs-e2e-<uid>)
@@ -280,11 +284,16 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 log_replication_commands = on
 EOF
+  run_postgres
+  PSQL_DB=postgres psql_stack -c "CREATE DATABASE $PG_DB"
+  log "PostgreSQL is up (pid $(pid_of postgres)), database '$PG_DB'"
+}
+
+# The server on its initialised data dir (start_postgres; `start postgres` after a fault).
+run_postgres() {
   as_pg "$PG_BIN/pg_ctl" -D "$RUN_DIR/pg/data" -l "$LOG_DIR/postgres.log" -w -t "$TIMEOUT" start >/dev/null \
     || { show_log "$LOG_DIR/postgres.log"; die "PostgreSQL did not start"; }
   head -n1 "$RUN_DIR/pg/data/postmaster.pid" >"$PID_DIR/postgres.pid"
-  PSQL_DB=postgres psql_stack -c "CREATE DATABASE $PG_DB"
-  log "PostgreSQL is up (pid $(pid_of postgres)), database '$PG_DB'"
 }
 
 # The broker's second listener, SASL_PLAINTEXT with SCRAM-SHA-256 and PLAIN (test_e2e_credentials):
@@ -358,15 +367,25 @@ EOF
     -cp "$JARS/kafka/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" \
     --add-scram "SCRAM-SHA-256=[name=$KAFKA_SASL_USER,password=$KAFKA_SASL_PASSWORD]" \
     >"$LOG_DIR/kafka-storage.log" 2>&1 || { show_log "$LOG_DIR/kafka-storage.log"; die "kafka storage format failed"; }
+  run_kafka
+}
+
+# The broker on its formatted storage (start_kafka; `start kafka` after a fault).
+run_kafka() {
   log "starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL :$KAFKA_SASL_PORT, controller :$KAFKA_CONTROLLER_PORT)"
   setsid nohup java -Xms256m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$RUN_DIR/kafka/log4j.properties" \
-    -cp "$JARS/kafka/*" kafka.Kafka "$props" \
-    >"$LOG_DIR/kafka.out" 2>&1 </dev/null &
+    -cp "$JARS/kafka/*" kafka.Kafka "$RUN_DIR/kafka/server.properties" \
+    >>"$LOG_DIR/kafka.out" 2>&1 </dev/null &
   echo $! >"$PID_DIR/kafka.pid"
 }
 
-kafka_ready() { tcp_open "$KAFKA_PORT" && tcp_open "$KAFKA_SASL_PORT" && grep -q 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null; }
+# Ready = the port answers and the broker logged its start (after the first
+# KAFKA_STARTS_BEFORE such lines: the log is appended to when it restarts).
+kafka_ready() {
+  tcp_open "$KAFKA_PORT" && tcp_open "$KAFKA_SASL_PORT" || return 1
+  (($(grep -c 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null) > ${KAFKA_STARTS_BEFORE:-0}))
+}
 
 render_connector() { # name -> path of rendered properties
   local src="$HERE/connectors/$1.properties" dst="$RUN_DIR/connect/$1.properties"
@@ -407,7 +426,7 @@ EOF
   setsid nohup java -Xms256m -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
     -Dlog4j.configuration="file:$RUN_DIR/connect/log4j.properties" \
     -cp "$JARS/kafka/*" org.apache.kafka.connect.cli.ConnectStandalone "$worker" "${files[@]}" \
-    >"$LOG_DIR/connect.out" 2>&1 </dev/null &
+    >>"$LOG_DIR/connect.out" 2>&1 </dev/null &
   echo $! >"$PID_DIR/connect.pid"
 }
 
@@ -426,9 +445,24 @@ connector_running() { # name: connector and its single task RUNNING (fails fast 
 
 # Streaming = Debezium's streaming loop has started ("Processing messages", logged by
 # PostgresStreamingChangeEventSource with the task's MDC context) and its slot is active.
-connector_streaming() { # name
-  grep -q "\[$1|task-0\].*Processing messages" "$LOG_DIR/connect.log" 2>/dev/null || return 1
+connector_streaming() { # name (the log's lines after the first CONNECT_LOG_FROM: those of this start)
+  # (a process substitution: with pipefail, grep -q ending first would fail a pipe from tail)
+  grep -q "\[$1|task-0\].*Processing messages" <(tail -n +$((${CONNECT_LOG_FROM:-0} + 1)) "$LOG_DIR/connect.log" 2>/dev/null) \
+    || return 1
   [[ "$(psql_stack -tA -c "SELECT active FROM pg_replication_slots WHERE slot_name = '${1}_slot'" 2>/dev/null)" == t ]]
+}
+
+# Until the REST API answers and every connector is RUNNING and streaming.
+wait_connect() {
+  wait_until "Kafka Connect REST API" connect "$LOG_DIR/connect.log" connect_rest_up
+  local c
+  for c in "${CONNECTORS[@]}"; do
+    wait_until "connector $c RUNNING" connect "$LOG_DIR/connect.log" connector_running "$c"
+  done
+  for c in "${CONNECTORS[@]}"; do
+    wait_until "connector $c streaming (snapshot done, replication slot ${c}_slot active)" \
+      connect "$LOG_DIR/connect.log" connector_streaming "$c"
+  done
 }
 
 on_up_exit() {
@@ -495,15 +529,7 @@ cmd_up() {
   log "Kafka is up (pid $(pid_of kafka)) after $((SECONDS - t0))s"
 
   start_connect
-  wait_until "Kafka Connect REST API" connect "$LOG_DIR/connect.log" connect_rest_up
-  local c
-  for c in "${CONNECTORS[@]}"; do
-    wait_until "connector $c RUNNING" connect "$LOG_DIR/connect.log" connector_running "$c"
-  done
-  for c in "${CONNECTORS[@]}"; do
-    wait_until "connector $c streaming (snapshot done, replication slot ${c}_slot active)" \
-      connect "$LOG_DIR/connect.log" connector_streaming "$c"
-  done
+  wait_connect
   trap - EXIT INT TERM
   log "stack is up and streaming after $((SECONDS - t0))s (Kafka $KAFKA_VERSION, Debezium $DEBEZIUM_VERSION); run dir $RUN_DIR"
 }
@@ -535,11 +561,58 @@ cmd_status() {
 
 cmd_psql() { load_state; psql_stack "$@"; }
 
+# ----------------------------------------------------------------------------- faults
+# stop|kill|start postgres|kafka|connect, on a running stack (test_e2e_faults).
+cmd_fault() { # action component
+  local action="$1" comp="${2:-}" p
+  load_state
+  case "$comp" in postgres | kafka | connect) ;; *) die "$action: postgres, kafka or connect (got '$comp')" ;; esac
+  case "$action" in
+    stop)
+      if [[ "$comp" == postgres ]]; then
+        log "stopping postgres (pg_ctl stop -m fast)"
+        as_pg "$PG_BIN/pg_ctl" -D "$RUN_DIR/pg/data" -m fast -w -t 30 stop >>"$LOG_DIR/pg_ctl-stop.log" 2>&1 \
+          || die "pg_ctl stop failed (see $LOG_DIR/pg_ctl-stop.log)"
+        rm -f "$PID_DIR/postgres.pid"
+      else
+        stop_pid "$comp" 40
+      fi
+      ;;
+    kill)
+      p="$(pid_of "$comp")"
+      [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null || die "$comp is not running"
+      log "killing $comp (pid $p) with SIGKILL"
+      kill -KILL "$p"
+      while kill -0 "$p" 2>/dev/null; do sleep 0.1; done
+      rm -f "$PID_DIR/$comp.pid"
+      ;;
+    start)
+      alive "$comp" && die "$comp is already running (pid $(pid_of "$comp"))"
+      case "$comp" in
+        postgres) run_postgres; log "PostgreSQL is up (pid $(pid_of postgres))" ;;
+        kafka)
+          KAFKA_STARTS_BEFORE="$(grep -c 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null || true)"
+          run_kafka
+          wait_until "Kafka broker on 127.0.0.1:$KAFKA_PORT" kafka "$LOG_DIR/kafka.log" kafka_ready
+          log "Kafka is up (pid $(pid_of kafka))"
+          ;;
+        connect)
+          CONNECT_LOG_FROM="$(wc -l <"$LOG_DIR/connect.log" 2>/dev/null || echo 0)"
+          start_connect
+          wait_connect
+          log "Kafka Connect is up and streaming (pid $(pid_of connect))"
+          ;;
+      esac
+      ;;
+  esac
+}
+
 case "${1:-}" in
   up)     shift; cmd_up "$@" ;;
   down)   shift; cmd_down "$@" ;;
   env)    shift; cmd_env ;;
   status) shift; cmd_status ;;
   psql)   shift; cmd_psql "$@" ;;
+  stop | kill | start) cmd_fault "$@" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

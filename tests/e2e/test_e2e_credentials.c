@@ -127,7 +127,10 @@ static int group_setup(void **state) {
     char *config = cred_write_config(run_dir);
     char *data = e2e_fmt("%s/ch-credentials", run_dir);
     e2e_log("opening ClickHouse with %s (named collection cdc_kafka on %s)", config ? config : "?", C.sasl_bootstrap);
-    C.s = config ? e2e_ch_open_config(data, config) : NULL;
+    char *config_arg = config ? e2e_fmt("--config-file=%s", config) : NULL;
+    const char *extra[] = {config_arg, NULL};
+    C.s = config ? e2e_ch_open_args(data, extra) : NULL;
+    free(config_arg);
     free(data);
     free(config);
     return C.s ? cred_drop_all(C.s) : -1;

@@ -385,6 +385,22 @@ static int broker_offsets(int *parts, int *done, int *trailing, char **report) {
     return bad;
 }
 
+/* Partitions behind plus records not yet handed over, over every consumer
+ * (e2e_wait_until's progress). */
+static long long consumers_missing(void *ctx, itest_buf *status) {
+    (void)ctx;
+    long long behind = 0, missing = 0;
+    for (size_t i = 0; i < NCONSUMERS; i++) {
+        const consumer *c = &E.consumers[i];
+        long long b = partitions_behind(c);
+        long long want = records_expected(c), got = ch_count("SELECT count() FROM %s.%s", c->db, c->seen_table);
+        behind += b;
+        missing += want > got ? want - got : 0;
+        itest_buf_printf(status, " %s.%s %lld/%lld%s", c->db, c->kafka_table, got, want, b ? " (behind)" : "");
+    }
+    return behind + missing;
+}
+
 static void test_workload_and_consume(void **state) {
     (void)state;
     double t;
@@ -444,36 +460,7 @@ static void test_workload_and_consume(void **state) {
             e2e_now() - t);
 
     /* Bounded wait: every consumer at the end offsets, every record handed over. */
-    t = e2e_now();
-    double deadline = t + 180, last_print = 0;
-    for (;;) {
-        long long behind = 0, missing = 0;
-        itest_buf status = {0};
-        for (size_t i = 0; i < NCONSUMERS; i++) {
-            const consumer *c = &E.consumers[i];
-            long long b = partitions_behind(c);
-            long long want = records_expected(c), got = ch_count("SELECT count() FROM %s.%s", c->db, c->seen_table);
-            behind += b;
-            missing += want > got ? want - got : 0;
-            itest_buf_printf(&status, " %s.%s %lld/%lld%s", c->db, c->kafka_table, got, want, b ? " (behind)" : "");
-        }
-        if (behind == 0 && missing == 0) {
-            e2e_log("consumed:%s (%.1fs)", status.p, e2e_now() - t);
-            itest_buf_free(&status);
-            break;
-        }
-        if (e2e_now() > deadline) {
-            print_error("ClickHouse did not consume everything within 180 s:%s\n", status.p);
-            itest_buf_free(&status);
-            fail();
-        }
-        if (e2e_now() - last_print > 5) {
-            e2e_log("waiting:%s", status.p);
-            last_print = e2e_now();
-        }
-        itest_buf_free(&status);
-        usleep(300 * 1000);
-    }
+    e2e_wait_until("consumed", 180, consumers_missing, NULL);
 
     /* As the broker sees it: the offsets are committed, not only read. */
     t = e2e_now();

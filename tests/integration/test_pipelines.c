@@ -231,30 +231,39 @@ static void test_kafka_monitoring_views(void **state) {
         pl_load(s, &pl_pipelines[i]);
         itest_exec(s, "DROP VIEW kafka_consumer_lag");
         itest_exec(s, "DROP VIEW kafka_consumer_errors");
+        itest_exec(s, "DROP VIEW kafka_consumer_stalled");
         itest_exec(s, "CREATE TABLE kafka_consumers_sample AS system.kafka_consumers ENGINE = Memory");
+        /* c-1: an error after its last commit (stalled); c-2: lag, committed just now
+         * (not stalled); c-4: lag, nothing committed for an hour (stalled). */
         itest_exec(s,
             "INSERT INTO kafka_consumers_sample (database, table, consumer_id, assignments.topic, assignments.partition_id, "
-            "assignments.current_offset, assignments.intent_size, exceptions.time, exceptions.text, num_messages_read, rdkafka_stat) VALUES "
+            "assignments.current_offset, assignments.intent_size, exceptions.time, exceptions.text, num_messages_read, rdkafka_stat, "
+            "last_commit_time) VALUES "
             "('%s', '%s', 'c-1', ['t1', 't1'], [0, 1], [100, 250], [NULL, NULL], ['2024-06-03 10:00:00', '2024-06-03 11:00:00'], "
             "  ['Broker: Unknown topic', 'Cannot parse input'], 350, "
-            "  '{\"topics\":{\"t1\":{\"partitions\":{\"0\":{\"consumer_lag\":5},\"1\":{\"consumer_lag\":-1}}}}}'), "
+            "  '{\"topics\":{\"t1\":{\"partitions\":{\"0\":{\"consumer_lag\":5},\"1\":{\"consumer_lag\":-1}}}}}', "
+            "  '2024-06-03 10:30:00'), "
             "('%s', '%s', 'c-2', ['t1'], [2], [7], [NULL], [], [], 7, "
-            "  '{\"topics\":{\"t1\":{\"partitions\":{\"2\":{\"consumer_lag\":1200}}}}}'), "
+            "  '{\"topics\":{\"t1\":{\"partitions\":{\"2\":{\"consumer_lag\":1200}}}}}', now()), "
             "('elsewhere', '%s', 'c-3', ['t9'], [0], [1], [NULL], ['2024-06-03 12:00:00'], ['not ours'], 1, "
-            "  '{\"topics\":{\"t9\":{\"partitions\":{\"0\":{\"consumer_lag\":99}}}}}')",
-            p->db, p->kafka, p->db, p->kafka, p->kafka);
+            "  '{\"topics\":{\"t9\":{\"partitions\":{\"0\":{\"consumer_lag\":99}}}}}', '2024-06-03 10:30:00'), "
+            "('%s', '%s', 'c-4', [], [], [], [], [], [], 0, '{}', now() - INTERVAL 1 HOUR)",
+            p->db, p->kafka, p->db, p->kafka, p->kafka, p->db, p->kafka);
         pipeline_exec_file_replacing(s, "sql/monitoring.sql", "system.kafka_consumers", "kafka_consumers_sample");
         itest_assert_query(s, "c-1\tt1\t0\t100\t5\nc-1\tt1\t1\t250\t-1\nc-2\tt1\t2\t7\t1200\n",
                            "SELECT consumer_id, topic, partition_id, current_offset, lag FROM kafka_consumer_lag");
         itest_assert_scalar(s, 1205, "SELECT sum(lag) FROM kafka_consumer_lag WHERE lag >= 0");
         itest_assert_query(s, "c-1\t2024-06-03 11:00:00\tCannot parse input\nc-1\t2024-06-03 10:00:00\tBroker: Unknown topic\n",
                            "SELECT consumer_id, error_time, error FROM kafka_consumer_errors");
+        itest_assert_query(s, "c-1\t2024-06-03 11:00:00\tCannot parse input\t5\n",
+                           "SELECT consumer_id, last_error_time, last_error, lag FROM kafka_consumer_stalled");
         /* the same from another database: the views keep to theirs */
         itest_exec(s, "USE default");
         itest_assert_scalar(s, 3, "SELECT count() FROM %s.kafka_consumer_lag", p->db);
         itest_exec(s, "USE %s", p->db);
         itest_exec(s, "DROP VIEW kafka_consumer_lag");
         itest_exec(s, "DROP VIEW kafka_consumer_errors");
+        itest_exec(s, "DROP VIEW kafka_consumer_stalled");
         itest_exec(s, "DROP TABLE kafka_consumers_sample");
         pipeline_exec_file(s, "sql/monitoring.sql");
     }

@@ -2,19 +2,26 @@
 #include "chsession.h"
 #include "chdb_api.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct chs_session {
-    chdb_connection *conn;
+    chdb_connection *conn;   /* the local engine; NULL when attached */
+    int to_fd, from_fd;      /* attached: the pipes to the serving process */
+    long pid;                /* attached: that process */
 };
 
 chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const char *data_path) {
     return chs_open_args(scripts_dir, functions_glob, data_path, NULL);
 }
 
-#define CHS_MAX_EXTRA 8
+#define CHS_MAX_EXTRA 16
 
 chs_session *chs_open_args(const char *scripts_dir, const char *functions_glob, const char *data_path,
                            const char *const *extra) {
@@ -50,11 +57,121 @@ chs_session *chs_open_args(const char *scripts_dir, const char *functions_glob, 
 
 void chs_close(chs_session *s) {
     if (!s) return;
-    chdb_close_conn(s->conn);
+    if (s->conn) {
+        chdb_close_conn(s->conn);
+    } else {
+        close(s->to_fd);
+        close(s->from_fd);
+        while (waitpid((pid_t)s->pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
     free(s);
 }
 
+long chs_pid(const chs_session *s) {
+    return s->conn ? (long)getpid() : s->pid;
+}
+
+/* ------------------------------------------------------------ attached sessions
+ * A request is u32 format length, u32 SQL length, the format, the SQL; an answer is
+ * u8 status (0 the output, 1 the error text), u64 length, the bytes. */
+
+static int chs_write_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* 0, or -1 on an error or an early end (*eof = 1 when nothing at all was read). */
+static int chs_read_all(int fd, void *p, size_t n, int *eof) {
+    char *c = p;
+    size_t got = 0;
+    if (eof) *eof = 0;
+    while (got < n) {
+        ssize_t r = read(fd, c + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            if (eof && r == 0 && got == 0) *eof = 1;
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+chs_session *chs_attach(int to_fd, int from_fd, long pid) {
+    signal(SIGPIPE, SIG_IGN);
+    chs_session *s = calloc(1, sizeof(*s));
+    if (!s) return NULL;
+    s->to_fd = to_fd;
+    s->from_fd = from_fd;
+    s->pid = pid;
+    return s;
+}
+
+static char *chs_query_remote(chs_session *s, const char *sql, const char *format, size_t *len, char **error) {
+    uint32_t hdr[2] = {(uint32_t)strlen(format), (uint32_t)strlen(sql)};
+    uint8_t status = 1;
+    uint64_t n = 0;
+    char *out = NULL;
+    if (chs_write_all(s->to_fd, hdr, sizeof(hdr)) || chs_write_all(s->to_fd, format, hdr[0]) ||
+        chs_write_all(s->to_fd, sql, hdr[1]) || chs_read_all(s->from_fd, &status, 1, NULL) ||
+        chs_read_all(s->from_fd, &n, sizeof(n), NULL) || !(out = malloc(n + 1)) ||
+        chs_read_all(s->from_fd, out, n, NULL)) {
+        free(out);
+        if (error) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "chsession: the engine process (pid %ld) is gone", s->pid);
+            *error = strdup(msg);
+        }
+        return NULL;
+    }
+    out[n] = 0;
+    if (status != 0) {
+        if (error) *error = out;
+        else free(out);
+        return NULL;
+    }
+    if (len) *len = n;
+    return out;
+}
+
+int chs_serve(chs_session *s, int in_fd, int out_fd) {
+    for (;;) {
+        uint32_t hdr[2];
+        int eof = 0;
+        if (chs_read_all(in_fd, hdr, sizeof(hdr), &eof)) return eof ? 0 : -1;
+        char *format = malloc((size_t)hdr[0] + 1), *sql = malloc((size_t)hdr[1] + 1);
+        if (!format || !sql || chs_read_all(in_fd, format, hdr[0], NULL) || chs_read_all(in_fd, sql, hdr[1], NULL)) {
+            free(format);
+            free(sql);
+            return -1;
+        }
+        format[hdr[0]] = 0;
+        sql[hdr[1]] = 0;
+        size_t n = 0;
+        char *err = NULL;
+        char *out = chs_query(s, sql, format, &n, &err);
+        uint8_t status = out ? 0 : 1;
+        const char *body = out ? out : (err ? err : "?");
+        uint64_t blen = out ? n : strlen(body);
+        int rc = chs_write_all(out_fd, &status, 1) || chs_write_all(out_fd, &blen, sizeof(blen)) ||
+                 chs_write_all(out_fd, body, blen);
+        free(out);
+        free(err);
+        free(format);
+        free(sql);
+        if (rc) return -1;
+    }
+}
+
 char *chs_query(chs_session *s, const char *sql, const char *format, size_t *len, char **error) {
+    if (!s->conn) return chs_query_remote(s, sql, format ? format : "TabSeparated", len, error);
     chdb_result *r = chdb_query(*s->conn, sql, format ? format : "TabSeparated");
     if (!r) {
         if (error) *error = strdup("chdb_query returned no result");

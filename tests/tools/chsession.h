@@ -3,7 +3,13 @@
  * them (--user_scripts_path, --user_defined_executable_functions_config).
  *
  * Every "in ClickHouse" test, the demo and the benchmarks talk to the engine
- * through this: real SQL, real executable UDF processes, no mock. */
+ * through this: real SQL, real executable UDF processes, no mock.
+ *
+ * A session is local (the engine in this process) or attached: its queries
+ * go through two pipes to another process that hosts the engine and answers
+ * them with chs_serve().  A test that must kill the engine (SIGKILL, then a
+ * restart on the same data path) keeps it in a child process that way and
+ * still uses every helper written for a chs_session. */
 #ifndef CDC_CHSESSION_H
 #define CDC_CHSESSION_H
 
@@ -15,9 +21,19 @@ typedef struct chs_session chs_session;
  * data_path: NULL for an in-memory engine.  NULL on failure (stderr says why). */
 chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const char *data_path);
 /* chs_open with more of the engine's command-line arguments (NULL-terminated,
- * e.g. "--config-file=/path/config.xml"); extra may be NULL.  At most 8. */
+ * e.g. "--config-file=/path/config.xml"); extra may be NULL.  At most 16. */
 chs_session *chs_open_args(const char *scripts_dir, const char *functions_glob, const char *data_path,
                            const char *const *extra);
+/* An attached session: queries are written to to_fd and answered on from_fd by process
+ * `pid`, which runs chs_serve() on the other ends.  chs_close() closes both pipes (the
+ * server then closes its engine and exits) and reaps pid.  When that process is gone, a
+ * query fails with an error saying so.  SIGPIPE is ignored from here on. */
+chs_session *chs_attach(int to_fd, int from_fd, long pid);
+/* Answers the queries read from in_fd with session s, on out_fd, until in_fd is closed:
+ * 0 then, -1 when a pipe breaks. */
+int chs_serve(chs_session *s, int in_fd, int out_fd);
+/* The process hosting the engine: this one for a local session, the server for an attached one. */
+long chs_pid(const chs_session *s);
 /* Must be called before exit: with executable_pool processes alive, exiting
  * without closing crashes inside libchdb. */
 void chs_close(chs_session *s);

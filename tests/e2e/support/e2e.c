@@ -2,8 +2,10 @@
 #include "e2e.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +21,8 @@
 #include "arena.h"
 #include "itest.h"
 #include "json.h"
+
+extern char **environ;
 
 #ifndef SCRIPTS_DIR
 #error "SCRIPTS_DIR must be defined (tests/e2e/CMakeLists.txt)"
@@ -246,11 +250,17 @@ long long e2e_ch_count(chs_session *s, const char *fmt, ...) {
     return v;
 }
 
-chs_session *e2e_ch_open(const char *data_path) { return e2e_ch_open_config(data_path, NULL); }
-
-chs_session *e2e_ch_open_config(const char *data_path, const char *config_file) {
+const char *e2e_scripts_dir(void) {
     const char *dir = getenv("CDC_TEST_SCRIPTS_DIR");
-    if (!dir || !*dir) dir = SCRIPTS_DIR;
+    return dir && *dir ? dir : SCRIPTS_DIR;
+}
+
+chs_session *e2e_ch_open(const char *data_path) {
+    return e2e_ch_open_args(data_path, NULL);
+}
+
+chs_session *e2e_ch_open_args(const char *data_path, const char *const *extra) {
+    const char *dir = e2e_scripts_dir();
     char probe[4096];
     snprintf(probe, sizeof(probe), "%s/debezium_unwrap", dir);
     if (access(probe, X_OK) != 0) {
@@ -258,10 +268,7 @@ chs_session *e2e_ch_open_config(const char *data_path, const char *config_file) 
         return NULL;
     }
     mkdir(data_path, 0755);
-    char *config = config_file ? e2e_fmt("--config-file=%s", config_file) : NULL;
-    const char *extra[] = {config, NULL};
     chs_session *s = chs_open_args(dir, FUNCTIONS_GLOB, data_path, extra);
-    free(config);
     if (!s) return NULL;
     /* With a data path, libchdb's `default` database has engine Overlay, which
      * refreshable materialized views (sql/experiments/05_daily.sql) refuse and where
@@ -481,6 +488,97 @@ int e2e_json_same_except(const char *a, size_t an, const char *b, size_t bn, con
     json_open(b, bn, &rb, &err);
     if (ra.type != JSON_OBJECT || rb.type != JSON_OBJECT) return an == bn && memcmp(a, b, an) == 0;
     return jsame(&ra, &rb, except);
+}
+
+/* ------------------------------------------------------------ the engine in a child process */
+
+/* The child's ends of the pipes: requests on fd 3, answers on fd 4 (stdin, stdout and
+ * stderr stay the test's, so the engine's messages show in the test output). */
+#define E2E_ENGINE_IN 3
+#define E2E_ENGINE_OUT 4
+
+int e2e_engine_main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--engine") != 0) return -1;
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s --engine DATA_PATH [LOG_FILE]\n", argv[0]);
+        return 64;
+    }
+    char *log_arg = argc == 4 ? e2e_fmt("--logger.log=%s", argv[3]) : NULL;
+    const char *extra[] = {log_arg, log_arg ? "--log-level=information" : NULL, NULL};
+    chs_session *s = e2e_ch_open_args(argv[2], extra);
+    free(log_arg);
+    if (!s) return 1;
+    int rc = chs_serve(s, E2E_ENGINE_IN, E2E_ENGINE_OUT);
+    chs_close(s);
+    return rc ? 1 : 0;
+}
+
+chs_session *e2e_engine_start(const char *data_path, const char *log_path) {
+    int req[2], ans[2];
+    if (pipe2(req, O_CLOEXEC) != 0) return NULL;
+    if (pipe2(ans, O_CLOEXEC) != 0) {
+        close(req[0]);
+        close(req[1]);
+        return NULL;
+    }
+    char *self = realpath("/proc/self/exe", NULL);
+    char *argv[] = {self, "--engine", (char *)data_path, (char *)log_path, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, req[0], E2E_ENGINE_IN);
+    posix_spawn_file_actions_adddup2(&fa, ans[1], E2E_ENGINE_OUT);
+    pid_t pid = 0;
+    int rc = self ? posix_spawn(&pid, self, &fa, NULL, argv, environ) : -1;
+    posix_spawn_file_actions_destroy(&fa);
+    free(self);
+    close(req[0]);
+    close(ans[1]);
+    if (rc != 0) {
+        fprintf(stderr, "e2e: cannot start the engine process: %s\n", strerror(rc > 0 ? rc : errno));
+        close(req[1]);
+        close(ans[0]);
+        return NULL;
+    }
+    chs_session *s = chs_attach(req[1], ans[0], pid);
+    /* The first answer says the engine is up (or that it failed to start). */
+    char *err = NULL;
+    char *out = s ? chs_query(s, "SELECT 1", "TabSeparated", NULL, &err) : NULL;
+    if (!out) {
+        fprintf(stderr, "e2e: the engine process (pid %ld, data path %s) did not start: %s\n", (long)pid, data_path,
+                err ? err : "?");
+        free(err);
+        chs_close(s);
+        return NULL;
+    }
+    free(out);
+    return s;
+}
+
+/* ------------------------------------------------------------ waiting */
+
+void e2e_wait_until(const char *what, double timeout_s, long long (*missing)(void *ctx, itest_buf *status), void *ctx) {
+    double t = e2e_now(), deadline = t + timeout_s, last_print = 0;
+    for (;;) {
+        itest_buf status = {0};
+        long long n = missing(ctx, &status);
+        const char *st = status.p ? status.p : "";
+        if (n == 0) {
+            e2e_log("%s:%s (%.1fs)", what, st, e2e_now() - t);
+            itest_buf_free(&status);
+            return;
+        }
+        if (e2e_now() > deadline) {
+            print_error("not %s within %.0f s:%s\n", what, timeout_s, st);
+            itest_buf_free(&status);
+            fail();
+        }
+        if (e2e_now() - last_print > 5) {
+            e2e_log("waiting until %s:%s", what, st);
+            last_print = e2e_now();
+        }
+        itest_buf_free(&status);
+        usleep(300 * 1000);
+    }
 }
 
 /* ------------------------------------------------------------ comparison */

@@ -33,6 +33,7 @@
 
 #include "chsession.h"
 #include "files.h"
+#include "itest.h"
 
 #if defined(__GNUC__)
 #define E2E_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -83,13 +84,31 @@ void e2e_dump_topics(chs_session *s, const char *brokers, const char *table, con
  * database `e2e` (USE e2e); session_timezone is UTC.
  * NULL on failure (printed).  Works anywhere. */
 chs_session *e2e_ch_open(const char *data_path);
-/* e2e_ch_open with a server configuration file (--config-file: e.g. <named_collections>);
- * config_file NULL: e2e_ch_open.  Works anywhere. */
-chs_session *e2e_ch_open_config(const char *data_path, const char *config_file);
+/* The same with more of the engine's arguments (chs_open_args, NULL-terminated, or NULL):
+ * e.g. "--config-file=FILE" (a server config: <named_collections>), "--logger.log=FILE"
+ * with "--log-level=information", "--kafka.statistics_interval_ms=1000".  Works anywhere. */
+chs_session *e2e_ch_open_args(const char *data_path, const char *const *extra);
 /* sql/kafka_connection.sql as written but for its broker list: the named collection
  * cdc_kafka that every Kafka table of sql/ reads, on `brokers` (no authentication).
  * 0, or -1 (printed).  Works anywhere. */
 int e2e_ch_kafka_connection(chs_session *s, const char *brokers);
+/* The dir of the function binaries: $CDC_TEST_SCRIPTS_DIR, else the build's user_scripts. */
+const char *e2e_scripts_dir(void);
+
+/* The engine in a child process, for a test that kills it: this program re-executed
+ * with --engine DATA_PATH [LOG_FILE] (main() must first call e2e_engine_main), answering
+ * the returned attached session (chs_attach) through two pipes.  Every helper taking a
+ * chs_session works with it; chs_pid() is the engine's process.  Returns once the engine
+ * answers; NULL (printed) when it does not start.  chs_close() stops it.  Works anywhere. */
+chs_session *e2e_engine_start(const char *data_path, const char *log_path);
+/* main()'s first call: when argv is --engine ..., runs the engine until the test closes
+ * its session and returns the exit status; otherwise returns -1. */
+int e2e_engine_main(int argc, char **argv);
+
+/* Polls missing(ctx, status) every 0.3 s until it returns 0 (then logs "<what>: <status>"),
+ * logging the status every 5 s; fails the test after timeout_s.  `missing` says how much
+ * is still to come (rows, partitions behind...) and appends a progress line to status. */
+void e2e_wait_until(const char *what, double timeout_s, long long (*missing)(void *ctx, itest_buf *status), void *ctx);
 /* The first line of a query's output (printf-style) as an integer; fails the test when
  * the query fails or gives no integer. */
 long long e2e_ch_count(chs_session *s, const char *fmt, ...) E2E_PRINTF(2, 3);

@@ -721,9 +721,13 @@ void itest_outbox_write(itest_rng *r, const itest_outbox *o, itest_buf *out) {
 /* ------------------------------------------------------------ processes */
 
 void itest_for_each_child(void (*fn)(void *ctx, const itest_child *c), void *ctx) {
+    itest_for_each_child_of(getpid(), fn, ctx);
+}
+
+void itest_for_each_child_of(long parent, void (*fn)(void *ctx, const itest_child *c), void *ctx) {
     DIR *d = opendir("/proc");
     if (!d) return;
-    int self = getpid();
+    long self = parent;
     long hz = sysconf(_SC_CLK_TCK);
     struct dirent *e;
     while ((e = readdir(d))) {

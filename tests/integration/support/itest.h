@@ -244,5 +244,7 @@ typedef struct itest_child {
     long hwm_kb;
 } itest_child;
 void itest_for_each_child(void (*fn)(void *ctx, const itest_child *c), void *ctx);
+/* The same for the children of process `parent` (e.g. an engine in a child process). */
+void itest_for_each_child_of(long parent, void (*fn)(void *ctx, const itest_child *c), void *ctx);
 
 #endif

@@ -204,7 +204,7 @@ void pipeline_add_change(itest_rows *rows, const char *server, const char *db, c
 
 /* The views of sql/monitoring.sql: they describe the tables, so they change
  * with every insert and are left out of the fingerprint. */
-#define PIPELINE_MONITORING_VIEWS "('kafka_consumer_lag', 'kafka_consumer_errors', 'dead_letter_summary', 'table_sizes', 'table_freshness')"
+#define PIPELINE_MONITORING_VIEWS "('kafka_consumer_lag', 'kafka_consumer_errors', 'kafka_consumer_stalled', 'dead_letter_summary', 'table_sizes', 'table_freshness')"
 
 static int pipeline_line_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
