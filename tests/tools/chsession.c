@@ -11,8 +11,14 @@ struct chs_session {
 };
 
 chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const char *data_path) {
+    return chs_open_args(scripts_dir, functions_glob, data_path, NULL);
+}
+
+chs_session *chs_open_args(const char *scripts_dir, const char *functions_glob, const char *data_path,
+                           const char *const *extra) {
+    enum { MAX_EXTRA = 16 };
     char a_scripts[4096], a_functions[4096], a_path[4096];
-    char *argv[8];
+    char *argv[8 + MAX_EXTRA];
     int argc = 0;
     argv[argc++] = "clickhouse";
     snprintf(a_scripts, sizeof(a_scripts), "--user_scripts_path=%s", scripts_dir);
@@ -22,6 +28,13 @@ chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const
     if (data_path) {
         snprintf(a_path, sizeof(a_path), "--path=%s", data_path);
         argv[argc++] = a_path;
+    }
+    for (int i = 0; extra && extra[i]; i++) {
+        if (i == MAX_EXTRA) {
+            fprintf(stderr, "chsession: more than %d extra arguments\n", MAX_EXTRA);
+            return NULL;
+        }
+        argv[argc++] = (char *)extra[i];
     }
     argv[argc] = NULL;
     chdb_connection *conn = chdb_connect(argc, argv);

@@ -14,6 +14,10 @@ typedef struct chs_session chs_session;
 /* scripts_dir: where the binaries are; functions_glob: the XML files;
  * data_path: NULL for an in-memory engine.  NULL on failure (stderr says why). */
 chs_session *chs_open(const char *scripts_dir, const char *functions_glob, const char *data_path);
+/* The same with more engine arguments: server config keys as --key=value (e.g.
+ * "--kafka.statistics_interval_ms=1000"), NULL-terminated (at most 16), or NULL. */
+chs_session *chs_open_args(const char *scripts_dir, const char *functions_glob, const char *data_path,
+                           const char *const *extra);
 /* Must be called before exit: with executable_pool processes alive, exiting
  * without closing crashes inside libchdb. */
 void chs_close(chs_session *s);

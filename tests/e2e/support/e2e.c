@@ -244,6 +244,10 @@ long long e2e_ch_count(chs_session *s, const char *fmt, ...) {
 }
 
 chs_session *e2e_ch_open(const char *data_path) {
+    return e2e_ch_open_args(data_path, NULL);
+}
+
+chs_session *e2e_ch_open_args(const char *data_path, const char *const *extra) {
     const char *dir = getenv("CDC_TEST_SCRIPTS_DIR");
     if (!dir || !*dir) dir = SCRIPTS_DIR;
     char probe[4096];
@@ -253,7 +257,7 @@ chs_session *e2e_ch_open(const char *data_path) {
         return NULL;
     }
     mkdir(data_path, 0755);
-    chs_session *s = chs_open(dir, FUNCTIONS_GLOB, data_path);
+    chs_session *s = chs_open_args(dir, FUNCTIONS_GLOB, data_path, extra);
     if (!s) return NULL;
     /* With a data path, libchdb's `default` database has engine Overlay, which
      * refreshable materialized views (sql/experiments/05_daily.sql) refuse and where
@@ -817,10 +821,11 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
         rc = -1;
     }
     if (!rc) {
+        const char *more = r->kafka_settings ? r->kafka_settings : "kafka_flush_interval_ms = 500";
         char *kafka = e2e_fmt("CREATE TABLE `%s`.`%s` (message String) ENGINE = Kafka "
                               "SETTINGS kafka_broker_list = '%s', kafka_topic_list = '%s', kafka_group_name = '%s', "
-                              "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500",
-                              r->db, r->kafka, r->brokers, r->topic, r->group);
+                              "kafka_format = 'RawBLOB'%s%s",
+                              r->db, r->kafka, r->brokers, r->topic, r->group, *more ? ", " : "", more);
         rc = chs_exec(s, kafka) ? -1 : 0;
         free(kafka);
     }
@@ -836,7 +841,7 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
             "SELECT _topic AS topic, _partition AS partition, _offset AS offset, _key AS key, _message AS message, "
             "op, version, _error AS error, _extra AS extra, length(_schema_changes) AS changes FROM `%s`.`%s_stage`",
             r->db, r->table, r->db, r->table, r->db, r->table, r->db, r->table);
-        e2e_run_ctx c = {s, NULL, kafka_name, tap};
+        e2e_run_ctx c = {s, NULL, kafka_name, r->no_tap ? NULL : tap};
         char *text = e2e_fmt("%s", val[1]);
         rc = chs_split_sql(text, e2e_run_one, &c) ? -1 : 0;
         if (!rc && c.before) {

@@ -81,6 +81,9 @@ void e2e_dump_topics(chs_session *s, const char *brokers, const char *table, con
  * database `e2e` (USE e2e); session_timezone is UTC.
  * NULL on failure (printed).  Works anywhere. */
 chs_session *e2e_ch_open(const char *data_path);
+/* The same with more engine arguments (chs_open_args: server config keys as --key=value,
+ * NULL-terminated, or NULL).  Works anywhere. */
+chs_session *e2e_ch_open_args(const char *data_path, const char *const *extra);
 /* The first line of a query's output (printf-style) as an integer; fails the test when
  * the query fails or gives no integer. */
 long long e2e_ch_count(chs_session *s, const char *fmt, ...) E2E_PRINTF(2, 3);
@@ -149,6 +152,9 @@ typedef struct e2e_ddl_replica {
     const char *topic;       /*   in consumer group `group` */
     const char *group;
     char *columns;           /* out: debezium_ddl's `columns` (malloc'd) */
+    const char *kafka_settings; /* more Kafka table settings ("a = 1, b = 2", "" for none);
+                                   NULL: kafka_flush_interval_ms = 500 (the tests' pace) */
+    int no_tap;              /* 1: no tap (a benchmark measures the replica alone) */
 } e2e_ddl_replica;
 
 /* Calls r->fn on r->first's row, creates the Kafka table, then runs every statement of
@@ -156,7 +162,7 @@ typedef struct e2e_ddl_replica {
  * that reads the Kafka table (the one that starts consuming) it adds a tap,
  * <db>.<table>_tap (topic, partition, offset, key, message, op, version, error, extra,
  * changes = the number of schema changes the message showed): every message the stage
- * gets, so no block passes unseen.  0, or -1 (printed: the function's error, or the
+ * gets, so no block passes unseen (none with r->no_tap).  0, or -1 (printed: the function's error, or the
  * failing statement with ClickHouse's message).  Works anywhere. */
 int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r);
 
