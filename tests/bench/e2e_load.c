@@ -39,6 +39,7 @@
 #include "itest.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
@@ -120,6 +121,11 @@ typedef struct sample {
     int udf_n;
 } sample;
 
+/* Where the CPU goes: this process (the engine), its UDF processes, and the stack's
+ * processes by the pids stack.sh records (PostgreSQL with its backends: the generator's
+ * and Debezium's walsender). */
+enum { P_ENGINE, P_UDF, P_CONNECT, P_KAFKA, P_POSTGRES, NPARTS };
+
 typedef struct step {
     long rate;
     double secs;
@@ -133,6 +139,7 @@ typedef struct step {
     double rep_p50, rep_p99, rep_q2, rep_q4, out_p50, out_p99;
     long rss_max_kb, udf_max_kb, udf_sum_max_kb;
     int udf_n;
+    double cores[NPARTS];   /* CPU cores each part used while the generator ran */
     int held;
     char why[160];
 } step;
@@ -236,6 +243,56 @@ static void take_sample(sample *sm, double t0, int gen_pid) {
     sm->udf_kb = u.sum_kb;
     sm->udf_max_kb = u.max_kb;
     sm->udf_n = u.n;
+}
+
+/* utime + stime of /proc/<pid>/stat in seconds, and its parent; -1 when gone. */
+static double proc_cpu(const char *pid, int *ppid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *close = strrchr(buf, ')');
+    unsigned long ut, st;
+    int pp;
+    if (!close || sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &pp, &ut, &st) != 3) return -1;
+    if (ppid) *ppid = pp;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static int stack_pid(const char *name) {
+    char *path = e2e_fmt("%s/pids/%s.pid", L.run_dir, name);
+    char *text = tfile_read(path, NULL);
+    free(path);
+    int pid = text ? atoi(text) : 0;
+    free(text);
+    return pid;
+}
+
+static void udf_cpu(void *ctx, const itest_child *c) {
+    double *sum = ctx;
+    if (strcmp(c->comm, "psql") != 0) *sum += c->cpu_s;
+}
+
+/* CPU seconds so far of every part. */
+static void cpu_now(double *cpu) {
+    int pids[NPARTS] = {0, 0, stack_pid("connect"), stack_pid("kafka"), stack_pid("postgres")};
+    memset(cpu, 0, sizeof(double) * NPARTS);
+    cpu[P_ENGINE] = proc_cpu("self", NULL);
+    itest_for_each_child(udf_cpu, &cpu[P_UDF]);
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        int pid = atoi(e->d_name), ppid = 0;
+        double c = proc_cpu(e->d_name, &ppid);
+        if (c < 0) continue;
+        for (int p = P_CONNECT; p < NPARTS; p++)
+            if (pids[p] && (pid == pids[p] || (p == P_POSTGRES && ppid == pids[p]))) cpu[p] += c;
+    }
+    if (d) closedir(d);
 }
 
 /* ------------------------------------------------------------ the generator */
@@ -405,6 +462,8 @@ static void run_step(long rate, double secs, step *st) {
     st->secs = secs;
     settle(30);
     char *gen_out = e2e_fmt("%s/e2e-load-gen.out", L.run_dir);
+    double cpu0[NPARTS], cpu1[NPARTS];
+    cpu_now(cpu0);
     double w0 = wall_now(), t0 = e2e_now();
     pid_t pid = gen_start(rate, secs, gen_out);
     int n = 0, status = 0;
@@ -424,6 +483,8 @@ static void run_step(long rate, double secs, step *st) {
         usleep((useconds_t)(L.sample_s * 1e6));
     }
     double w1 = wall_now();
+    cpu_now(cpu1);
+    for (int p = 0; p < NPARTS; p++) st->cores[p] = (cpu1[p] - cpu0[p]) / (w1 - w0);
     char *out = tfile_read(gen_out, NULL);
     if (!out || sscanf(out, "%lld|%lld|%lld|%lf", &st->changes, &st->deletes, &st->outbox_deletes, &st->elapsed) != 4 ||
         !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -493,23 +554,27 @@ static void run_step(long rate, double secs, step *st) {
             rate, secs, st->offered, st->landed_rate, st->lag_max, st->lag_end, st->rep_p50, st->rep_p99, st->out_p50,
             st->out_p99, st->drain, st->rss_max_kb / 1024, st->udf_n, st->udf_sum_max_kb / 1024,
             st->held ? "held" : "NOT held: ", st->held ? "" : st->why);
+    e2e_log("  CPU cores used: engine %.2f, UDF %.2f, Connect %.2f, Kafka %.2f, PostgreSQL %.2f", st->cores[P_ENGINE],
+            st->cores[P_UDF], st->cores[P_CONNECT], st->cores[P_KAFKA], st->cores[P_POSTGRES]);
 }
 
 /* ------------------------------------------------------------ report */
 
 static void md_head(void) {
     fprintf(L.md, "| phase | rate /s | offered /s | landed /s | lag max | lag 2nd / 4th quarter | lag at end | "
-                  "latency p50 / p99 ms | outbox p50 / p99 ms | drain s | engine RSS MB | UDF RSS MB (processes, largest) | held |\n"
-                  "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                  "latency p50 / p99 ms | outbox p50 / p99 ms | drain s | engine RSS MB | UDF RSS MB (processes, largest) | "
+                  "CPU cores: engine / UDF / Connect / Kafka / PostgreSQL | held |\n"
+                  "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
 }
 
 static void md_row(const char *phase, const step *st) {
     fprintf(L.md,
             "| %s %.0f s | %ld | %.0f | %.0f | %lld | %.0f / %.0f | %lld | %.0f / %.0f | %.0f / %.0f | %.1f | %ld | "
-            "%.1f (%d, %.1f) | %s%s |\n",
+            "%.1f (%d, %.1f) | %.2f / %.2f / %.2f / %.2f / %.2f | %s%s |\n",
             phase, st->secs, st->rate, st->offered, st->landed_rate, st->lag_max, st->lag_q2, st->lag_q4, st->lag_end,
             st->rep_p50, st->rep_p99, st->out_p50, st->out_p99, st->drain, st->rss_max_kb / 1024,
-            (double)st->udf_sum_max_kb / 1024, st->udf_n, (double)st->udf_max_kb / 1024, st->held ? "yes" : "no: ",
+            (double)st->udf_sum_max_kb / 1024, st->udf_n, (double)st->udf_max_kb / 1024, st->cores[P_ENGINE],
+            st->cores[P_UDF], st->cores[P_CONNECT], st->cores[P_KAFKA], st->cores[P_POSTGRES], st->held ? "yes" : "no: ",
             st->held ? "" : st->why);
     fflush(L.md);
 }
@@ -699,6 +764,12 @@ int main(int argc, char **argv) {
                   "Run %s on %s (%ld cores), load average at the start %.2f %.2f %.2f. Steps of %.0f s, hold %.0f s, "
                   "%d partitions per topic, connector `dbz` (Debezium defaults, JSON with schemas).\n",
             date, un.release, sysconf(_SC_NPROCESSORS_ONLN), la[0], la[1], la[2], L.step_s, L.hold_s, L.partitions);
+    fprintf(L.md, "\nColumns (tests/bench/README-section.md, \"Load\"): *offered* = changes PostgreSQL committed / s; "
+                  "*landed* = rows through the views / s while the generator ran; *lag* = kafka_consumer_lag summed "
+                  "(committed offsets: ClickHouse commits after each block it writes); *latency* = PostgreSQL commit "
+                  "(source.ts_ms) to the row landing in the replica's views, *outbox* the same from created_at; "
+                  "*drain* = seconds after the step until every change landed; RSS = largest sample; CPU cores = "
+                  "CPU seconds / wall second while the generator ran.\n");
     long best_all = 0;
     for (size_t i = 0; !rc && i < NVARIANTS; i++) {
         if (!wanted(variants[i].name)) continue;
