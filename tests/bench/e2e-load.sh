@@ -7,7 +7,7 @@
 #
 #   tests/bench/e2e-load.sh                  # the full run: search, 5-minute holds, both variants,
 #                                            # one setting at a time (the driver prints how long: ~40 min)
-#   tests/bench/e2e-load.sh --quick          # a few minutes: --rates 500,2000,8000 --step 25 --hold 60
+#   tests/bench/e2e-load.sh --quick          # about 10 minutes: --rates 2000,8000,16000 --step 25 --hold 60
 #                                            #   --no-attribution, into results-e2e-load-quick.md
 #   tests/bench/e2e-load.sh --step 30 ...    # any cdc_e2e_load option passes through
 #
@@ -29,7 +29,7 @@ for a in "$@"; do
   prev="$a"
   if [[ "$a" == --quick ]]; then
     out="$here/results-e2e-load-quick.md"
-    args+=(--rates 500,2000,8000 --step 25 --hold 60 --drain 40 --no-attribution)
+    args+=(--rates 2000,8000,16000 --step 25 --hold 60 --drain 40 --no-attribution)
   else
     args+=("$a")
   fi

@@ -1,9 +1,10 @@
 -- e2e_load.sql — the change generator of the load benchmark (tests/bench/e2e-load.sh
 -- loads it after tests/e2e/schema.sql, before the connector starts).
 --
--- CALL load_run(rate, seconds) makes `rate` row changes per second for `seconds`,
--- inside PostgreSQL: no client round trip per change, so the generator is not what
--- limits the pipeline.  Every 100 ms it commits one transaction holding the changes
+-- CALL load_run(rate, seconds[, worker, workers]) makes `rate` row changes per second
+-- for `seconds`, inside PostgreSQL: no client round trip per change.  Several workers
+-- (sessions) can run at once, worker w of W touching only the events ids = w mod W, so
+-- one session's CPU is not what limits the pipeline.  Every 100 ms it commits one transaction holding the changes
 -- due by then (a tick that runs late is caught up by the next one), in set-based
 -- statements, with the mix the experiments and replica pipelines see:
 --
@@ -25,7 +26,7 @@ SET client_min_messages = warning;
 -- The clean-up finds the old outbox rows by time, as a relay would.
 CREATE INDEX IF NOT EXISTS outbox_events_created_at ON outbox_events (created_at);
 
-CREATE PROCEDURE load_run(rate integer, seconds double precision,
+CREATE PROCEDURE load_run(rate integer, seconds double precision, worker integer DEFAULT 0, workers integer DEFAULT 1,
                           INOUT changes bigint DEFAULT 0, INOUT deletes bigint DEFAULT 0,
                           INOUT outbox_deletes bigint DEFAULT 0, INOUT elapsed double precision DEFAULT 0)
 LANGUAGE plpgsql AS $$
@@ -38,7 +39,9 @@ DECLARE
     lo bigint; hi bigint; cur bigint;
 BEGIN
     changes := 0; deletes := 0; outbox_deletes := 0;
-    SELECT coalesce(min(id), 1), coalesce(max(id) + 1, 1) INTO lo, hi FROM events;
+    -- this worker's ids: lo .. hi - W, step W
+    SELECT coalesce(min(id), worker), coalesce(max(id) + workers, worker) INTO lo, hi
+      FROM events WHERE id % workers = worker;
     cur := lo;
     LOOP
         now_s := least(extract(epoch FROM clock_timestamp()) - t0, seconds);
@@ -48,7 +51,7 @@ BEGIN
             -- the relay's clean-up of published outbox rows (at most half the tick)
             DELETE FROM outbox_events WHERE id IN (
                 SELECT id FROM outbox_events WHERE created_at < clock_timestamp() - interval '1 second'
-                ORDER BY created_at LIMIT greatest(n / 2, 1));
+                ORDER BY created_at LIMIT greatest(n / 2, 1) FOR UPDATE SKIP LOCKED);
             GET DIAGNOSTICS got = ROW_COUNT;
             outbox_deletes := outbox_deletes + got;
             deletes := deletes + got;
@@ -56,22 +59,22 @@ BEGIN
             m := n - got;
             -- events: delete the oldest rows (keeping some to update) ...
             k := round(m * 0.11);
-            IF k > 0 AND hi - lo > 2 * k + 100 THEN
-                DELETE FROM events WHERE id >= lo AND id < lo + k;
+            IF k > 0 AND (hi - lo) / workers > 2 * k + 100 THEN
+                DELETE FROM events WHERE id >= lo AND id < lo + k * workers AND id % workers = worker;
                 GET DIAGNOSTICS got = ROW_COUNT;
-                lo := lo + k;
+                lo := lo + k * workers;
                 deletes := deletes + got;
                 changes := changes + got;
             END IF;
             -- ... update a window of live rows, moving through the table ...
             k := round(m * 0.17);
             IF k > 0 THEN
-                IF cur < lo OR cur + k > hi THEN cur := lo; END IF;
+                IF cur < lo OR cur + k * workers > hi THEN cur := lo; END IF;
                 UPDATE events SET value = coalesce(value, 0) + 1, event_type = 'click',
                                   properties = coalesce(properties, '{}'::jsonb) || jsonb_build_object('seen', ticks)
-                 WHERE id >= cur AND id < cur + k;
+                 WHERE id >= cur AND id < cur + k * workers AND id % workers = worker;
                 GET DIAGNOSTICS got = ROW_COUNT;
-                cur := cur + k;
+                cur := cur + k * workers;
                 changes := changes + got;
             END IF;
             -- ... insert new ones ...
@@ -82,8 +85,8 @@ BEGIN
                        (ARRAY['exposure', 'click', 'conversion'])[1 + i % 3], (i % 1000) / 10.0,
                        jsonb_build_object('page', '/p/' || (i % 50), 'device', (ARRAY['ios', 'android', 'web'])[1 + i % 3]),
                        clock_timestamp()
-                  FROM generate_series(hi, hi + k - 1) AS i;
-                hi := hi + k;
+                  FROM generate_series(hi, hi + (k - 1) * workers, workers) AS i;
+                hi := hi + k * workers;
                 changes := changes + k;
             END IF;
             -- ... and, last before the commit, the outbox events.
