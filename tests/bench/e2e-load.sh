@@ -6,7 +6,8 @@
 # tests/bench/results-e2e-load.md and brings the stack down.
 #
 #   tests/bench/e2e-load.sh                  # the full run: search, 5-minute holds, both variants,
-#                                            # one setting at a time (the driver prints how long: ~40 min)
+#                                            # one setting at a time: about 45 min, at most an hour (the
+#                                            # driver prints its bound first)
 #   tests/bench/e2e-load.sh --quick          # about 10 minutes: --rates 2000,8000,16000 --step 25 --hold 60
 #                                            #   --no-attribution, into results-e2e-load-quick.md
 #   tests/bench/e2e-load.sh --step 30 ...    # any cdc_e2e_load option passes through
