@@ -1017,6 +1017,8 @@ static void write_results(void) {
     char date[64];
     strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
     itest_buf_printf(&b, "# Benchmark results\n\nWritten by `tests/bench/run.sh` (the `cdc_bench` program) on %s.\n\n", date);
+    itest_buf_puts(&b, "The functions in one engine, here; the whole pipeline under load (PostgreSQL, Debezium, Kafka, "
+                       "the Kafka engine): [`results-e2e-load.md`](results-e2e-load.md) (`tests/bench/e2e-load.sh`).\n\n");
     itest_buf_puts(&b, "| | |\n|---|---|\n");
     machine_text(&b);
     itest_buf_printf(&b, "| ClickHouse | %s, embedded (libchdb, npm %s 26.7.3-stable.1), one process for every variant |\n",

@@ -189,7 +189,7 @@ static void test_generate_and_consume(void **state) {
         char *first = e2e_fmt("SELECT key, value AS message FROM " DDL_DB ".dump WHERE topic = '%s' "
                               "AND value IS NOT NULL ORDER BY partition, offset LIMIT 1", topic);
         char *kafka = e2e_fmt("public_%s_queue", tb);   /* ddl_function.xml's --kafka-table */
-        e2e_ddl_replica r = {DDL_DB, tb, DDL_FN, first, kafka, D.brokers, topic, group, NULL};
+        e2e_ddl_replica r = {DDL_DB, tb, DDL_FN, first, kafka, D.brokers, topic, group, NULL, NULL, 0};
         int rc = e2e_ddl_replica_create(D.s, &r);
         if (rc == 0) {
             D.columns[i] = r.columns;

@@ -449,7 +449,7 @@ static void test_workload_and_consume(void **state) {
         snprintf(E.ddl_names[i][1], sizeof(E.ddl_names[i][1]), "%s_tap", tables[i]);
         *c = (consumer){DDL_DB, E.ddl_names[i][0], e2e_fmt("%s_ddl_%s", E.group, tables[i]), e2e_fmt("'%s'", topic),
                         E.ddl_names[i][1]};
-        e2e_ddl_replica r = {DDL_DB, tables[i], DDL_FN, first, E.ddl_names[i][0], E.brokers, topic, c->group, NULL};
+        e2e_ddl_replica r = {DDL_DB, tables[i], DDL_FN, first, E.ddl_names[i][0], E.brokers, topic, c->group, NULL, NULL, 0};
         int rc_ddl = e2e_ddl_replica_create(E.s, &r);
         free(r.columns);
         free(first);

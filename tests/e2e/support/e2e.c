@@ -939,10 +939,11 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
         rc = -1;
     }
     if (!rc) {
+        const char *more = r->kafka_settings ? r->kafka_settings : "kafka_flush_interval_ms = 500";
         char *kafka = e2e_fmt("CREATE TABLE `%s`.`%s` (message String) ENGINE = Kafka "
                               "SETTINGS kafka_broker_list = '%s', kafka_topic_list = '%s', kafka_group_name = '%s', "
-                              "kafka_format = 'RawBLOB', kafka_flush_interval_ms = 500",
-                              r->db, r->kafka, r->brokers, r->topic, r->group);
+                              "kafka_format = 'RawBLOB'%s%s",
+                              r->db, r->kafka, r->brokers, r->topic, r->group, *more ? ", " : "", more);
         rc = chs_exec(s, kafka) ? -1 : 0;
         free(kafka);
     }
@@ -958,7 +959,7 @@ int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r) {
             "SELECT _topic AS topic, _partition AS partition, _offset AS offset, _key AS key, _message AS message, "
             "op, version, _error AS error, _extra AS extra, length(_schema_changes) AS changes FROM `%s`.`%s_stage`",
             r->db, r->table, r->db, r->table, r->db, r->table, r->db, r->table);
-        e2e_run_ctx c = {s, NULL, kafka_name, tap};
+        e2e_run_ctx c = {s, NULL, kafka_name, r->no_tap ? NULL : tap};
         char *text = e2e_fmt("%s", val[1]);
         rc = chs_split_sql(text, e2e_run_one, &c) ? -1 : 0;
         if (!rc && c.before) {

@@ -177,6 +177,9 @@ typedef struct e2e_ddl_replica {
     const char *topic;       /*   in consumer group `group` */
     const char *group;
     char *columns;           /* out: debezium_ddl's `columns` (malloc'd) */
+    const char *kafka_settings; /* more Kafka table settings ("a = 1, b = 2", "" for none);
+                                   NULL: kafka_flush_interval_ms = 500 (the tests' pace) */
+    int no_tap;              /* 1: no tap (a benchmark measures the replica alone) */
 } e2e_ddl_replica;
 
 /* Calls r->fn on r->first's row, creates the Kafka table, then runs every statement of
@@ -184,7 +187,7 @@ typedef struct e2e_ddl_replica {
  * that reads the Kafka table (the one that starts consuming) it adds a tap,
  * <db>.<table>_tap (topic, partition, offset, key, message, op, version, error, extra,
  * changes = the number of schema changes the message showed): every message the stage
- * gets, so no block passes unseen.  0, or -1 (printed: the function's error, or the
+ * gets, so no block passes unseen (none with r->no_tap).  0, or -1 (printed: the function's error, or the
  * failing statement with ClickHouse's message).  Works anywhere. */
 int e2e_ddl_replica_create(chs_session *s, e2e_ddl_replica *r);
 

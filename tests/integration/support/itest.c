@@ -746,13 +746,14 @@ void itest_for_each_child_of(long parent, void (*fn)(void *ctx, const itest_chil
         /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
         if (sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid, &ut, &st) != 3) continue;
         if (ppid != self) continue;
-        itest_child c = {atoi(e->d_name), "", (double)(ut + st) / (double)hz, 0};
+        itest_child c = {atoi(e->d_name), "", (double)(ut + st) / (double)hz, 0, 0};
         snprintf(c.comm, sizeof(c.comm), "%.*s", (int)(close - open - 1), open + 1);
         snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
         f = fopen(path, "r");
         if (f) {
             while (fgets(buf, sizeof(buf), f))
                 if (!strncmp(buf, "VmHWM:", 6)) c.hwm_kb = atol(buf + 6);
+                else if (!strncmp(buf, "VmRSS:", 6)) c.rss_kb = atol(buf + 6);
             fclose(f);
         }
         fn(ctx, &c);

@@ -236,12 +236,13 @@ void itest_insert_rowbinary_at(const char *file, int line, chs_session *s, const
 
 /* The processes this process started (the engine's UDF processes), from
  * /proc: for each, fn gets its pid, command name, CPU seconds so far (user +
- * system) and peak resident size (VmHWM, kB; 0 if unknown). */
+ * system), peak and current resident size (VmHWM, VmRSS, kB; 0 if unknown). */
 typedef struct itest_child {
     int pid;
     char comm[32];
     double cpu_s;
     long hwm_kb;
+    long rss_kb;
 } itest_child;
 void itest_for_each_child(void (*fn)(void *ctx, const itest_child *c), void *ctx);
 /* The same for the children of process `parent` (e.g. an engine in a child process). */
