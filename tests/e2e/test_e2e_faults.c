@@ -313,7 +313,7 @@ static void create_items_replica(void) {
     itest_exec(F.s, "USE " DDL_DB);
     assert_int_equal(e2e_ch_apply(F.s, SOURCE_DIR "/sql/monitoring.sql", NULL), 0);
     itest_exec(F.s, "USE e2e");
-    e2e_ddl_replica r = {DDL_DB, F.items, DDL_FN, first, F.items_queue, F.brokers, F.items_topic, group, NULL};
+    e2e_ddl_replica r = {DDL_DB, F.items, DDL_FN, first, F.items_queue, F.brokers, F.items_topic, group, NULL, NULL, 0};
     int rc = e2e_ddl_replica_create(F.s, &r);
     free(r.columns);
     free(first);
