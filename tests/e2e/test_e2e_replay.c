@@ -226,7 +226,16 @@ static void test_replay_from_earliest_changes_nothing(void **state) {
      * this run's topic, the consumer that read every message.  (Positions
      * are not asserted: an idle consumer reports -1001, unknown.) */
     itest_assert_query(R.s, topic_rows, "SELECT topic, partition_id FROM kafka_consumer_lag WHERE table = 'queue' ORDER BY partition_id");
-    itest_assert_scalar(R.s, R.gen.msgs.n, "SELECT max(num_messages_read) FROM kafka_consumer_lag WHERE table = 'queue'");
+    /* At least every message: a block is read again after a rebalance or a failed insert
+     * (at least once; seen once in about twenty runs: 2x, with the model above still exact). */
+    long long first = itest_scalar(R.s, "SELECT max(num_messages_read) FROM kafka_consumer_lag WHERE table = 'queue'");
+    if (first > (long long)R.gen.msgs.n) {
+        char *why = itest_query(R.s, "SELECT sum(num_rebalance_assignments), groupArray(exceptions.text) FROM "
+                                     "system.kafka_consumers WHERE database = 'campaigns' AND table = 'queue'");
+        e2e_log("first read: %lld messages read for %zu (read again; rebalances, errors: %s)", first, R.gen.msgs.n, why);
+        free(why);
+    }
+    assert_true(first >= (long long)R.gen.msgs.n);
     double t;
     char *before = pipeline_fingerprint(R.s, "campaigns");
     char *dead_before = itest_query(R.s, "SELECT message, error FROM email_dead_letters FINAL ORDER BY message");
