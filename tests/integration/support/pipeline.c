@@ -90,9 +90,12 @@ static char **pipeline_sql_files(const char *dir, size_t *n) {
 
 /* The file's text with the Kafka swap (malloc'd); relative paths from SOURCE_DIR. */
 static char *pipeline_read_swapped(const char *path) {
-    char full[4200];
-    snprintf(full, sizeof(full), "%s%s%s", path[0] == '/' ? "" : SOURCE_DIR, path[0] == '/' ? "" : "/", path);
+    const char *dir = path[0] == '/' ? "" : SOURCE_DIR "/";
+    size_t n = strlen(dir) + strlen(path) + 1;
+    char *full = malloc(n);
+    snprintf(full, n, "%s%s", dir, path);
     char *text = pipeline_read(full), *swapped = pipeline_swap_kafka(text);
+    free(full);
     free(text);
     return swapped;
 }
