@@ -30,14 +30,14 @@ SETTINGS
     kafka_topic_list = 'postgres-server.inventory.orders',
     kafka_group_name = 'clickhouse_orders_group',
     kafka_format = 'RawBLOB'
-    -- Production settings: uncomment and size them.  They cannot be altered
+    -- Production settings, as measured (sql/README.md, "Tune the settings"): uncomment.  They cannot be altered
     -- later (ALTER TABLE … MODIFY SETTING is refused by the Kafka engine):
     -- drop and create the table again, see "Tune the settings" in sql/README.md.
-    -- , kafka_num_consumers = 2             -- at most the partition count and the server's cores
+    -- , kafka_num_consumers = 1             -- more only with the partitions and the cores for them
     -- , kafka_max_block_size = 65536        -- messages per block: bigger blocks, fewer parts
     -- , kafka_handle_error_mode = 'stream'  -- RawBLOB never fails to parse, so 'default' is enough
-    -- , kafka_poll_timeout_ms = 500         -- wait for messages before handing over a short block
-    -- , kafka_flush_interval_ms = 7500      -- at most this long between blocks
+    -- , kafka_poll_timeout_ms = 100         -- wait for messages before handing over a short block
+    -- , kafka_flush_interval_ms = 1000      -- at most this long between blocks: the latency
 ;
 
 CREATE TABLE IF NOT EXISTS products_kafka

@@ -25,9 +25,9 @@ SETTINGS
     kafka_topic_list = 'dbserver1.public.outbox',
     kafka_group_name = 'clickhouse_outbox',
     kafka_format = 'RawBLOB'
-    -- Production settings: uncomment and size them.
-    -- , kafka_num_consumers = 4             -- at most the partition count and the server's cores
+    -- Production settings, as measured (sql/README.md, "Tune the settings"): uncomment.
+    -- , kafka_num_consumers = 1             -- more only with the partitions and the cores for them
     -- , kafka_max_block_size = 65536        -- messages per block: bigger blocks, fewer parts
-    -- , kafka_poll_timeout_ms = 500         -- wait for messages before handing over a short block
-    -- , kafka_flush_interval_ms = 7500      -- at most this long between blocks
+    -- , kafka_poll_timeout_ms = 100         -- wait for messages before handing over a short block
+    -- , kafka_flush_interval_ms = 1000      -- at most this long between blocks: the latency
 ;
