@@ -488,11 +488,12 @@ static const char *const landed_table =
     "CREATE TABLE IF NOT EXISTS e2e.load_landed (pipeline LowCardinality(String), committed DateTime64(6, 'UTC'), "
     "landed DateTime64(6, 'UTC') DEFAULT now64(6)) ENGINE = MergeTree ORDER BY (pipeline, committed)";
 
-/* Rows landed from changes committed in [a, b) (epoch seconds). */
-static long long landed_between(double a, double b) {
-    char *sql = e2e_fmt("SELECT count() FROM e2e.load_landed WHERE committed >= fromUnixTimestamp64Micro(%lld) "
-                        "AND committed < fromUnixTimestamp64Micro(%lld)",
-                        (long long)(a * 1e6), (long long)(b * 1e6));
+/* Rows of e2e.load_landed whose `column` (committed or landed) is in [a, b) (epoch
+ * seconds); -1 when the query fails. */
+static long long landed_between(const char *column, double a, double b) {
+    char *sql = e2e_fmt("SELECT count() FROM e2e.load_landed WHERE %s >= fromUnixTimestamp64Micro(%lld) "
+                        "AND %s < fromUnixTimestamp64Micro(%lld)",
+                        column, (long long)(a * 1e6), column, (long long)(b * 1e6));
     double v = NAN;
     ch_nums(&v, 1, sql);
     free(sql);
@@ -575,7 +576,7 @@ static void run_step(long rate, double secs, step *st) {
     st->drain = -1;
     double td = e2e_now();
     while (e2e_now() - td < L.drain_s) {
-        st->landed = landed_between(w0 - 1, w1 + 1);
+        st->landed = landed_between("committed", w0 - 1, w1 + 1);
         if (st->landed >= st->expected) {
             st->drain = e2e_now() - td;
             break;
@@ -585,13 +586,8 @@ static void run_step(long rate, double secs, step *st) {
     }
     st->offered = st->elapsed > 0 ? (double)st->changes / st->elapsed : 0;
     /* Rows that landed while the generator ran (both targets). */
-    char *sql = e2e_fmt("SELECT count() FROM e2e.load_landed WHERE landed >= fromUnixTimestamp64Micro(%lld) "
-                        "AND landed < fromUnixTimestamp64Micro(%lld)",
-                        (long long)(w0 * 1e6), (long long)(w1 * 1e6));
-    double v = NAN;
-    ch_nums(&v, 1, sql);
-    free(sql);
-    st->landed_in_step = isnan(v) ? 0 : (long long)v;
+    long long in_step = landed_between("landed", w0, w1);
+    st->landed_in_step = in_step < 0 ? 0 : in_step;
     st->landed_rate = (double)st->landed_in_step / (w1 - w0);
     latency(w0, w1, "replica", &st->rep_p50, &st->rep_p99);
     latency(w0, w1, "outbox", &st->out_p50, &st->out_p99);
