@@ -41,7 +41,8 @@ cmake --build "$build" --target cdc_e2e_load
 
 SECONDS=0
 "$root/tests/e2e/stack.sh" down >/dev/null 2>&1 || true
-trap '"$root/tests/e2e/stack.sh" down' EXIT
+# The logs stay (Kafka Connect's above all: a task that failed under load says why there).
+trap '"$root/tests/e2e/stack.sh" down --keep-logs; echo "e2e-load: the stack'"'"'s logs: $CDC_E2E_RUN_DIR/logs" >&2' EXIT
 "$root/tests/e2e/stack.sh" up --init-sql "$root/tests/e2e/schema.sql" --init-sql "$here/e2e_load.sql"
 eval "$("$root/tests/e2e/stack.sh" env)"
 echo "e2e-load: load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2

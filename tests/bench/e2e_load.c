@@ -106,6 +106,7 @@ static struct {
     const char *note;       /* --note: a line under the heading (e.g. "validation run on a loaded machine") */
     /* the run */
     double load_max;        /* the highest 1-minute load average seen */
+    int connector_failed;   /* Debezium's task stopped: every later step is skipped */
     chs_session *s;
     const char *run_dir, *brokers;
     char *first_sql;        /* SELECT of the first events message (key, message) */
@@ -524,6 +525,19 @@ static double mean_lag(const sample *sm, int n, double from, double to) {
     return k ? sum / k : NAN;
 }
 
+/* Debezium's task still RUNNING (Kafka Connect's REST API): a task that failed under
+ * the backlog would make every later step look like the pipeline's fault.  0 when it
+ * runs; else the state, with the trace, is logged and the run stops. */
+static int connector_ok(void) {
+    char *out = NULL;
+    int rc = e2e_sh(&out, "curl -fsS \"$CONNECT_URL/connectors/dbz/status\"");
+    int ok = rc == 0 && out && !strstr(out, "\"FAILED\"") && strstr(out, "\"RUNNING\"");
+    if (!ok) e2e_log("connector dbz is not running (curl rc %d): %s; see %s/connect.log", rc, out ? out : "",
+                     e2e_env("LOG_DIR") ? e2e_env("LOG_DIR") : "<run>/logs");
+    free(out);
+    return ok ? 0 : -1;
+}
+
 /* Waits until nothing is left to land (every message read and every view flushed):
  * the consumer positions are still for 3 s.  Seconds waited. */
 static double settle(double max_s) {
@@ -547,7 +561,14 @@ static void run_step(long rate, double secs, step *st) {
     memset(st, 0, sizeof(*st));
     st->rate = rate;
     st->secs = secs;
-    settle(30);
+    /* A step that was not held leaves a backlog: the next one starts once it is read. */
+    double waited = settle(600);
+    if (waited > 30) e2e_log("  (the previous step's backlog took %.0f s to land)", waited);
+    if (connector_ok() != 0) {
+        snprintf(st->why, sizeof(st->why), "Debezium's task is not running (see the log)");
+        L.connector_failed = 1;
+        return;
+    }
     double cpu0[NPARTS], cpu1[NPARTS];
     cpu_now(cpu0);
     double w0 = wall_now(), t0 = e2e_now();
@@ -571,6 +592,7 @@ static void run_step(long rate, double secs, step *st) {
     cpu_now(cpu1);
     for (int p = 0; p < NPARTS; p++) st->cores[p] = (cpu1[p] - cpu0[p]) / (w1 - w0);
     if (gen_finish(&g, st, st->why, sizeof(st->why)) != 0 || !ok) return;
+    if (connector_ok() != 0) L.connector_failed = 1;   /* this step's numbers still print */
     /* Drain: sample on until every change committed in the step has landed. */
     st->expected = st->changes - st->outbox_deletes;   /* the clean-up deletes land no row */
     st->drain = -1;
@@ -690,6 +712,10 @@ static long run_variant(const variant *v) {
         }
     } else {
         held = best;
+    }
+    if (L.connector_failed) {
+        fprintf(L.md, "\n**%s: stopped: Debezium's task failed (Kafka Connect's log).**\n", v->name);
+        return -1;
     }
     fprintf(L.md, "\n**%s: %ld changes/s held", v->name, held);
     if (L.hold_s > 0) fprintf(L.md, " for %.0f s.**\n", L.hold_s);
