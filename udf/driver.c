@@ -1,6 +1,7 @@
 /* driver.c — command line, process set-up and the row loop (see driver.h). */
 #include "driver.h"
 #include "fatal.h"
+#include "jsonidx.h"
 #include "sandbox.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@ typedef struct udf_options {
     const char *return_name;        /* Native: the answer column's name */
     int help, version, signature;
     int no_sandbox;
+    const char *simd;               /* --simd: stage 1's kernel (jsonidx.h) */
     const char *sandbox_selftest;   /* hidden test hook, see sandbox.h */
 } udf_options;
 
@@ -73,9 +75,12 @@ static void udf_usage(const udf_function *fn, const udf_signature *sig, const ch
             "                 the XML (default result): ClickHouse answers defaults for a column\n"
             "                 it does not find by that name, without an error\n"
             "  --signature    print the return type the function's XML must declare\n"
+            "  --simd LEVEL   the JSON scanner's kernel: auto (default: the best this CPU has),\n"
+            "                 avx2, sse42, portable, or off (no structural index); here: %s\n"
             "  --no-sandbox   do not confine the process with seccomp after start-up\n"
             "                 (kernels without seccomp, valgrind); see README \"Guarantees\"\n"
-            "  --help, --version\n");
+            "  --help, --version\n",
+            jidx_active_name());
     if (fn->options_help) fprintf(out, "\n%s options:\n%s", fn->name, fn->options_help);
     fprintf(out, "\nexample:\n  echo '<row>' | %s --format TabSeparated\n", fn->name);
 }
@@ -86,6 +91,7 @@ static int udf_parse_common(int *argc, char **argv, udf_options *o) {
     o->fmt = FMT_TSV;
     o->chunked = o->help = o->version = o->signature = o->no_sandbox = 0;
     o->sandbox_selftest = NULL;
+    o->simd = NULL;
     o->return_name = "result";
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
@@ -99,6 +105,8 @@ static int udf_parse_common(int *argc, char **argv, udf_options *o) {
         else if (!strcmp(a, "--version")) o->version = 1;
         else if (!strcmp(a, "--signature")) o->signature = 1;
         else if (!strcmp(a, "--no-sandbox")) o->no_sandbox = 1;
+        else if (!strcmp(a, "--simd") && i + 1 < *argc) o->simd = argv[++i];
+        else if (!strncmp(a, "--simd=", 7)) o->simd = a + 7;
         else if (!strncmp(a, "--sandbox-selftest=", 19)) o->sandbox_selftest = a + 19;
         else argv[out++] = argv[i];
         if (fmt) {
@@ -185,6 +193,11 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     memset(&sig, 0, sizeof(sig));
     fatal_progname = fn->name;
     if (udf_parse_common(&argc, argv, &o) < 0) return EXIT_USAGE;
+    const char *simd_why = NULL;
+    if (o.simd && jidx_select(o.simd, &simd_why) < 0) {   /* before the sandbox: the CPU is asked once */
+        fprintf(stderr, "%s: --simd %s: %s\n", fn->name, o.simd, simd_why);
+        return EXIT_USAGE;
+    }
     if (fn->configure(fn->self, argc, argv, &sig, why, sizeof(why)) < 0) {
         fprintf(stderr, "%s: %s\n(try --help)\n", fn->name, why);
         return EXIT_USAGE;
@@ -192,7 +205,9 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     char *return_type = udf_return_type(&sig);
     if (o.help || o.version || o.signature) {
         if (o.help) udf_usage(fn, &sig, return_type, stdout);
-        else if (o.version) printf("%s %s (clickhouse-cdc-udfs; sandbox %s)\n", fn->name, CDC_VERSION, sandbox_mode(!o.no_sandbox));
+        else if (o.version)
+            printf("%s %s (clickhouse-cdc-udfs; sandbox %s; JSON scanner %s)\n", fn->name, CDC_VERSION,
+                   sandbox_mode(!o.no_sandbox), jidx_active_name());
         else puts(return_type);
         free(return_type);
         return 0;
@@ -212,6 +227,7 @@ int udf_run(const udf_function *fn, int argc, char **argv) {
     res_init(&l.res, &l.out, o.fmt, sig.tuple, sig.results, sig.nresults);
     res_native_column(&l.res, o.return_name, return_type);
     arena_init(&l.scratch);
+    jidx_enabled();   /* the kernel chosen (CDC_SIMD or auto) before the sandbox */
     sandbox_enter(!o.no_sandbox, o.sandbox_selftest);
     if (o.chunked) udf_loop_chunks(&l);
     else udf_loop_rows(&l);

@@ -28,6 +28,8 @@
 
 #include <string.h>
 
+#include "jsonidx.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -166,6 +168,14 @@ static const char *json_check_escape(const char *p, const char *lim, json_error 
 eof:
     json_fail(err, "unterminated string", p);
     return NULL;
+}
+
+const char *json_escape_end(const char *p, const char *lim, json_error *err) {
+    return json_check_escape(p, lim, err);
+}
+
+const char *json_utf8_end(const char *p, const char *lim, json_error *err) {
+    return json_check_utf8(p, lim, err);
 }
 
 /* Bytes a string scan can pass over without a second look: printable ASCII
@@ -597,6 +607,20 @@ static inline int json_pick_element(const json_pick_tree *t, int n, size_t index
     return -1;
 }
 
+/* What json_walk returns in index mode for anything it does not settle
+ * itself (an error, the end of the input, a kernel that gave up): the
+ * caller walks the container again byte by byte, which names the error. */
+static const char json_give_up_mark;
+#define JSON_GIVE_UP (&json_give_up_mark)
+
+/* Bytes that may follow a number or a literal: whitespace, an operator or
+ * a quote (which the grammar then refuses).  Anything else would continue
+ * the scalar ("1x", "truex"): stage 2 leaves that to the byte walker. */
+static const unsigned char json_delim[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, [':'] = 1,
+    ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, ['"'] = 1,
+};
+
 /* The one validating walk over a container: the container whose opening
  * bracket is at p, at nesting depth `depth`; returns the byte after its
  * closing bracket.
@@ -606,16 +630,26 @@ static inline int json_pick_element(const json_pick_tree *t, int n, size_t index
  * the containers open in this walk, so the innermost one is at depth
  * depth + level - 1 and a new one would be at depth + level.
  *
+ * Two ways to move, one grammar.  In byte mode (ix == NULL) the walk reads
+ * bytes: it skips whitespace and scans each string to its closing quote.
+ * In index mode it reads stage 1's tokens (jsonidx.h): the next token is
+ * the next byte that matters, a string runs from its opening quote token
+ * to the closing quote token, and stage 1 has already checked what lies
+ * inside.  Numbers and literals are scanned in both modes.  Index mode
+ * settles only valid input: at the first thing that is not, it returns
+ * JSON_GIVE_UP and the caller walks in byte mode, so every error keeps its
+ * one message and offset.
+ *
  * With a tree `t` it also picks (json_finish_pick): for the first
  * JSON_PICK_DEPTH levels it keeps the tree node whose children the current
  * object's keys are matched against (-1: nothing to pick there) and the node
  * the value being read belongs to.  Without one (t == NULL) it only
- * validates.  It is always inlined into its two callers below, so the
- * constant NULL removes the picking from the plain skip at compile time:
- * one walker in the source, no cost for the common skip. */
+ * validates.  It is always inlined into its callers below, so the constant
+ * NULLs remove the picking, or the index, at compile time: one walker in
+ * the source, no cost for what a caller does not use. */
 static inline __attribute__((always_inline)) const char *
 json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, int root, json_pick *picks,
-          int *others, arena *a, json_error *err) {
+          int *others, arena *a, jidx_stream *ix, json_error *err) {
     const json_pick_node *nodes = t ? t->nodes : NULL;
     char closer[JSON_MAX_DEPTH];
     int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys or indices */
@@ -629,6 +663,35 @@ json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, in
     int pick = -1;                       /* node of the value about to be read */
     json_type lit;
     const char *vstart;
+
+/* p = the next token after q: the stream's next token, or the next byte
+ * that is not whitespace. */
+#define WALK_NEXT(q)                        \
+    do {                                    \
+        if (ix) {                           \
+            p = jidx_next(ix);              \
+            if (!p) goto give_up;           \
+        } else {                            \
+            p = json_ws((q), lim);          \
+            if (p == lim) goto eof;         \
+        }                                   \
+    } while (0)
+
+/* p at a string's opening quote -> the byte after its closing quote, and
+ * `escaped` (in index mode found only when `need`: a key matched or a value
+ * picked). */
+#define WALK_STRING(need)                                                           \
+    do {                                                                            \
+        if (ix) {                                                                   \
+            const char *q_ = jidx_next(ix);                                         \
+            if (!q_) goto give_up;                                                  \
+            escaped = (need) && memchr(p + 1, '\\', (size_t)(q_ - p - 1)) != NULL;  \
+            p = q_ + 1;                                                             \
+        } else {                                                                    \
+            p = json_scan_string(p, lim, &escaped, err);                            \
+            if (!p) return NULL;                                                    \
+        }                                                                           \
+    } while (0)
 
     if (t && others) *others = 0;
     pick = -2;                           /* the walked container itself: node `root` */
@@ -646,8 +709,7 @@ open:                                   /* *p is '{' or '[' */
         level_count[level] = 0;
     }
     closer[level++] = (char)(*p == '{' ? '}' : ']');
-    p = json_ws(p + 1, lim);
-    if (p == lim) goto eof;
+    WALK_NEXT(p + 1);
     if (*p == closer[level - 1]) goto close;
     if (closer[level - 1] == ']') goto element;
 
@@ -658,11 +720,11 @@ key:                                    /* object member: "key" : value */
     }
     {
         const char *kstart = p;
+        int matching = t && level <= JSON_PICK_DEPTH && level_node[level - 1] >= 0;
         escaped = 0;
-        p = json_scan_string(p, lim, &escaped, err);
-        if (!p) return NULL;
+        WALK_STRING(matching);
         pick = -1;
-        if (t && level <= JSON_PICK_DEPTH && level_node[level - 1] >= 0) {
+        if (matching) {
             pick = json_pick_match(t, level_node[level - 1], kstart + 1, p - 1, lim, escaped);
             if (pick >= 0 && picks[pick].count++) pick = -1;      /* only the first occurrence */
             if (pick < 0 && level == 1 && others) ++*others;
@@ -670,14 +732,12 @@ key:                                    /* object member: "key" : value */
             ++*others;
         }
     }
-    p = json_ws(p, lim);
-    if (p == lim) goto eof;
+    WALK_NEXT(p);
     if (*p != ':') {
         msg = "expected ':'";
         goto fail;
     }
-    p = json_ws(p + 1, lim);
-    if (p == lim) goto eof;
+    WALK_NEXT(p + 1);
 
     goto value;
 
@@ -697,13 +757,14 @@ value:                                  /* p < lim, at the first byte of a value
             const char *e = json_scan_decode(p, lim, a, &picks[pick].text, &picks[pick].text_len, &escaped);
             if (e) {
                 p = e;
+                if (ix) jidx_seek(ix, e);   /* stage 1 goes on after the string it need not classify */
                 break;
             }
         }
 #else
         (void)a;                         /* the decode-while-scanning needs SSSE3 */
 #endif
-        p = json_scan_string(p, lim, &escaped, err);
+        WALK_STRING(t && pick >= 0);
         break;
     case '{': case '[':
         goto open;
@@ -711,15 +772,23 @@ value:                                  /* p < lim, at the first byte of a value
     case '5': case '6': case '7': case '8': case '9':
         p = json_scan_number(p, lim, err);
         lit = JSON_NUMBER;
-        break;
+        goto scalar_end;
     case 't': case 'f': case 'n':
         p = json_scan_literal(p, lim, &lit, err);
-        break;
+        goto scalar_end;
     default:
         msg = json_value_msg(p, floor);
         goto fail;
     }
-    if (!p) return NULL;
+    goto picked;
+
+scalar_end:
+    if (!p || (ix && p < lim && !json_delim[(unsigned char)*p])) {
+        if (ix) goto give_up;
+        return NULL;
+    }
+
+picked:
     if (t && pick >= 0) {
         json_value *pv = &picks[pick].val;
         pv->type = lit;
@@ -731,11 +800,9 @@ value:                                  /* p < lim, at the first byte of a value
     }
 
 after:                                  /* a value just ended */
-    p = json_ws(p, lim);
-    if (p == lim) goto eof;
+    WALK_NEXT(p);
     if (*p == ',') {
-        p = json_ws(p + 1, lim);
-        if (p == lim) goto eof;
+        WALK_NEXT(p + 1);
         if (closer[level - 1] == '}') goto key;
         goto element;
     }
@@ -760,19 +827,50 @@ close:                                  /* *p is the innermost closing bracket *
 eof:
     msg = "unexpected end of input";
 fail:
+    if (ix) goto give_up;
     json_fail(err, msg, p);
     return NULL;
+give_up:
+    return JSON_GIVE_UP;
+#undef WALK_NEXT
+#undef WALK_STRING
 }
 
-/* Validate a container (see json_walk). */
+/* Below this many bytes left in the buffer a container is walked byte by
+ * byte: one block of stage 1 costs about what the byte walk of a small
+ * container does. */
+#define JSON_INDEX_MIN 64
+
+/* Validate a container (see json_walk): by the index, else byte by byte. */
 static const char *json_skip_container(const char *p, const char *lim, int depth, json_error *err) {
-    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, err);
+    if (lim - p >= JSON_INDEX_MIN && jidx_enabled()) {
+        jidx_stream ix;
+        jidx_begin(&ix, p, lim);
+        if (jidx_next(&ix) == p) {
+            const char *e = json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, &ix, err);
+            if (e != JSON_GIVE_UP) return e;
+        }
+    }
+    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, NULL, err);
 }
 
-/* Validate a container and pick the members tree `t` names below node `root`. */
+/* Validate a container and pick the members tree `t` names below node
+ * `root`.  A walk by the index that gives up has counted picks: they are
+ * put back as the caller left them before the byte walk. */
 static const char *json_skip_pick(const char *p, const char *lim, int depth, const json_pick_tree *t, int root,
                                   json_pick *picks, int *others, arena *a, json_error *err) {
-    return json_walk(p, lim, depth, t, root, picks, others, a, err);
+    if (lim - p >= JSON_INDEX_MIN && jidx_enabled()) {
+        json_pick saved[JSON_PICK_MAX_NODES];
+        memcpy(saved, picks, (size_t)t->nnodes * sizeof(*picks));
+        jidx_stream ix;
+        jidx_begin(&ix, p, lim);
+        if (jidx_next(&ix) == p) {
+            const char *e = json_walk(p, lim, depth, t, root, picks, others, a, &ix, err);
+            if (e != JSON_GIVE_UP) return e;
+        }
+        memcpy(picks, saved, (size_t)t->nnodes * sizeof(*picks));
+    }
+    return json_walk(p, lim, depth, t, root, picks, others, a, NULL, err);
 }
 
 /* Produce the value starting at p (p < lim, not whitespace) at `depth`:

@@ -200,6 +200,13 @@ typedef struct json_pick {
 int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick *picks, int *others, arena *a,
                      json_error *err);
 
+/* One escape at p (*p == '\\') or one multi-byte UTF-8 sequence at p
+ * (*p >= 0x80), checked exactly as the walker checks it: the byte after it,
+ * or NULL (err, when not NULL, says why).  Stage 1 (jsonidx.c) checks with
+ * these what its bitmasks leave open. */
+const char *json_escape_end(const char *p, const char *lim, json_error *err);
+const char *json_utf8_end(const char *p, const char *lim, json_error *err);
+
 /* The length of a value's JSON text, [start, end): a scalar, or a container
  * once walked.  A string's decoded bytes never exceed it. */
 static inline size_t json_raw_len(const json_value *v) { return (size_t)(v->end - v->start); }

@@ -1,0 +1,121 @@
+/* jsonidx.h — stage 1 of the JSON scanner: the structural index.
+ *
+ * The walker in json.c used to look at every byte: skip whitespace, find the
+ * end of each string 16 bytes at a time, stopping at every backslash.  On
+ * Debezium's messages most bytes are string contents, and the outbox payload
+ * is a string full of `\"`, so the walk paid per escape.  Stage 1 instead
+ * classifies 64 bytes per step into bitmasks, without a branch per byte
+ * (the method simdjson and yyjson made standard):
+ *
+ *   backslash, quote  -> which bytes an odd run of backslashes escapes, so the
+ *                        real quotes; a prefix XOR of those is the in-string mask
+ *   whitespace, operators ({}[],:) and the first byte of every run of other
+ *                        bytes outside strings (a number, a literal, or junk)
+ *                     -> the tokens: their offsets, in order, for stage 2
+ *   control bytes, escapes, non-ASCII inside strings
+ *                     -> checked here, so that stage 2 never looks inside a
+ *                        string it does not decode.
+ *
+ * Stage 2 (json.c's walker) then reads token offsets instead of bytes.
+ *
+ * The contract that keeps every answer exact: stage 1 is allowed to give up.
+ * Whatever it cannot settle with bitmasks — an error of any kind, a `\u`
+ * escape of a surrogate (the pair rule), invalid UTF-8 — makes the stream
+ * report JIDX_GIVE_UP, and the walker redoes that container with the byte
+ * walker, which yields the same answer and the same error text and offset
+ * as before stage 1 existed.  Valid messages (nearly every message) never
+ * take that path, so the error paths stay the old, tested ones.
+ *
+ * Kernels.  The byte classification is the only part that depends on the
+ * instruction set: jsonidx_kernels.c holds one per level (AVX2 + PCLMUL,
+ * SSE 4.2, portable C), chosen once at start-up by jidx_select(), before
+ * the sandbox.  Memory: a stream is a fixed struct on the caller's stack
+ * (no allocation), whatever the size of the document. */
+#ifndef CDC_JSONIDX_H
+#define CDC_JSONIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The instruction-set levels, best last. */
+typedef enum jidx_level {
+    JIDX_OFF = -2,       /* no stage 1: the byte walker alone (the reference) */
+    JIDX_AUTO = -1,      /* not chosen yet */
+    JIDX_PORTABLE = 0,   /* plain C: compiles anywhere (aarch64 too) */
+    JIDX_SSE42,          /* x86-64-v2, the level ClickHouse itself requires */
+    JIDX_AVX2,           /* AVX2 + PCLMULQDQ (x86-64-v3) */
+    JIDX_NLEVELS
+} jidx_level;
+
+/* Choose the kernel by name: "auto" (the best this CPU has), "avx2",
+ * "sse42", "portable" or "off".  0, or -1 when the name is unknown or this
+ * CPU lacks the level (*why says which).  Without a choice, the first use
+ * takes the environment's CDC_SIMD, else "auto". */
+int jidx_select(const char *name, const char **why);
+/* Force a level (tests): 0, or -1 when this CPU or build lacks it. */
+int jidx_use(jidx_level l);
+int jidx_level_supported(jidx_level l);
+const char *jidx_level_name(jidx_level l);
+/* The level in use ("avx2", ..., "off"). */
+const char *jidx_active_name(void);
+/* 1 when stage 1 runs (the walker then goes by the index). */
+int jidx_enabled(void);
+
+/* What one 64-byte block yields (a kernel's output, see jsonidx_kernels.c). */
+typedef struct jidx_block {
+    uint64_t tokens;        /* operators outside strings, every opening and closing quote,
+                             * the first byte of each run of other bytes outside strings */
+    uint64_t check_escape;  /* escaped bytes in strings other than '"', '\\' and '/':
+                             * jsonidx.c checks these one by one (b f n r t, \uXXXX) */
+    uint64_t check_utf8;    /* bytes >= 0x80 in strings: jsonidx.c checks the sequences */
+    uint64_t give_up;       /* control bytes inside strings: an error stage 2 lets the byte walker name */
+} jidx_block;
+
+/* What carries from one block to the next. */
+typedef struct jidx_carry {
+    uint64_t escaped;       /* 1: the next block's byte 0 is escaped */
+    uint64_t in_string;     /* all ones: the next block starts inside a string */
+    uint64_t other;         /* 1: the block ended inside a run of other bytes */
+} jidx_carry;
+
+typedef void (*jidx_kernel)(const unsigned char *p, jidx_carry *c, jidx_block *out);
+
+/* A stream of token offsets over [base, limit), produced a few blocks ahead
+ * of the walker. */
+#define JIDX_BATCH_BLOCKS 1
+#define JIDX_TOKENS (64 * JIDX_BATCH_BLOCKS)
+typedef struct jidx_stream {
+    const char *base;        /* offsets are from here */
+    const char *limit;
+    const char *next;        /* first byte not classified yet */
+    uint32_t tok[JIDX_TOKENS];
+    int ntok, itok;          /* tokens in tok[], the next one to hand out */
+    int give_up;             /* 1 once a block held something only the byte walker settles */
+    jidx_carry carry;
+    const char *escape_done; /* escapes and UTF-8 sequences are checked up to here */
+    const char *utf8_done;   /*   (a \uD800\uDC00 pair or a sequence can cross blocks) */
+} jidx_stream;
+
+/* Start the stream at p (stage 2 begins there: outside any string).
+ * Only when jidx_enabled(). */
+void jidx_begin(jidx_stream *s, const char *p, const char *limit);
+/* Restart the stream at p, a byte known to be outside strings (after a
+ * string the walker scanned itself). */
+void jidx_seek(jidx_stream *s, const char *p);
+/* Classify the next blocks: 1 when tokens were added, 0 at the end of the
+ * input, -1 when stage 1 gave up. */
+int jidx_refill(jidx_stream *s);
+
+/* The next token, or NULL at the end of the input or when stage 1 gave up
+ * (s->give_up tells which). */
+static inline const char *jidx_next(jidx_stream *s) {
+    if (s->itok == s->ntok && jidx_refill(s) <= 0) return NULL;
+    return s->base + s->tok[s->itok++];
+}
+/* The next token without consuming it. */
+static inline const char *jidx_peek(jidx_stream *s) {
+    if (s->itok == s->ntok && jidx_refill(s) <= 0) return NULL;
+    return s->base + s->tok[s->itok];
+}
+
+#endif
