@@ -836,6 +836,16 @@ give_up:
 #undef WALK_STRING
 }
 
+/* How many walks went by the index, and how many of those gave up to the
+ * byte walk (json_index_counts: the tests prove the index path runs, the
+ * benchmark reports how often it does). */
+static unsigned long json_idx_walks, json_idx_give_ups;
+
+void json_index_counts(unsigned long *walks, unsigned long *give_ups) {
+    *walks = json_idx_walks;
+    *give_ups = json_idx_give_ups;
+}
+
 /* Below this many bytes left in the buffer a container is walked byte by
  * byte: one block of stage 1 costs about what the byte walk of a small
  * container does. */
@@ -846,10 +856,12 @@ static const char *json_skip_container(const char *p, const char *lim, int depth
     if (lim - p >= JSON_INDEX_MIN && jidx_enabled()) {
         jidx_stream ix;
         jidx_begin(&ix, p, lim);
+        json_idx_walks++;
         if (jidx_next(&ix) == p) {
             const char *e = json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, &ix, err);
             if (e != JSON_GIVE_UP) return e;
         }
+        json_idx_give_ups++;
     }
     return json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, NULL, err);
 }
@@ -864,10 +876,12 @@ static const char *json_skip_pick(const char *p, const char *lim, int depth, con
         memcpy(saved, picks, (size_t)t->nnodes * sizeof(*picks));
         jidx_stream ix;
         jidx_begin(&ix, p, lim);
+        json_idx_walks++;
         if (jidx_next(&ix) == p) {
             const char *e = json_walk(p, lim, depth, t, root, picks, others, a, &ix, err);
             if (e != JSON_GIVE_UP) return e;
         }
+        json_idx_give_ups++;
         memcpy(picks, saved, (size_t)t->nnodes * sizeof(*picks));
     }
     return json_walk(p, lim, depth, t, root, picks, others, a, NULL, err);

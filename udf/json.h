@@ -207,6 +207,10 @@ int json_finish_pick(json_value *v, const json_pick_tree *t, int root, json_pick
 const char *json_escape_end(const char *p, const char *lim, json_error *err);
 const char *json_utf8_end(const char *p, const char *lim, json_error *err);
 
+/* Walks of a container by stage 1's index so far, and how many of them
+ * gave up to the byte walk (invalid JSON, or what stage 1 leaves to it). */
+void json_index_counts(unsigned long *walks, unsigned long *give_ups);
+
 /* The length of a value's JSON text, [start, end): a scalar, or a container
  * once walked.  A string's decoded bytes never exceed it. */
 static inline size_t json_raw_len(const json_value *v) { return (size_t)(v->end - v->start); }

@@ -146,7 +146,7 @@ static void sandbox_of(const char *fn, const char *extra, char *mode, size_t cap
     const char *at = r.out.p ? strstr(r.out.p, "sandbox ") : NULL;
     if (!at) fail_msg("%s --version does not say which sandbox: %s", fn, r.out.p ? r.out.p : "");
     at += strlen("sandbox ");
-    size_t n = strcspn(at, ")\n");
+    size_t n = strcspn(at, ";)\n");
     snprintf(mode, cap, "%.*s", (int)n, at);
     udfproc_result_free(&r);
 }

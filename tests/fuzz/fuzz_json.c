@@ -5,14 +5,32 @@
  * iterators — once descending into every child, once letting the iterator
  * skip every other one — reach the same verdict; every key decodes to text
  * that json_key_equals accepts; and a set of dot-path lookups (including
- * descent into JSON held in strings) terminate with a consistent result. */
+ * descent into JSON held in strings) terminate with a consistent result.
+ * And stage 1 changes nothing: every level this CPU has (udf/jsonidx.h)
+ * gives json_answers.h's text exactly as the byte walker alone does. */
 #include "fuzz_common.h"
 
 #include "arena.h"
 #include "json.h"
+#include "jsonidx.h"
 
 #define JSON_WALK_CHECK(cond, msg) do { if (!(cond)) fuzz_fail("%s", (msg)); } while (0)
 #include "../support/json_walk.h"
+#include "../support/json_answers.h"
+
+static json_answers fuzz_reference, fuzz_answer;
+
+static void fuzz_levels(const char *p, size_t n, arena *a) {
+    jidx_use(JIDX_OFF);
+    json_answers_of(&fuzz_reference, p, n, a);
+    for (int l = 0; l < JIDX_NLEVELS; l++) {
+        if (jidx_use((jidx_level)l) < 0) continue;
+        json_answers_of(&fuzz_answer, p, n, a);
+        if (fuzz_answer.n != fuzz_reference.n || memcmp(fuzz_answer.text, fuzz_reference.text, fuzz_answer.n))
+            fuzz_fail("level %s answers differently from the byte walker:\n%s\n---\n%s", jidx_level_name((jidx_level)l),
+                      fuzz_answer.text, fuzz_reference.text);
+    }
+}
 
 static const char *const fuzz_paths[] = {
     "after.payload.id", "after.payload", "payload.after.id", "0", "0.0.a", "a.b.c",
@@ -50,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (valid != walked_all || valid != walked_some)
         fuzz_fail("verdicts differ: validate %d, full walk %d, partial walk %d", valid, walked_all, walked_some);
     fuzz_lookups(p, size, &a);
+    fuzz_levels(p, size, &a);
     arena_free(&a);
     return 0;
 }
