@@ -75,8 +75,9 @@ static void udf_usage(const udf_function *fn, const udf_signature *sig, const ch
             "                 the XML (default result): ClickHouse answers defaults for a column\n"
             "                 it does not find by that name, without an error\n"
             "  --signature    print the return type the function's XML must declare\n"
-            "  --simd LEVEL   the JSON scanner's kernel: auto (default: the best this CPU has),\n"
-            "                 avx2, sse42, portable, or off (no structural index); here: %s\n"
+            "  --simd LEVEL   the JSON scanner's structural index: off (the default, the byte\n"
+            "                 walker), auto (the best kernel this CPU has), avx2, sse42 or\n"
+            "                 portable; in use: %s\n"
             "  --no-sandbox   do not confine the process with seccomp after start-up\n"
             "                 (kernels without seccomp, valgrind); see README \"Guarantees\"\n"
             "  --help, --version\n",

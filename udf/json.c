@@ -613,6 +613,30 @@ static inline int json_pick_element(const json_pick_tree *t, int n, size_t index
 static const char json_give_up_mark;
 #define JSON_GIVE_UP (&json_give_up_mark)
 
+/* Whether [p, p+n) holds a backslash: in index mode the walker needs it
+ * for the keys it matches and the strings it picks.  Keys are short, so one
+ * or two words settle it without a call: a byte equal to '\\' is a zero
+ * byte of x ^ 0x5C5C..., and (y - 0x0101...) & ~y & 0x8080... is non-zero
+ * exactly when y has a zero byte. */
+static inline int json_has_backslash(const char *p, size_t n) {
+#if defined(JSON_LE)
+    if (n <= 16) {
+        if (n < 8) {
+            while (n--)
+                if (*p++ == '\\') return 1;
+            return 0;
+        }
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);   /* overlaps a when n < 16 */
+        a ^= JSON_ONES * '\\';
+        b ^= JSON_ONES * '\\';
+        return (((a - JSON_ONES) & ~a) | ((b - JSON_ONES) & ~b)) & JSON_HIGH ? 1 : 0;
+    }
+#endif
+    return memchr(p, '\\', n) != NULL;
+}
+
 /* Bytes that may follow a number or a literal: whitespace, an operator or
  * a quote (which the grammar then refuses).  Anything else would continue
  * the scalar ("1x", "truex"): stage 2 leaves that to the byte walker. */
@@ -685,7 +709,7 @@ json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, in
         if (ix) {                                                                   \
             const char *q_ = jidx_next(ix);                                         \
             if (!q_) goto give_up;                                                  \
-            escaped = (need) && memchr(p + 1, '\\', (size_t)(q_ - p - 1)) != NULL;  \
+            escaped = (need) && json_has_backslash(p + 1, (size_t)(q_ - p - 1));     \
             p = q_ + 1;                                                             \
         } else {                                                                    \
             p = json_scan_string(p, lim, &escaped, err);                            \

@@ -73,13 +73,15 @@ int jidx_select(const char *name, const char **why) {
 }
 
 /* The first use without a choice: CDC_SIMD when set (the tests run once
- * per level with it), else the best level this CPU has. */
+ * per level with it), else off.  Off is the default while the index walk is
+ * slower than the byte walker on our corpora (tests/bench/results.md, the
+ * per-level rows): a level is opt-in (--simd) until it wins. */
 static void jidx_default(void) {
     const char *env = getenv("CDC_SIMD");
     const char *why = NULL;
     if (env && *env && jidx_select(env, &why) == 0) return;
     if (env && *env) fprintf(stderr, "CDC_SIMD=%s ignored: %s\n", env, why);
-    jidx_use(jidx_best());
+    jidx_use(JIDX_OFF);
 }
 
 int jidx_enabled(void) {

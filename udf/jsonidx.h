@@ -50,7 +50,7 @@ typedef enum jidx_level {
 /* Choose the kernel by name: "auto" (the best this CPU has), "avx2",
  * "sse42", "portable" or "off".  0, or -1 when the name is unknown or this
  * CPU lacks the level (*why says which).  Without a choice, the first use
- * takes the environment's CDC_SIMD, else "auto". */
+ * takes the environment's CDC_SIMD, else "off" (jsonidx.c says why). */
 int jidx_select(const char *name, const char **why);
 /* Force a level (tests): 0, or -1 when this CPU or build lacks it. */
 int jidx_use(jidx_level l);
