@@ -21,6 +21,8 @@ root="$(cd "$here/../.." && pwd)"
 build="${CDC_BENCH_BUILD_DIR:-$root/build-bench}"
 export CDC_E2E_RUN_DIR="${CDC_E2E_RUN_DIR:-/tmp/cdc-load-$(id -u)}"
 export CDC_E2E_CONNECTORS=dbz
+# A few GB go through the broker: large segments, or their files exhaust the open-file limit.
+export CDC_E2E_KAFKA_SEGMENT_BYTES="${CDC_E2E_KAFKA_SEGMENT_BYTES:-134217728}"
 
 out="$here/results-e2e-load.md"
 args=()

@@ -106,7 +106,7 @@ static struct {
     const char *note;       /* --note: a line under the heading (e.g. "validation run on a loaded machine") */
     /* the run */
     double load_max;        /* the highest 1-minute load average seen */
-    int connector_failed;   /* Debezium's task stopped: every later step is skipped */
+    int connector_failed;   /* a process or Debezium's task stopped: every later step is skipped */
     chs_session *s;
     const char *run_dir, *brokers;
     char *first_sql;        /* SELECT of the first events message (key, message) */
@@ -525,14 +525,17 @@ static double mean_lag(const sample *sm, int n, double from, double to) {
     return k ? sum / k : NAN;
 }
 
-/* Debezium's task still RUNNING (Kafka Connect's REST API): a task that failed under
- * the backlog would make every later step look like the pipeline's fault.  0 when it
- * runs; else the state, with the trace, is logged and the run stops. */
+/* Every process of the stack alive and Debezium's task RUNNING (Kafka Connect's REST
+ * API): a broker or a task that died under the backlog would make every later step
+ * look like the pipeline's fault.  0 when all is up; else what is not is logged (the
+ * logs say why) and the run stops. */
 static int connector_ok(void) {
     char *out = NULL;
-    int rc = e2e_sh(&out, "curl -fsS \"$CONNECT_URL/connectors/dbz/status\"");
-    int ok = rc == 0 && out && !strstr(out, "\"FAILED\"") && strstr(out, "\"RUNNING\"");
-    if (!ok) e2e_log("connector dbz is not running (curl rc %d): %s; see %s/connect.log", rc, out ? out : "",
+    int rc = e2e_sh(&out, "for c in postgres kafka connect; do kill -0 \"$(cat \"$CDC_E2E_RUN_DIR/pids/$c.pid\")\" "
+                          "2>/dev/null || echo \"$c is not running\"; done; "
+                          "curl -fsS \"$CONNECT_URL/connectors/dbz/status\"");
+    int ok = rc == 0 && out && !strstr(out, "is not running") && !strstr(out, "\"FAILED\"") && strstr(out, "\"RUNNING\"");
+    if (!ok) e2e_log("the stack is not whole (rc %d): %s; see %s", rc, out ? out : "",
                      e2e_env("LOG_DIR") ? e2e_env("LOG_DIR") : "<run>/logs");
     free(out);
     return ok ? 0 : -1;
@@ -565,7 +568,7 @@ static void run_step(long rate, double secs, step *st) {
     double waited = settle(600);
     if (waited > 30) e2e_log("  (the previous step's backlog took %.0f s to land)", waited);
     if (connector_ok() != 0) {
-        snprintf(st->why, sizeof(st->why), "Debezium's task is not running (see the log)");
+        snprintf(st->why, sizeof(st->why), "the stack is not whole: a process or Debezium's task stopped (see the log)");
         L.connector_failed = 1;
         return;
     }
@@ -714,7 +717,7 @@ static long run_variant(const variant *v) {
         held = best;
     }
     if (L.connector_failed) {
-        fprintf(L.md, "\n**%s: stopped: Debezium's task failed (Kafka Connect's log).**\n", v->name);
+        fprintf(L.md, "\n**%s: stopped: a process of the stack or Debezium's task stopped (the stack's logs).**\n", v->name);
         return -1;
     }
     fprintf(L.md, "\n**%s: %ld changes/s held", v->name, held);

@@ -29,6 +29,10 @@
 #   CDC_E2E_TIMEOUT      readiness timeout per component in seconds (default 180)
 #   CDC_E2E_CONNECTORS   the connectors to run, names of connectors/*.properties
 #                        separated by blanks (default: all of them)
+#   CDC_E2E_KAFKA_SEGMENT_BYTES  the broker's log.segment.bytes (default 1 MiB: the tests'
+#                        few messages; the load benchmark sets 128 MiB, since each segment
+#                        keeps three files open and a sustained run at 1 MiB segments
+#                        exhausts the open-file limit: "Too many open files" stops the broker)
 #   PG_BIN               PostgreSQL bin dir (default: newest /usr/lib/postgresql/*/bin)
 #   plus fetch-jars.sh's CDC_E2E_JARS_CACHE / CDC_E2E_M2_REPO
 set -euo pipefail
@@ -36,6 +40,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN_DIR="${CDC_E2E_RUN_DIR:-${TMPDIR:-/tmp}/cdc-udfs-e2e-$(id -u)}"
 TIMEOUT="${CDC_E2E_TIMEOUT:-180}"
+SEGMENT_BYTES="${CDC_E2E_KAFKA_SEGMENT_BYTES:-1048576}"
 STATE="$RUN_DIR/stack.env"
 LOG_DIR="$RUN_DIR/logs"
 PID_DIR="$RUN_DIR/pids"
@@ -343,7 +348,7 @@ num.network.threads=2
 num.io.threads=2
 num.recovery.threads.per.data.dir=1
 background.threads=2
-log.segment.bytes=1048576
+log.segment.bytes=$SEGMENT_BYTES
 # No time-based retention: the EventRouter of connector smtoutboxx stamps its records with
 # the events' own times (table.field.event.timestamp: 2024 dates), and the broker would
 # delete them 30 s after it starts.  The run dir is thrown away anyway.
