@@ -83,7 +83,7 @@ typedef void (*jidx_kernel)(const unsigned char *p, jidx_carry *c, jidx_block *o
 /* A stream of token offsets over [base, limit), produced a few blocks ahead
  * of the walker. */
 #define JIDX_BATCH_BLOCKS 1
-#define JIDX_TOKENS (64 * JIDX_BATCH_BLOCKS)
+#define JIDX_TOKENS (64 * JIDX_BATCH_BLOCKS + 4)   /* + 4: jidx_flatten writes in fours */
 typedef struct jidx_stream {
     const char *base;        /* offsets are from here */
     const char *limit;

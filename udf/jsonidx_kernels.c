@@ -143,6 +143,18 @@ static void jidx_kernel_portable(const unsigned char *p, jidx_carry *c, jidx_blo
 #ifdef JIDX_X86
 /* ------------------------------------------------------------- SSE 4.2 */
 
+/* Whitespace and operators by table lookup, two byte shuffles for both.
+ * The four whitespace bytes have four different low nibbles (' ' 0x20,
+ * '\t' 0x09, '\n' 0x0A, '\r' 0x0D): a 16-entry table indexed by the low
+ * nibble holds the one whitespace byte with that nibble, and a byte is
+ * whitespace when the table gives it back.  The six operators fold to four
+ * with OR 0x20 ('[' -> '{', ']' -> '}'), again with four different low
+ * nibbles (',' C, ':' A, '{' B, '}' D).  A byte >= 0x80 makes the shuffle
+ * give 0, which equals no such byte.  Two control bytes fold onto operators
+ * (0x0C -> ',', 0x1A -> ':'): outside strings they are junk either way (the
+ * grammar refuses the token), inside strings stage 1 gives up on them. */
+#define JIDX_OP_TABLE 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0
+
 /* Four 16-byte lanes, each compare giving 16 bits of a mask.  The level is
  * the build's baseline (CMakeLists.txt: -msse4.2), so nothing here needs a
  * target attribute; it has no carry-less multiply (PCLMULQDQ is not part of
@@ -152,30 +164,31 @@ static inline uint64_t jidx_m128(__m128i a, __m128i b, __m128i c, __m128i d) {
            (uint64_t)(uint16_t)_mm_movemask_epi8(c) << 32 | (uint64_t)(uint16_t)_mm_movemask_epi8(d) << 48;
 }
 
-#define JIDX_EQ128(ch) jidx_m128(_mm_cmpeq_epi8(v[0], _mm_set1_epi8(ch)), _mm_cmpeq_epi8(v[1], _mm_set1_epi8(ch)), \
-                                 _mm_cmpeq_epi8(v[2], _mm_set1_epi8(ch)), _mm_cmpeq_epi8(v[3], _mm_set1_epi8(ch)))
-
 static void jidx_kernel_sse42(const unsigned char *p, jidx_carry *c, jidx_block *out) {
-    __m128i v[4], low[4];
-    for (int i = 0; i < 4; i++) v[i] = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+    const __m128i ws_t = _mm_setr_epi8(' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0);
+    const __m128i op_t = _mm_setr_epi8(JIDX_OP_TABLE);
+    const __m128i x20 = _mm_set1_epi8(0x20), x1f = _mm_set1_epi8(0x1F);
+    const __m128i bs = _mm_set1_epi8('\\'), qt = _mm_set1_epi8('"'), sl = _mm_set1_epi8('/');
+    __m128i m[7][4];
+    for (int i = 0; i < 4; i++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+        __m128i f = _mm_or_si128(v, x20);
+        m[0][i] = _mm_cmpeq_epi8(v, bs);
+        m[1][i] = _mm_cmpeq_epi8(v, qt);
+        m[2][i] = _mm_cmpeq_epi8(v, sl);
+        m[3][i] = _mm_cmpeq_epi8(_mm_shuffle_epi8(ws_t, v), v);
+        m[4][i] = _mm_cmpeq_epi8(_mm_shuffle_epi8(op_t, f), f);
+        m[5][i] = _mm_cmpeq_epi8(_mm_max_epu8(v, x1f), x1f);   /* unsigned byte <= 0x1F */
+        m[6][i] = v;                                            /* movemask takes the top bit */
+    }
     jidx_raw r;
-    r.backslash = JIDX_EQ128('\\');
-    r.quote = JIDX_EQ128('"');
-    r.slash = JIDX_EQ128('/');
-    /* '[' | 0x20 == '{' and ']' | 0x20 == '}': four brackets in two compares. */
-    __m128i fold[4];
-    for (int i = 0; i < 4; i++) fold[i] = _mm_or_si128(v[i], _mm_set1_epi8(0x20));
-    uint64_t open = jidx_m128(_mm_cmpeq_epi8(fold[0], _mm_set1_epi8('{')), _mm_cmpeq_epi8(fold[1], _mm_set1_epi8('{')),
-                              _mm_cmpeq_epi8(fold[2], _mm_set1_epi8('{')), _mm_cmpeq_epi8(fold[3], _mm_set1_epi8('{')));
-    uint64_t close = jidx_m128(_mm_cmpeq_epi8(fold[0], _mm_set1_epi8('}')), _mm_cmpeq_epi8(fold[1], _mm_set1_epi8('}')),
-                               _mm_cmpeq_epi8(fold[2], _mm_set1_epi8('}')), _mm_cmpeq_epi8(fold[3], _mm_set1_epi8('}')));
-    r.op = open | close | JIDX_EQ128(',') | JIDX_EQ128(':');
-    r.ws = JIDX_EQ128(' ') | JIDX_EQ128('\t') | JIDX_EQ128('\n') | JIDX_EQ128('\r');
-    /* Unsigned byte <= 0x1F: max(byte, 0x1F) == 0x1F. */
-    for (int i = 0; i < 4; i++)
-        low[i] = _mm_cmpeq_epi8(_mm_max_epu8(v[i], _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-    r.ctl = jidx_m128(low[0], low[1], low[2], low[3]);
-    r.high = jidx_m128(v[0], v[1], v[2], v[3]);   /* movemask takes each byte's top bit */
+    r.backslash = jidx_m128(m[0][0], m[0][1], m[0][2], m[0][3]);
+    r.quote = jidx_m128(m[1][0], m[1][1], m[1][2], m[1][3]);
+    r.slash = jidx_m128(m[2][0], m[2][1], m[2][2], m[2][3]);
+    r.ws = jidx_m128(m[3][0], m[3][1], m[3][2], m[3][3]);
+    r.op = jidx_m128(m[4][0], m[4][1], m[4][2], m[4][3]);
+    r.ctl = jidx_m128(m[5][0], m[5][1], m[5][2], m[5][3]);
+    r.high = jidx_m128(m[6][0], m[6][1], m[6][2], m[6][3]);
     JIDX_TAIL(r, c, out, jidx_prefix_xor);
 }
 
@@ -194,21 +207,23 @@ static inline JIDX_TARGET_AVX2 uint64_t jidx_prefix_xor_clmul(uint64_t x) {
     return (uint64_t)_mm_cvtsi128_si64(prod);
 }
 
-#define JIDX_EQ256(ch) jidx_m256(_mm256_cmpeq_epi8(a, _mm256_set1_epi8(ch)), _mm256_cmpeq_epi8(b, _mm256_set1_epi8(ch)))
-
 static JIDX_TARGET_AVX2 void jidx_kernel_avx2(const unsigned char *p, jidx_carry *c, jidx_block *out) {
+    /* the tables of the SSE 4.2 kernel, in both 128-bit lanes (the shuffle works per lane) */
+    const __m256i ws_t = _mm256_setr_epi8(' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0,
+                                          ' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0);
+    const __m256i op_t = _mm256_setr_epi8(JIDX_OP_TABLE, JIDX_OP_TABLE);
+    const __m256i x20 = _mm256_set1_epi8(0x20), x1f = _mm256_set1_epi8(0x1F);
+    const __m256i bs = _mm256_set1_epi8('\\'), qt = _mm256_set1_epi8('"'), sl = _mm256_set1_epi8('/');
     const __m256i a = _mm256_loadu_si256((const __m256i *)p);
     const __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
-    jidx_raw r;
-    r.backslash = JIDX_EQ256('\\');
-    r.quote = JIDX_EQ256('"');
-    r.slash = JIDX_EQ256('/');
-    const __m256i x20 = _mm256_set1_epi8(0x20), x1f = _mm256_set1_epi8(0x1F);
     const __m256i fa = _mm256_or_si256(a, x20), fb = _mm256_or_si256(b, x20);
-    r.op = jidx_m256(_mm256_cmpeq_epi8(fa, _mm256_set1_epi8('{')), _mm256_cmpeq_epi8(fb, _mm256_set1_epi8('{'))) |
-           jidx_m256(_mm256_cmpeq_epi8(fa, _mm256_set1_epi8('}')), _mm256_cmpeq_epi8(fb, _mm256_set1_epi8('}'))) |
-           JIDX_EQ256(',') | JIDX_EQ256(':');
-    r.ws = JIDX_EQ256(' ') | JIDX_EQ256('\t') | JIDX_EQ256('\n') | JIDX_EQ256('\r');
+    jidx_raw r;
+    r.backslash = jidx_m256(_mm256_cmpeq_epi8(a, bs), _mm256_cmpeq_epi8(b, bs));
+    r.quote = jidx_m256(_mm256_cmpeq_epi8(a, qt), _mm256_cmpeq_epi8(b, qt));
+    r.slash = jidx_m256(_mm256_cmpeq_epi8(a, sl), _mm256_cmpeq_epi8(b, sl));
+    r.ws = jidx_m256(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(ws_t, a), a), _mm256_cmpeq_epi8(_mm256_shuffle_epi8(ws_t, b), b));
+    r.op = jidx_m256(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(op_t, fa), fa),
+                     _mm256_cmpeq_epi8(_mm256_shuffle_epi8(op_t, fb), fb));
     r.ctl = jidx_m256(_mm256_cmpeq_epi8(_mm256_max_epu8(a, x1f), x1f), _mm256_cmpeq_epi8(_mm256_max_epu8(b, x1f), x1f));
     r.high = jidx_m256(a, b);
     JIDX_TAIL(r, c, out, jidx_prefix_xor_clmul);
