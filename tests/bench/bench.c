@@ -28,6 +28,8 @@
  * 4. results.md, results.dat and chart.png (gnuplot) in --out. */
 #include "chsession.h"
 #include "corpus.h"
+#include "jsonidx.h"
+#include "stages.h"
 #include "files.h"
 #include "itest.h"
 #include "rowbinary.h"
@@ -375,7 +377,7 @@ typedef struct standalone_row {
     long rss_kb;
 } standalone_row;
 
-static standalone_row sa[16];
+static standalone_row sa[48];
 static int nsa;
 static double spawn_ms;
 
@@ -427,6 +429,60 @@ static void standalone(const char *xml) {
     for (int i = 0; i < n; i++) run_proc(ee_tsv, "/dev/null", "/dev/null", 0);
     spawn_ms = (now_s() - t0) / n * 1e3;
     note("  process spawn (experiment_event_tsv, empty input): %.3f ms each\n", spawn_ms);
+}
+
+/* The JSON scanner per level (udf/jsonidx.h): the byte walker alone (off, the
+ * default) and each structural-index kernel this CPU has, on the two decoders
+ * the scanner dominates; then where the time goes (stages.c), for the default
+ * and the best kernel. */
+static stages_result prof[8];
+static char *prof_text;
+static size_t prof_len;
+static char prof_what[8][128];
+static int nprof;
+
+static void argv_with(char **dst, char *const *src, const char *a, const char *b, int cap) {
+    int n = 0;
+    while (src[n] && n < cap - 3) dst[n] = src[n], n++;
+    dst[n++] = (char *)a;
+    dst[n++] = (char *)b;
+    dst[n] = NULL;
+}
+
+static void standalone_levels(const char *xml) {
+    char *ee[64], *du[64], *args[68];
+    xml_command(xml, "experiment_event", SCRIPTS_DIR, ee, 64);
+    xml_command(xml, "debezium_unwrap", SCRIPTS_DIR, du, 64);
+    note("the JSON scanner per level (--simd):\n");
+    jidx_level best = JIDX_OFF;
+    for (int l = JIDX_OFF; l < JIDX_NLEVELS; l++) {
+        if (l == JIDX_AUTO || !jidx_level_supported((jidx_level)l)) continue;
+        const char *name = jidx_level_name((jidx_level)l);
+        char what[96];
+        for (int f = 0; f < 2; f++) {
+            argv_with(args, f ? du : ee, "--simd", name, 68);
+            for (int env = 0; env < 2; env++) {
+                snprintf(what, sizeof(what), "%s --simd %s", f ? "debezium_unwrap" : "payload_extract (experiment_event)",
+                         name);
+                standalone_one(what, env ? "envelope, pool+RowBinary" : "outbox, pool+RowBinary", args, &cf.ee_rb[env],
+                               sa_rows);
+            }
+        }
+        best = (jidx_level)l;   /* the levels go up: the last is the best */
+    }
+    note("stage profile (perf):\n");
+    jidx_level show[2] = {JIDX_OFF, best};
+    for (int i = 0; i < (best == JIDX_OFF ? 1 : 2); i++) {
+        const char *name = jidx_level_name(show[i]);
+        for (int env = 0; env < 2; env++) {
+            argv_with(args, ee, "--simd", name, 68);
+            snprintf(prof_what[nprof], sizeof(prof_what[nprof]), "payload_extract --simd %s, %s", name,
+                     env ? "envelope" : "outbox");
+            stages_profile(args, cf.ee_rb[env].path, opt.work, &prof[nprof]);
+            note("  %-50s %s\n", prof_what[nprof], prof[nprof].why[0] ? prof[nprof].why : "done");
+            nprof++;
+        }
+    }
 }
 
 /* ------------------------------------------------------ UDF process watcher */
@@ -1117,6 +1173,23 @@ static void write_results(void) {
         itest_buf_printf(&b, "\nOne process spawn (executable mode starts one per block): %.2f ms (start with "
                              "experiment_event_tsv's options, read an empty input, exit).\n\n",
                          spawn_ms);
+        if (nprof) {
+            itest_buf_puts(&b, "### Where the time goes: the stage profile\n\n`payload_extract` (experiment_event's "
+                               "options) under `perf record` (cpu-clock samples): each stage's share of the CPU time, "
+                               "nanoseconds and cycles per input byte (cycles at the TSC's nominal rate). Stages by "
+                               "module (tests/bench/stages.c): *index* the structural index (stage 1, `--simd`), *walk* "
+                               "the grammar and the picking (stage 2, or the byte walker), *decode* strings unescaped "
+                               "(the payload), *convert* typed values, *output* the answer's format, *pipe* the "
+                               "kernel's side and the input reader, *other* libc and the rest.\n\n");
+            FILE *mf = open_memstream(&prof_text, &prof_len);
+            stages_md_head(mf);
+            for (int i = 0; i < nprof; i++) stages_md(mf, prof_what[i], &prof[i]);
+            fclose(mf);
+            itest_buf_puts(&b, prof_text);
+            itest_buf_puts(&b, "\n");
+            free(prof_text);
+            prof_text = NULL;
+        }
     }
     if (!opt.skip_engine) {
         if (RM[RV_GENERATED][MT_ONE].secs > 0) {
@@ -1324,7 +1397,10 @@ int main(int argc, char **argv) {
     char *xml = tfile_read(CDC_FUNCTIONS_XML, NULL);
     if (!xml) die("cannot read %s", CDC_FUNCTIONS_XML);
     make_corpus();
-    if (!opt.skip_standalone) standalone(xml);
+    if (!opt.skip_standalone) {
+        standalone(xml);
+        standalone_levels(xml);
+    }
     if (!opt.skip_engine) {
         snprintf(load_engine_start, sizeof(load_engine_start), "%s", loadavg_text());
         engine_open();
