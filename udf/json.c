@@ -673,7 +673,7 @@ static const unsigned char json_delim[256] = {
  * the source, no cost for what a caller does not use. */
 static inline __attribute__((always_inline)) const char *
 json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, int root, json_pick *picks,
-          int *others, arena *a, jidx_stream *ix, json_error *err) {
+          int *others, arena *a, jidx_stream *ix, jidx_cursor *cursor, json_error *err) {
     const json_pick_node *nodes = t ? t->nodes : NULL;
     char closer[JSON_MAX_DEPTH];
     int level_node[JSON_PICK_DEPTH];     /* node matched against this level's keys or indices */
@@ -693,7 +693,7 @@ json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, in
 #define WALK_NEXT(q)                        \
     do {                                    \
         if (ix) {                           \
-            p = jidx_next(ix);              \
+            p = jidx_take(ix, &cur);        \
             if (!p) goto give_up;           \
         } else {                            \
             p = json_ws((q), lim);          \
@@ -707,7 +707,7 @@ json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, in
 #define WALK_STRING(need)                                                           \
     do {                                                                            \
         if (ix) {                                                                   \
-            const char *q_ = jidx_next(ix);                                         \
+            const char *q_ = jidx_take(ix, &cur);                                   \
             if (!q_) goto give_up;                                                  \
             escaped = (need) && json_has_backslash(p + 1, (size_t)(q_ - p - 1));     \
             p = q_ + 1;                                                             \
@@ -716,6 +716,11 @@ json_walk(const char *p, const char *lim, int depth, const json_pick_tree *t, in
             if (!p) return NULL;                                                    \
         }                                                                           \
     } while (0)
+
+    /* The stream's cursor in this function's registers (a copy: nothing
+     * outside the walk takes tokens meanwhile). */
+    jidx_cursor cur = {0, NULL};
+    if (ix) cur = *cursor;
 
     if (t && others) *others = 0;
     pick = -2;                           /* the walked container itself: node `root` */
@@ -781,7 +786,10 @@ value:                                  /* p < lim, at the first byte of a value
             const char *e = json_scan_decode(p, lim, a, &picks[pick].text, &picks[pick].text_len, &escaped);
             if (e) {
                 p = e;
-                if (ix) jidx_seek(ix, e);   /* stage 1 goes on after the string it need not classify */
+                if (ix) {                   /* stage 1 goes on after the string it need not classify */
+                    jidx_seek(ix, e);
+                    cur.mask = 0;
+                }
                 break;
             }
         }
@@ -879,15 +887,16 @@ void json_index_counts(unsigned long *walks, unsigned long *give_ups) {
 static const char *json_skip_container(const char *p, const char *lim, int depth, json_error *err) {
     if (lim - p >= JSON_INDEX_MIN && jidx_enabled()) {
         jidx_stream ix;
+        jidx_cursor cur = {0, NULL};
         jidx_begin(&ix, p, lim);
         json_idx_walks++;
-        if (jidx_next(&ix) == p) {
-            const char *e = json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, &ix, err);
+        if (jidx_take(&ix, &cur) == p) {
+            const char *e = json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, &ix, &cur, err);
             if (e != JSON_GIVE_UP) return e;
         }
         json_idx_give_ups++;
     }
-    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, NULL, err);
+    return json_walk(p, lim, depth, NULL, -1, NULL, NULL, NULL, NULL, NULL, err);
 }
 
 /* Validate a container and pick the members tree `t` names below node
@@ -899,16 +908,17 @@ static const char *json_skip_pick(const char *p, const char *lim, int depth, con
         json_pick saved[JSON_PICK_MAX_NODES];
         memcpy(saved, picks, (size_t)t->nnodes * sizeof(*picks));
         jidx_stream ix;
+        jidx_cursor cur = {0, NULL};
         jidx_begin(&ix, p, lim);
         json_idx_walks++;
-        if (jidx_next(&ix) == p) {
-            const char *e = json_walk(p, lim, depth, t, root, picks, others, a, &ix, err);
+        if (jidx_take(&ix, &cur) == p) {
+            const char *e = json_walk(p, lim, depth, t, root, picks, others, a, &ix, &cur, err);
             if (e != JSON_GIVE_UP) return e;
         }
         json_idx_give_ups++;
         memcpy(picks, saved, (size_t)t->nnodes * sizeof(*picks));
     }
-    return json_walk(p, lim, depth, t, root, picks, others, a, NULL, err);
+    return json_walk(p, lim, depth, t, root, picks, others, a, NULL, NULL, err);
 }
 
 /* Produce the value starting at p (p < lim, not whitespace) at `depth`:

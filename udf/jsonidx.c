@@ -98,12 +98,10 @@ const char *jidx_active_name(void) {
 
 void jidx_seek(jidx_stream *s, const char *p) {
     s->next = p;
-    s->ntok = s->itok = 0;
     memset(&s->carry, 0, sizeof(s->carry));
 }
 
 void jidx_begin(jidx_stream *s, const char *p, const char *limit) {
-    s->base = p;
     s->limit = limit;
     s->give_up = 0;
     s->escape_done = s->utf8_done = p;
@@ -137,27 +135,9 @@ static int jidx_check_utf8(jidx_stream *s, const char *block, uint64_t m) {
     return 0;
 }
 
-/* The offsets of a mask's bits, four per step: the loop runs popcount/4
- * times, so its exit is predicted from the count instead of mispredicted
- * once per block by a bit-by-bit loop.  Past the last bit it writes a few
- * entries more (ctz of a mask with only bit 63 forced), which the caller
- * does not count: tok[] has room for them. */
-static inline void jidx_flatten(uint32_t *t, uint32_t off, uint64_t m) {
-    int n = __builtin_popcountll(m);
-    for (int i = 0; i < n; i += 4) {
-        t[i] = off + (uint32_t)__builtin_ctzll(m | 1ULL << 63);
-        m &= m - 1;
-        t[i + 1] = off + (uint32_t)__builtin_ctzll(m | 1ULL << 63);
-        m &= m - 1;
-        t[i + 2] = off + (uint32_t)__builtin_ctzll(m | 1ULL << 63);
-        m &= m - 1;
-        t[i + 3] = off + (uint32_t)__builtin_ctzll(m | 1ULL << 63);
-        m &= m - 1;
-    }
-}
-
-/* One block at s->next: its tokens appended.  0, or -1 to give up. */
-static int jidx_block_step(jidx_stream *s) {
+jidx_cursor jidx_block(jidx_stream *s) {
+    jidx_cursor c = {0, NULL};
+    if (s->give_up || s->next >= s->limit) return c;
     const char *block = s->next;
     size_t left = (size_t)(s->limit - block);
     const unsigned char *in = (const unsigned char *)block;
@@ -168,28 +148,15 @@ static int jidx_block_step(jidx_stream *s) {
         memset(pad + left, ' ', 64 - left);
         in = pad;
     }
-    jidx_block b;
+    jidx_masks b;
     jidx_active(in, &s->carry, &b);
-    if (b.give_up) return -1;
-    if (b.check_escape && jidx_check_escapes(s, block, b.check_escape) < 0) return -1;
-    if (b.check_utf8 && jidx_check_utf8(s, block, b.check_utf8) < 0) return -1;
-    jidx_flatten(s->tok + s->ntok, (uint32_t)(block - s->base), b.tokens);
-    s->ntok += __builtin_popcountll(b.tokens);
-    s->next = left < 64 ? s->limit : block + 64;
-    return 0;
-}
-
-int jidx_refill(jidx_stream *s) {
-    if (s->give_up) return -1;
-    s->ntok = s->itok = 0;
-    while (s->ntok == 0 && s->next < s->limit) {
-        for (int i = 0; i < JIDX_BATCH_BLOCKS && s->next < s->limit; i++) {
-            if (jidx_block_step(s) < 0) {
-                s->give_up = 1;
-                s->ntok = s->itok = 0;
-                return -1;
-            }
-        }
+    if (b.give_up || (b.check_escape && jidx_check_escapes(s, block, b.check_escape) < 0) ||
+        (b.check_utf8 && jidx_check_utf8(s, block, b.check_utf8) < 0)) {
+        s->give_up = 1;
+        return c;
     }
-    return s->ntok > 0;
+    s->next = left < 64 ? s->limit : block + 64;
+    c.mask = b.tokens;
+    c.block = block;
+    return c;
 }

@@ -62,14 +62,14 @@ const char *jidx_active_name(void);
 int jidx_enabled(void);
 
 /* What one 64-byte block yields (a kernel's output, see jsonidx_kernels.c). */
-typedef struct jidx_block {
+typedef struct jidx_masks {
     uint64_t tokens;        /* operators outside strings, every opening and closing quote,
                              * the first byte of each run of other bytes outside strings */
     uint64_t check_escape;  /* escaped bytes in strings other than '"', '\\' and '/':
                              * jsonidx.c checks these one by one (b f n r t, \uXXXX) */
     uint64_t check_utf8;    /* bytes >= 0x80 in strings: jsonidx.c checks the sequences */
     uint64_t give_up;       /* control bytes inside strings: an error stage 2 lets the byte walker name */
-} jidx_block;
+} jidx_masks;
 
 /* What carries from one block to the next. */
 typedef struct jidx_carry {
@@ -78,44 +78,48 @@ typedef struct jidx_carry {
     uint64_t other;         /* 1: the block ended inside a run of other bytes */
 } jidx_carry;
 
-typedef void (*jidx_kernel)(const unsigned char *p, jidx_carry *c, jidx_block *out);
+typedef void (*jidx_kernel)(const unsigned char *p, jidx_carry *c, jidx_masks *out);
 
-/* A stream of token offsets over [base, limit), produced a few blocks ahead
- * of the walker. */
-#define JIDX_BATCH_BLOCKS 1
-#define JIDX_TOKENS (64 * JIDX_BATCH_BLOCKS + 4)   /* + 4: jidx_flatten writes in fours */
+/* Stage 1 over [start, limit), one block at a time as the walker asks.  The
+ * tokens are not copied anywhere: a block's token mask goes to the walker
+ * as it is, and the walker takes the bits one by one (jidx_take) from a
+ * cursor held in its own registers. */
 typedef struct jidx_stream {
-    const char *base;        /* offsets are from here */
     const char *limit;
     const char *next;        /* first byte not classified yet */
-    uint32_t tok[JIDX_TOKENS];
-    int ntok, itok;          /* tokens in tok[], the next one to hand out */
     int give_up;             /* 1 once a block held something only the byte walker settles */
     jidx_carry carry;
     const char *escape_done; /* escapes and UTF-8 sequences are checked up to here */
     const char *utf8_done;   /*   (a \uD800\uDC00 pair or a sequence can cross blocks) */
 } jidx_stream;
 
+/* The tokens of one block not taken yet: bit i is block[i]. */
+typedef struct jidx_cursor {
+    uint64_t mask;
+    const char *block;       /* NULL: the end of the input, or stage 1 gave up */
+} jidx_cursor;
+
 /* Start the stream at p (stage 2 begins there: outside any string).
  * Only when jidx_enabled(). */
 void jidx_begin(jidx_stream *s, const char *p, const char *limit);
 /* Restart the stream at p, a byte known to be outside strings (after a
- * string the walker scanned itself). */
+ * string the walker scanned itself); the caller empties its cursor. */
 void jidx_seek(jidx_stream *s, const char *p);
-/* Classify the next blocks: 1 when tokens were added, 0 at the end of the
- * input, -1 when stage 1 gave up. */
-int jidx_refill(jidx_stream *s);
+/* The next block's tokens (mask 0 for a block inside a long string);
+ * block NULL at the end of the input or when stage 1 gave up. */
+jidx_cursor jidx_block(jidx_stream *s);
 
 /* The next token, or NULL at the end of the input or when stage 1 gave up
- * (s->give_up tells which). */
-static inline const char *jidx_next(jidx_stream *s) {
-    if (s->itok == s->ntok && jidx_refill(s) <= 0) return NULL;
-    return s->base + s->tok[s->itok++];
-}
-/* The next token without consuming it. */
-static inline const char *jidx_peek(jidx_stream *s) {
-    if (s->itok == s->ntok && jidx_refill(s) <= 0) return NULL;
-    return s->base + s->tok[s->itok];
+ * (s->give_up tells which).  Inlined into the walker, so the cursor stays in
+ * registers: a token costs a count of trailing zeros and a bit cleared. */
+static inline __attribute__((always_inline)) const char *jidx_take(jidx_stream *s, jidx_cursor *c) {
+    while (!c->mask) {
+        *c = jidx_block(s);
+        if (!c->block) return NULL;
+    }
+    const char *t = c->block + __builtin_ctzll(c->mask);
+    c->mask &= c->mask - 1;
+    return t;
 }
 
 #endif

@@ -67,7 +67,7 @@ static inline __attribute__((always_inline)) uint64_t jidx_escaped(uint64_t back
  * will refuse.  Every byte a value can end on is followed by a token or by
  * whitespace, which is what lets stage 2 skip from token to token. */
 static inline __attribute__((always_inline)) void jidx_finish(const jidx_raw *r, uint64_t escaped, uint64_t quote,
-                                                               uint64_t in_str, jidx_carry *c, jidx_block *out) {
+                                                               uint64_t in_str, jidx_carry *c, jidx_masks *out) {
     uint64_t other = ~(r->ws | r->op | quote) & ~in_str;
     uint64_t other_starts = other & ~(other << 1 | c->other);
     c->other = other >> 63;
@@ -122,7 +122,7 @@ static void jidx_class_init(void) {
     jidx_class['{'] = jidx_class['}'] = C_OP;
 }
 
-static void jidx_kernel_portable(const unsigned char *p, jidx_carry *c, jidx_block *out) {
+static void jidx_kernel_portable(const unsigned char *p, jidx_carry *c, jidx_masks *out) {
     if (!jidx_class['\\']) jidx_class_init();
     jidx_raw r = {0};
     for (int i = 0; i < 64; i++) {
@@ -164,7 +164,7 @@ static inline uint64_t jidx_m128(__m128i a, __m128i b, __m128i c, __m128i d) {
            (uint64_t)(uint16_t)_mm_movemask_epi8(c) << 32 | (uint64_t)(uint16_t)_mm_movemask_epi8(d) << 48;
 }
 
-static void jidx_kernel_sse42(const unsigned char *p, jidx_carry *c, jidx_block *out) {
+static void jidx_kernel_sse42(const unsigned char *p, jidx_carry *c, jidx_masks *out) {
     const __m128i ws_t = _mm_setr_epi8(' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0);
     const __m128i op_t = _mm_setr_epi8(JIDX_OP_TABLE);
     const __m128i x20 = _mm_set1_epi8(0x20), x1f = _mm_set1_epi8(0x1F);
@@ -207,7 +207,7 @@ static inline JIDX_TARGET_AVX2 uint64_t jidx_prefix_xor_clmul(uint64_t x) {
     return (uint64_t)_mm_cvtsi128_si64(prod);
 }
 
-static JIDX_TARGET_AVX2 void jidx_kernel_avx2(const unsigned char *p, jidx_carry *c, jidx_block *out) {
+static JIDX_TARGET_AVX2 void jidx_kernel_avx2(const unsigned char *p, jidx_carry *c, jidx_masks *out) {
     /* the tables of the SSE 4.2 kernel, in both 128-bit lanes (the shuffle works per lane) */
     const __m256i ws_t = _mm256_setr_epi8(' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0,
                                           ' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0);

@@ -102,10 +102,11 @@ static void test_tokens_random(void **state) {
         for (int li = 0; li < nlevels; li++) {
             assert_int_equal(jidx_use(levels[li]), 0);
             jidx_stream s;
+            jidx_cursor cur = {0, NULL};
             jidx_begin(&s, p, p + n);
             size_t k = 0;
             const char *t;
-            while ((t = jidx_next(&s)) != NULL) {
+            while ((t = jidx_take(&s, &cur)) != NULL) {
                 if (k >= nw || (size_t)(t - p) != want[k])
                     fail_msg("iteration %d, %s: token %zu at %td, expected %s%u", iter, jidx_level_name(levels[li]), k,
                              t - p, k < nw ? "" : "none, ", k < nw ? want[k] : 0);
