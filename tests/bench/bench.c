@@ -6,11 +6,16 @@
  * A program that prints numbers, not a test (tests/bench/run.sh runs it).
  *
  * 1. Corpus: N seed-shaped outbox messages (corpus.h), once without and once
- *    with the schema envelope, written to RowBinary files.
+ *    with the schema envelope, written to RowBinary files; the standalone
+ *    files (at most 250,000 rows) in both shapes, jsonb spacing and compact
+ *    with toJSONString's escaping, the engine's tables in jsonb spacing.
  * 2. Standalone decoders: every binary reads a file holding its protocol
  *    (pool + RowBinary, or executable + TabSeparated) and writes /dev/null:
  *    GB/s per core (input bytes / CPU seconds), peak RSS, and the cost of
- *    one process spawn (executable mode starts one per block).
+ *    one process spawn (executable mode starts one per block).  Beside
+ *    experiment_event, issue 14's reference: simdjson doing the same job on
+ *    the same file, DOM and On Demand (simdjson_ref.cpp, when CMake found
+ *    Debian's libsimdjson-dev).
  * 3. In the engine: both corpora in MergeTree tables, then the same typed
  *    columns extracted by (a) the seed's nested JSONExtractString, (b) the
  *    best native SQL (one JSONExtract of the message, one of the payload),
@@ -292,30 +297,43 @@ static void of_tsv(out_file *o, const char *s, size_t n) {
     of_put(o, "\n", 1);
 }
 
+/* Standalone input files exist for both shapes (corpus.h); the engine's
+ * tables hold the jsonb shape only. */
 static struct corpus_files {
-    out_file ins[2];         /* (k UInt64, message String) for INSERT … FROM file() */
-    out_file ee_rb[2];       /* experiment_event: chunked RowBinary */
-    out_file ee_tsv[2];      /* experiment_event_tsv: TabSeparated */
-    out_file ee_small;       /* first 10,000 rows, chunked RowBinary (RSS at small volume) */
-    out_file pg_rb;          /* payload_get: (message, path) */
-    out_file iv_rb;          /* is_valid_after_assignment: two Nullable(String) */
-    uint64_t msg_bytes[2];
+    out_file ins[2];                          /* (k UInt64, message String) for INSERT … FROM file() */
+    out_file ee_rb[CORPUS_NSHAPES][2];        /* experiment_event: chunked RowBinary */
+    out_file ee_tsv[CORPUS_NSHAPES][2];       /* experiment_event_tsv: TabSeparated */
+    out_file ee_small[CORPUS_NSHAPES];        /* first 10,000 rows, chunked RowBinary (RSS at small volume) */
+    out_file pg_rb[CORPUS_NSHAPES];           /* payload_get: (message, path) */
+    out_file iv_rb;                           /* is_valid_after_assignment: two Nullable(String) */
+    uint64_t msg_bytes[2];                    /* the engine's corpora */
+    uint64_t sa_bytes[CORPUS_NSHAPES][2];     /* the standalone rows, per shape */
 } cf;
 
 static uint64_t sa_rows;         /* rows in the standalone input files */
 static const char *corpus_name[2] = {"outbox", "outbox + schema envelope"};
+static const char *const shape_name[CORPUS_NSHAPES] = {"jsonb spacing", "compact, toJSONString escaping"};
+
+/* Opens work/<corpus><shape>.<kind> (e.g. env.compact.ee.rb). */
+static void of_open_shape(out_file *o, const char *corpus, int shape, const char *kind) {
+    char name[64];
+    snprintf(name, sizeof(name), "%s%s.%s", corpus, shape == CORPUS_COMPACT ? ".compact" : "", kind);
+    of_open(o, name);
+}
 
 static void make_corpus(void) {
     double t0 = now_s();
     note("corpus: %llu rows x 2 ...", (unsigned long long)opt.rows);
     of_open(&cf.ins[0], "plain.ins.rb");
     of_open(&cf.ins[1], "env.ins.rb");
-    of_open(&cf.ee_rb[0], "plain.ee.rb");
-    of_open(&cf.ee_rb[1], "env.ee.rb");
-    of_open(&cf.ee_tsv[0], "plain.ee.tsv");
-    of_open(&cf.ee_tsv[1], "env.ee.tsv");
-    of_open(&cf.ee_small, "small.ee.rb");
-    of_open(&cf.pg_rb, "plain.pg.rb");
+    for (int sh = 0; sh < CORPUS_NSHAPES; sh++) {
+        of_open_shape(&cf.ee_rb[sh][0], "plain", sh, "ee.rb");
+        of_open_shape(&cf.ee_rb[sh][1], "env", sh, "ee.rb");
+        of_open_shape(&cf.ee_tsv[sh][0], "plain", sh, "ee.tsv");
+        of_open_shape(&cf.ee_tsv[sh][1], "env", sh, "ee.tsv");
+        of_open_shape(&cf.ee_small[sh], "small", sh, "ee.rb");
+        of_open_shape(&cf.pg_rb[sh], "plain", sh, "pg.rb");
+    }
     of_open(&cf.iv_rb, "plain.iv.rb");
     itest_buf m = {0};
     uint64_t small = opt.rows < 10000 ? opt.rows : 10000;
@@ -324,48 +342,59 @@ static void make_corpus(void) {
     for (uint64_t i = 0; i < opt.rows; i++) {
         itest_outbox o;
         for (int env = 0; env < 2; env++) {
-            itest_buf_clear(&m);
-            corpus_message(i, env, &m, &o);
-            cf.msg_bytes[env] += m.n;
-            unsigned char k[8];
-            for (int b = 0; b < 8; b++) k[b] = (unsigned char)(i >> (8 * b));
-            of_put(&cf.ins[env], k, 8);
-            of_rb_string(&cf.ins[env], m.p, m.n);
-            if (i >= sa_rows) continue;
-            of_chunk(&cf.ee_rb[env], i, sa_rows);
-            of_rb_string(&cf.ee_rb[env], m.p, m.n);
-            of_tsv(&cf.ee_tsv[env], m.p, m.n);
-            if (env == 0 && i < small) {
-                of_chunk(&cf.ee_small, i, small);
-                of_rb_string(&cf.ee_small, m.p, m.n);
-            }
-            if (env == 0) {
-                of_chunk(&cf.pg_rb, i, sa_rows);
-                of_rb_string(&cf.pg_rb, m.p, m.n);
-                of_rb_string(&cf.pg_rb, pg_path, sizeof(pg_path) - 1);
-                of_chunk(&cf.iv_rb, i, sa_rows);
-                of_put(&cf.iv_rb, "", 1);
-                of_rb_string(&cf.iv_rb, o.timestamp, strlen(o.timestamp));
-                if (o.assignment_at[0]) {
+            for (int sh = 0; sh < CORPUS_NSHAPES; sh++) {
+                if (sh != CORPUS_JSONB && i >= sa_rows) break;
+                itest_buf_clear(&m);
+                corpus_message(i, env, (corpus_shape)sh, &m, &o);
+                if (sh == CORPUS_JSONB) {
+                    cf.msg_bytes[env] += m.n;
+                    unsigned char k[8];
+                    for (int b = 0; b < 8; b++) k[b] = (unsigned char)(i >> (8 * b));
+                    of_put(&cf.ins[env], k, 8);
+                    of_rb_string(&cf.ins[env], m.p, m.n);
+                }
+                if (i >= sa_rows) continue;
+                cf.sa_bytes[sh][env] += m.n;
+                of_chunk(&cf.ee_rb[sh][env], i, sa_rows);
+                of_rb_string(&cf.ee_rb[sh][env], m.p, m.n);
+                of_tsv(&cf.ee_tsv[sh][env], m.p, m.n);
+                if (env == 0 && i < small) {
+                    of_chunk(&cf.ee_small[sh], i, small);
+                    of_rb_string(&cf.ee_small[sh], m.p, m.n);
+                }
+                if (env == 0) {
+                    of_chunk(&cf.pg_rb[sh], i, sa_rows);
+                    of_rb_string(&cf.pg_rb[sh], m.p, m.n);
+                    of_rb_string(&cf.pg_rb[sh], pg_path, sizeof(pg_path) - 1);
+                }
+                if (env == 0 && sh == CORPUS_JSONB) {   /* timestamps only: the shape does not apply */
+                    of_chunk(&cf.iv_rb, i, sa_rows);
                     of_put(&cf.iv_rb, "", 1);
-                    of_rb_string(&cf.iv_rb, o.assignment_at, strlen(o.assignment_at));
-                } else {
-                    of_put(&cf.iv_rb, "\1", 1);
+                    of_rb_string(&cf.iv_rb, o.timestamp, strlen(o.timestamp));
+                    if (o.assignment_at[0]) {
+                        of_put(&cf.iv_rb, "", 1);
+                        of_rb_string(&cf.iv_rb, o.assignment_at, strlen(o.assignment_at));
+                    } else {
+                        of_put(&cf.iv_rb, "\1", 1);
+                    }
                 }
             }
         }
     }
     itest_buf_free(&m);
-    for (int env = 0; env < 2; env++) {
-        of_close(&cf.ins[env]);
-        of_close(&cf.ee_rb[env]);
-        of_close(&cf.ee_tsv[env]);
+    for (int env = 0; env < 2; env++) of_close(&cf.ins[env]);
+    for (int sh = 0; sh < CORPUS_NSHAPES; sh++) {
+        for (int env = 0; env < 2; env++) {
+            of_close(&cf.ee_rb[sh][env]);
+            of_close(&cf.ee_tsv[sh][env]);
+        }
+        of_close(&cf.ee_small[sh]);
+        of_close(&cf.pg_rb[sh]);
     }
-    of_close(&cf.ee_small);
-    of_close(&cf.pg_rb);
     of_close(&cf.iv_rb);
-    note(" %.1f s (%.0f / %.0f bytes per message)\n", now_s() - t0, (double)cf.msg_bytes[0] / (double)opt.rows,
-         (double)cf.msg_bytes[1] / (double)opt.rows);
+    note(" %.1f s (%.0f / %.0f bytes per message; compact shape %.0f / %.0f)\n", now_s() - t0,
+         (double)cf.msg_bytes[0] / (double)opt.rows, (double)cf.msg_bytes[1] / (double)opt.rows,
+         (double)cf.sa_bytes[CORPUS_COMPACT][0] / (double)sa_rows, (double)cf.sa_bytes[CORPUS_COMPACT][1] / (double)sa_rows);
 }
 
 /* ------------------------------------------------------ standalone decoders */
@@ -373,23 +402,42 @@ static void make_corpus(void) {
 typedef struct standalone_row {
     char what[96];
     char input[64];
+    const char *shape;         /* shape_name[], or "-" where the shape does not apply */
     double mb, cpu, wall, gbps, mrows;
     long rss_kb;
+    int reference;             /* 0: one of our decoders; issue 14's reference: 1 simdjson DOM, 2 On Demand */
+    long long errors;          /* reference rows: messages simdjson rejected */
+    char checksum[24];         /* reference rows: simdjson_ref's checksum of the fields */
 } standalone_row;
 
-static standalone_row sa[48];
+static standalone_row sa[64];
 static int nsa;
 static double spawn_ms;
 
-static void standalone_one(const char *what, const char *input, char **argv, const out_file *in, uint64_t rows) {
+/* The reference (simdjson_ref.cpp), built only when CMake found Debian's
+ * libsimdjson-dev.  Its --version: the library's version, the kernel
+ * simdjson picked at run time, the one On Demand's inline code targets. */
+#ifdef SIMDJSON_REF
+static const char simdjson_ref[] = SIMDJSON_REF;
+#else
+static const char simdjson_ref[] = "";
+#endif
+static char ref_version[32], ref_kernel[32], ref_builtin[32];
+
+/* Runs argv on `in` opt.reps times (stdout to out_path, or /dev/null) and
+ * records the median CPU time as a row of the table. */
+static standalone_row *standalone_one(const char *what, const char *input, const char *shape, char **argv,
+                                      const out_file *in, uint64_t rows, const char *out_path) {
+    if (nsa == (int)(sizeof(sa) / sizeof(sa[0]))) die("too many standalone rows");
     standalone_row *s = &sa[nsa++];
     snprintf(s->what, sizeof(s->what), "%s", what);
     snprintf(s->input, sizeof(s->input), "%s", input);
+    s->shape = shape;
     double cpu[16], wall[16];
     long rss = 0;
     int reps = opt.reps < 16 ? opt.reps : 15;
     for (int i = 0; i < reps; i++) {
-        run_result r = run_proc(argv, in->path, "/dev/null", 1);
+        run_result r = run_proc(argv, in->path, out_path ? out_path : "/dev/null", 1);
         cpu[i] = r.user + r.sys;
         wall[i] = r.wall;
         if (r.maxrss_kb > rss) rss = r.maxrss_kb;
@@ -400,8 +448,42 @@ static void standalone_one(const char *what, const char *input, char **argv, con
     s->gbps = (double)in->bytes / s->cpu / 1e9;
     s->mrows = (double)rows / s->cpu / 1e6;
     s->rss_kb = rss;
-    note("  %-44s %-28s %8.1f MB  cpu %6.3f s  %5.2f GB/s/core  %5.2f M rows/s  rss %5.1f MB\n", what, input, s->mb,
-         s->cpu, s->gbps, s->mrows, (double)rss / 1024);
+    note("  %-40s %-28s %-30s %7.1f MB  cpu %6.3f s  %5.2f GB/s/core  %5.2f M rows/s  rss %5.1f MB\n", what, input,
+         shape, s->mb, s->cpu, s->gbps, s->mrows, (double)rss / 1024);
+    return s;
+}
+
+/* Asks simdjson_ref for its version and kernels; 0 when it was not built. */
+static int ref_probe(void) {
+    if (!simdjson_ref[0]) return 0;
+    char out[PATH_MAX];
+    snprintf(out, sizeof(out), "%s/simdjson_ref.out", opt.work);
+    char *argv[] = {(char *)simdjson_ref, "--version", NULL};
+    run_proc(argv, "/dev/null", out, 0);
+    char *text = tfile_read(out, NULL);
+    if (!text || sscanf(text, "%31s %31s %31s", ref_version, ref_kernel, ref_builtin) != 3)
+        die("%s --version: unexpected answer", simdjson_ref);
+    free(text);
+    return 1;
+}
+
+/* One reference row: simdjson_ref (DOM or On Demand) on the file that
+ * experiment_event's row reads; its answer must count every message. */
+static void standalone_ref(int dom, int env, int sh, const char *input) {
+    char what[96], out[PATH_MAX];
+    snprintf(what, sizeof(what), "simdjson %s %s (reference)", ref_version, dom ? "DOM" : "On Demand");
+    snprintf(out, sizeof(out), "%s/simdjson_ref.out", opt.work);
+    char *argv[] = {(char *)simdjson_ref, dom ? "--dom" : "--ondemand", env ? "--envelope" : NULL, NULL};
+    standalone_row *s = standalone_one(what, input, shape_name[sh], argv, &cf.ee_rb[sh][env], sa_rows, out);
+    char *text = tfile_read(out, NULL);
+    unsigned long long n, errors;
+    if (!text || sscanf(text, "messages %llu errors %llu checksum %23s", &n, &errors, s->checksum) != 3)
+        die("simdjson_ref: unexpected answer: %s", text ? text : "(none)");
+    if (n != sa_rows) die("simdjson_ref read %llu messages of %llu", n, (unsigned long long)sa_rows);
+    free(text);
+    s->reference = dom ? 1 : 2;
+    s->errors = (long long)errors;
+    note("  %-40s messages rejected: %lld, checksum %s\n", "", s->errors, s->checksum);
 }
 
 static void standalone(const char *xml) {
@@ -411,17 +493,36 @@ static void standalone(const char *xml) {
     xml_command(xml, "debezium_unwrap", SCRIPTS_DIR, du, 64);
     xml_command(xml, "payload_get", SCRIPTS_DIR, pg, 64);
     xml_command(xml, "is_valid_after_assignment", SCRIPTS_DIR, iv, 64);
+    int ref = ref_probe();
     note("standalone decoders (stdin = file, stdout = /dev/null; median of %d):\n", opt.reps);
-    standalone_one("payload_extract (experiment_event)", "outbox, pool+RowBinary", ee, &cf.ee_rb[0], sa_rows);
-    standalone_one("payload_extract (experiment_event)", "envelope, pool+RowBinary", ee, &cf.ee_rb[1], sa_rows);
-    standalone_one("payload_extract (experiment_event_tsv)", "outbox, TabSeparated", ee_tsv, &cf.ee_tsv[0], sa_rows);
-    standalone_one("payload_extract (experiment_event_tsv)", "envelope, TabSeparated", ee_tsv, &cf.ee_tsv[1], sa_rows);
-    standalone_one("payload_extract (experiment_event)", "outbox, first 10,000 rows", ee, &cf.ee_small,
-                   opt.rows < 10000 ? opt.rows : 10000);
-    standalone_one("debezium_unwrap", "outbox, pool+RowBinary", du, &cf.ee_rb[0], sa_rows);
-    standalone_one("debezium_unwrap", "envelope, pool+RowBinary", du, &cf.ee_rb[1], sa_rows);
-    standalone_one("payload_get (after.payload.user_id)", "outbox, pool+RowBinary", pg, &cf.pg_rb, sa_rows);
-    standalone_one("is_valid_after_assignment", "timestamps, pool+RowBinary", iv, &cf.iv_rb, sa_rows);
+    if (ref) note("  reference: simdjson %s, kernel %s at run time (On Demand's inline code: %s)\n", ref_version,
+                  ref_kernel, ref_builtin);
+    else note("  reference: simdjson_ref not built (no libsimdjson-dev when configured)\n");
+    static const char *const rb_input[2] = {"outbox, pool+RowBinary", "envelope, pool+RowBinary"};
+    static const char *const tsv_input[2] = {"outbox, TabSeparated", "envelope, TabSeparated"};
+    for (int env = 0; env < 2; env++)
+        for (int sh = 0; sh < CORPUS_NSHAPES; sh++) {
+            standalone_one("payload_extract (experiment_event)", rb_input[env], shape_name[sh], ee, &cf.ee_rb[sh][env],
+                           sa_rows, NULL);
+            if (ref) {
+                standalone_ref(1, env, sh, rb_input[env]);
+                standalone_ref(0, env, sh, rb_input[env]);
+            }
+        }
+    for (int env = 0; env < 2; env++)
+        for (int sh = 0; sh < CORPUS_NSHAPES; sh++)
+            standalone_one("payload_extract (experiment_event_tsv)", tsv_input[env], shape_name[sh], ee_tsv,
+                           &cf.ee_tsv[sh][env], sa_rows, NULL);
+    for (int sh = 0; sh < CORPUS_NSHAPES; sh++)
+        standalone_one("payload_extract (experiment_event)", "outbox, first 10,000 rows", shape_name[sh], ee,
+                       &cf.ee_small[sh], opt.rows < 10000 ? opt.rows : 10000, NULL);
+    for (int env = 0; env < 2; env++)
+        for (int sh = 0; sh < CORPUS_NSHAPES; sh++)
+            standalone_one("debezium_unwrap", rb_input[env], shape_name[sh], du, &cf.ee_rb[sh][env], sa_rows, NULL);
+    for (int sh = 0; sh < CORPUS_NSHAPES; sh++)
+        standalone_one("payload_get (after.payload.user_id)", rb_input[0], shape_name[sh], pg, &cf.pg_rb[sh], sa_rows,
+                       NULL);
+    standalone_one("is_valid_after_assignment", "timestamps, pool+RowBinary", "-", iv, &cf.iv_rb, sa_rows, NULL);
 
     /* One spawn per block in executable mode: start, read an empty input, exit. */
     int n = 300;
@@ -461,12 +562,13 @@ static void standalone_levels(const char *xml) {
         char what[96];
         for (int f = 0; f < 2; f++) {
             argv_with(args, f ? du : ee, "--simd", name, 68);
-            for (int env = 0; env < 2; env++) {
-                snprintf(what, sizeof(what), "%s --simd %s", f ? "debezium_unwrap" : "payload_extract (experiment_event)",
-                         name);
-                standalone_one(what, env ? "envelope, pool+RowBinary" : "outbox, pool+RowBinary", args, &cf.ee_rb[env],
-                               sa_rows);
-            }
+            for (int env = 0; env < 2; env++)
+                for (int sh = 0; sh < CORPUS_NSHAPES; sh++) {
+                    snprintf(what, sizeof(what), "%s --simd %s",
+                             f ? "debezium_unwrap" : "payload_extract (experiment_event)", name);
+                    standalone_one(what, env ? "envelope, pool+RowBinary" : "outbox, pool+RowBinary", shape_name[sh],
+                                   args, &cf.ee_rb[sh][env], sa_rows, NULL);
+                }
         }
         best = (jidx_level)l;   /* the levels go up: the last is the best */
     }
@@ -476,9 +578,9 @@ static void standalone_levels(const char *xml) {
         const char *name = jidx_level_name(show[i]);
         for (int env = 0; env < 2; env++) {
             argv_with(args, ee, "--simd", name, 68);
-            snprintf(prof_what[nprof], sizeof(prof_what[nprof]), "payload_extract --simd %s, %s", name,
+            snprintf(prof_what[nprof], sizeof(prof_what[nprof]), "payload_extract --simd %s, %s, jsonb spacing", name,
                      env ? "envelope" : "outbox");
-            stages_profile(args, cf.ee_rb[env].path, opt.work, &prof[nprof]);
+            stages_profile(args, cf.ee_rb[CORPUS_JSONB][env].path, opt.work, &prof[nprof]);
             note("  %-50s %s\n", prof_what[nprof], prof[nprof].why[0] ? prof[nprof].why : "done");
             nprof++;
         }
@@ -1080,7 +1182,8 @@ static void write_results(void) {
     itest_buf_printf(&b, "| ClickHouse | %s, embedded (libchdb, npm %s 26.7.3-stable.1), one process for every variant |\n",
                      ch_version[0] ? ch_version : "(engine not run)", CDC_LIBCHDB_PACKAGE);
     itest_buf_printf(&b, "| corpus | %llu seed-shaped outbox messages (%.0f bytes on average) and the same rows with the "
-                         "schema envelope (%.0f bytes), each in a MergeTree table |\n",
+                         "schema envelope (%.0f bytes), each in a MergeTree table, the payload in jsonb spacing "
+                         "(the engine's tables hold this shape only; the standalone decoders read both shapes) |\n",
                      (unsigned long long)opt.rows, (double)cf.msg_bytes[0] / (double)opt.rows,
                      (double)cf.msg_bytes[1] / (double)opt.rows);
     itest_buf_printf(&b, "| load average (1, 5, 15 min) | start %s; engine part start %s; end %s; highest 1-min during "
@@ -1099,7 +1202,8 @@ static void write_results(void) {
     if (!opt.skip_engine) {
         for (int env = 0; env < 2; env++) {
             itest_buf_printf(&b, "## In ClickHouse: %s\n\n", corpus_name[env]);
-            itest_buf_printf(&b, "Twelve typed columns per row (the ten payload fields, `op`, `aggregate_id`). Timed: "
+            itest_buf_printf(&b, "Twelve typed columns per row (the ten payload fields, `op`, `aggregate_id`), the "
+                                 "messages in the jsonb-spacing shape. Timed: "
                                  "`SELECT count() FROM (…) WHERE NOT ignore(<the 12 columns>)` (every column computed, "
                                  "nothing else); checked once, untimed: `sum(cityHash64(tuple(<the 12 columns>)))`, "
                                  "which must be equal for (a)–(d). Speed-up = time of (a) or (b) / time of the "
@@ -1165,11 +1269,54 @@ static void write_results(void) {
     if (!opt.skip_standalone) {
         itest_buf_puts(&b, "## Standalone decoders\n\nEach binary reads a file in its protocol on stdin and writes "
                            "/dev/null. GB/s per core = input bytes / CPU seconds (user + system) of the process.\n\n");
-        itest_buf_puts(&b, "| binary | input | MB | CPU s | GB/s per core | M rows/s per core | peak RSS |\n");
-        itest_buf_puts(&b, "|---|---|--:|--:|--:|--:|--:|\n");
+        itest_buf_printf(&b, "Every corpus in two shapes (`tests/bench/corpus.h`): *jsonb spacing* (`after.payload` as "
+                             "PostgreSQL's jsonb prints it, `\"k\" : v, `; %.0f / %.0f bytes per message) and "
+                             "*compact, toJSONString escaping* (no spaces, `/` written `\\/` in the payload and "
+                             "again in the message; %.0f / %.0f bytes), %llu rows each.\n\n",
+                         (double)cf.sa_bytes[CORPUS_JSONB][0] / (double)sa_rows,
+                         (double)cf.sa_bytes[CORPUS_JSONB][1] / (double)sa_rows,
+                         (double)cf.sa_bytes[CORPUS_COMPACT][0] / (double)sa_rows,
+                         (double)cf.sa_bytes[CORPUS_COMPACT][1] / (double)sa_rows, (unsigned long long)sa_rows);
+        itest_buf_puts(&b, "| binary | input | shape | MB | CPU s | GB/s per core | M rows/s per core | peak RSS |\n");
+        itest_buf_puts(&b, "|---|---|---|--:|--:|--:|--:|--:|\n");
         for (int i = 0; i < nsa; i++)
-            itest_buf_printf(&b, "| %s | %s | %.1f | %.3f | %.2f | %.2f | %.1f MB |\n", sa[i].what, sa[i].input,
-                             sa[i].mb, sa[i].cpu, sa[i].gbps, sa[i].mrows, (double)sa[i].rss_kb / 1024);
+            itest_buf_printf(&b, "| %s | %s | %s | %.1f | %.3f | %.2f | %.2f | %.1f MB |\n", sa[i].what, sa[i].input,
+                             sa[i].shape, sa[i].mb, sa[i].cpu, sa[i].gbps, sa[i].mrows, (double)sa[i].rss_kb / 1024);
+        if (ref_version[0]) {
+            /* The same rows in every file: DOM's checksum is the same on all of them (it re-serialises
+             * `properties`, which undoes the `\/`), On Demand's equals it where `properties` is the same
+             * raw text, i.e. in jsonb spacing. */
+            itest_buf rejected = {0};
+            const char *dom_sum = "";
+            int sums_ok = 1;
+            for (int i = 0; i < nsa; i++)
+                if (sa[i].reference == 1) dom_sum = sa[i].checksum;
+            for (int i = 0; i < nsa; i++) {
+                if (!sa[i].reference) continue;
+                if (sa[i].errors)
+                    itest_buf_printf(&rejected, "%s%s, %s, %s: %lld", rejected.n ? "; " : "", sa[i].what, sa[i].input,
+                                     sa[i].shape, sa[i].errors);
+                if ((sa[i].reference == 1 || sa[i].shape == shape_name[CORPUS_JSONB]) && strcmp(sa[i].checksum, dom_sum))
+                    sums_ok = 0;
+            }
+            if (!sums_ok) main_rc = 1;
+            itest_buf_printf(&b, "\nThe simdjson rows are issue 14's reference: simdjson %s (Debian's `libsimdjson-dev`) "
+                                 "doing `experiment_event`'s job on the same file (`tests/bench/simdjson_ref.cpp`: "
+                                 "parse the message, take `after.payload`, parse that string, read the ten fields "
+                                 "with simdjson's getters; no conversion, no output). DOM validates all of each "
+                                 "message; On Demand indexes all of it but walks only what it looks up. Kernel "
+                                 "picked at run time: `%s` (On Demand's inline code compiled for `%s`). Messages "
+                                 "simdjson rejected: %s. Checksums of the ten fields: %s.\n",
+                             ref_version, ref_kernel, ref_builtin, rejected.n ? rejected.p : "none",
+                             sums_ok ? "DOM's the same on every file, On Demand's the same on jsonb spacing (its "
+                                       "`properties` is the raw text, with `\\/` in the compact shape)"
+                                     : "**DIFFER** (DOM's should be the same on every file, On Demand's equal to it "
+                                       "on jsonb spacing)");
+            itest_buf_free(&rejected);
+        } else {
+            itest_buf_puts(&b, "\nNo simdjson reference rows: `libsimdjson-dev` was not found when the build was "
+                               "configured (`tests/bench/run.sh` installs it).\n");
+        }
         itest_buf_printf(&b, "\nOne process spawn (executable mode starts one per block): %.2f ms (start with "
                              "experiment_event_tsv's options, read an empty input, exit).\n\n",
                          spawn_ms);
@@ -1262,6 +1409,7 @@ static void write_results(void) {
         double worst = 1e9;
         long rss = 0;
         for (int i = 0; i < nsa; i++) {
+            if (sa[i].reference) continue;
             if (sa[i].gbps < worst && strstr(sa[i].what, "is_valid") == NULL) worst = sa[i].gbps;
             if (sa[i].rss_kb > rss) rss = sa[i].rss_kb;
         }

@@ -2,6 +2,7 @@
 #include "corpus.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void corpus_ts(itest_rng *r, char *out, size_t cap) {
@@ -11,7 +12,19 @@ static void corpus_ts(itest_rng *r, char *out, size_t cap) {
     snprintf(out, cap, "2024-%02u-%02uT%02u:%02u:%02u.%03uZ", month, day, hh, mm, ss, ms);
 }
 
-void corpus_message(uint64_t row, int envelope, itest_buf *out, itest_outbox *row_out) {
+/* Appends [s, s+n) with every '/' written as `\/` (toJSONString's escaping:
+ * a '/' in JSON text can only be inside a string). */
+static void corpus_put_slashes_escaped(itest_buf *out, const char *s, size_t n) {
+    const char *end = s + n, *slash;
+    while ((slash = memchr(s, '/', (size_t)(end - s))) != NULL) {
+        itest_buf_put(out, s, (size_t)(slash - s));
+        itest_buf_puts(out, "\\/");
+        s = slash + 1;
+    }
+    itest_buf_put(out, s, (size_t)(end - s));
+}
+
+void corpus_message(uint64_t row, int envelope, corpus_shape shape, itest_buf *out, itest_outbox *row_out) {
     static const char *const event_types[] = {"exposure", "click", "conversion", "purchase", "view"};
     static const char *const variants[] = {"control", "treatment", "B"};
     static const char *const pages[] = {"/home", "/checkout", "/pricing", "/product/42", "/search"};
@@ -46,7 +59,23 @@ void corpus_message(uint64_t row, int envelope, itest_buf *out, itest_outbox *ro
     snprintf(o.properties, sizeof(o.properties), "{\"page\":\"%s\",\"device\":\"%s\",\"value\":%s,\"score\":0.%u}",
              pages[itest_rng_below(&r, 5)], devices[itest_rng_below(&r, 3)], values[itest_rng_below(&r, 5)],
              1 + (unsigned)itest_rng_below(&r, 9));
-    o.payload_pretty = 1;
-    itest_outbox_write(&r, &o, out);
+    o.payload_pretty = shape == CORPUS_JSONB;
+    if (shape == CORPUS_JSONB) {
+        itest_outbox_write(&r, &o, out);
+    } else {
+        /* The payload's only '/' are in `properties` (the page paths): escaped
+         * there, the payload text is toJSONString's.  itest_outbox_write then
+         * embeds it as a string (`\/` becomes `\\/`), and escaping every '/'
+         * of the message once more gives toJSONString's `\\\/`. */
+        itest_buf t = {0};
+        corpus_put_slashes_escaped(&t, o.properties, strlen(o.properties));
+        if (t.n >= sizeof(o.properties)) abort();
+        memcpy(o.properties, t.p, t.n);
+        o.properties[t.n] = 0;
+        itest_buf_clear(&t);
+        itest_outbox_write(&r, &o, &t);
+        corpus_put_slashes_escaped(out, t.p, t.n);
+        itest_buf_free(&t);
+    }
     if (row_out) *row_out = o;
 }

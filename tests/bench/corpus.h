@@ -13,7 +13,13 @@
  * `properties` is written compact with numbers in their shortest form:
  * that is the text ClickHouse's JSONExtractRaw and Python's json.dumps
  * print back, so every variant of the benchmark yields identical columns
- * (our functions return the JSON text as it is in the message). */
+ * (our functions return the JSON text as it is in the message).
+ *
+ * Two shapes of the same rows (issue 14: the decoders are sensitive to the
+ * shape of the escapes): CORPUS_JSONB, the payload as PostgreSQL's jsonb
+ * prints it, and CORPUS_COMPACT, every level as ClickHouse's toJSONString
+ * writes it: no spaces, and '/' escaped as `\/` in the payload's strings
+ * and again in the message, so a page path reads `\\\/home` there. */
 #ifndef CDC_BENCH_CORPUS_H
 #define CDC_BENCH_CORPUS_H
 
@@ -22,8 +28,11 @@
 
 #include "itest.h"
 
-/* Appends message `row` (without / with the schema envelope) to out; the
- * row's values in *o when o != NULL. */
-void corpus_message(uint64_t row, int envelope, itest_buf *out, itest_outbox *o);
+typedef enum corpus_shape { CORPUS_JSONB, CORPUS_COMPACT, CORPUS_NSHAPES } corpus_shape;
+
+/* Appends message `row` (without / with the schema envelope) in `shape` to
+ * out; the row's values in *o when o != NULL (`properties` as the payload
+ * holds it, so with `\/` in the compact shape). */
+void corpus_message(uint64_t row, int envelope, corpus_shape shape, itest_buf *out, itest_outbox *o);
 
 #endif

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark in one command: installs gnuplot (Debian's gnuplot-nox) and
-# the build tools, builds Release, runs cdc_bench, and writes
+# The benchmark in one command: installs gnuplot (Debian's gnuplot-nox),
+# simdjson (libsimdjson-dev and g++, for the reference rows of the
+# standalone table) and the build tools, builds Release, runs cdc_bench, and writes
 # tests/bench/results.md, results.dat and chart.png.
 #
 #   tests/bench/run.sh                  # 1,000,000 rows per corpus, median of 3
@@ -14,7 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${CDC_BENCH_BUILD_DIR:-$root/build-bench}"
-"$root/tests/tools/bootstrap.sh" gnuplot-nox
+"$root/tests/tools/bootstrap.sh" gnuplot-nox libsimdjson-dev g++
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCDC_BUILD_TESTS=ON >/dev/null
 cmake --build "$build" --target cdc_bench
 echo "bench: load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2
