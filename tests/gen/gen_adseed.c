@@ -59,7 +59,7 @@ static void ads_campaign(ads_model *m, const gen_ads_campaign *c, char op) {
 }
 
 static void ads_fact_change(ads_model *m, const char *table, const ads_fact *f, char op) {
-    char key[48];
+    char key[80];   /* the id as up to 20 digits */
     gen_buf_clear(&m->row);
     gen_printf(&m->row, "{\"id\":%lld,\"campaign_id\":%lld,\"created_at\":%lld}", (long long)f->id, (long long)f->campaign_id,
                (long long)f->at_us);
