@@ -469,10 +469,33 @@ static inline size_t json_compact16(__m128i x, unsigned drop, char *dst) {
  * when it is JSON held in a string (the outbox payload the walk picks on
  * its way to the fields below it): a single read of its bytes instead of a
  * validating scan and then a decoding one.  Only the common case is taken:
- * printable ASCII with \" and \/ escapes, within JSON_DECODE_INLINE_MAX
+ * printable ASCII with \", \/ and \\ escapes, within JSON_DECODE_INLINE_MAX
  * bytes of the buffer's end.  Anything else returns NULL and leaves the
  * string to the general scan (which reports errors) and json_string. */
 #define JSON_DECODE_INLINE_MAX (64 * 1024)
+
+/* Which bytes of a 16-byte lane are escaped, with runs of backslashes
+ * resolved: in \\\" the first backslash escapes the second, the third the
+ * quote.  A byte is escaped when it ends an odd run, so it is the parity of
+ * its distance from the run's start that counts, and one addition finds it
+ * for every run at once (jsonidx_kernels.c's jidx_escaped says how, on 64
+ * bits; here in a 32-bit integer, bit 16 of the sum being the carry out).
+ * *carry: 1 when byte 0 is escaped by the lane before; set for the next. */
+static inline unsigned json_escaped16(unsigned bs, unsigned *carry) {
+    if (__builtin_expect(!(bs & (bs << 1 | *carry)), 1)) {   /* no run (the usual lane): each backslash escapes the next byte */
+        unsigned esc = (bs << 1 | *carry) & 0xFFFF;
+        *carry = bs >> 15;
+        return esc;
+    }
+    const unsigned even = 0x5555;
+    bs &= ~*carry;
+    unsigned follows = (bs << 1 | *carry) & 0xFFFF;
+    unsigned odd_starts = bs & ~even & ~follows;
+    unsigned sum = odd_starts + bs;
+    *carry = sum >> 16 & 1;
+    return (even ^ (sum << 1)) & follows & 0xFFFF;
+}
+
 static const char *json_scan_decode(const char *p, const char *lim, arena *a, const char **text,
                                     size_t *len, int *escaped) {
     const __m128i bslash = _mm_set1_epi8('\\');
@@ -489,24 +512,25 @@ static const char *json_scan_decode(const char *p, const char *lim, arena *a, co
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
         unsigned bs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
         unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
-        unsigned ok = q | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, slash));
+        /* \" \\ \/ decode to the escaped byte itself: drop the escaping backslash */
+        unsigned ok = q | bs | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, slash));
         unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(space, x));
-        unsigned esc = (bs << 1 | carry) & 0xFFFF;
+        unsigned esc = json_escaped16(bs, &carry);
+        unsigned drop = bs & ~esc;                       /* the backslashes that escape */
         unsigned end = q & ~esc;
         unsigned stop = end | (esc & ~ok) | odd;
         seen |= bs;
         if (stop) {
             unsigned i = (unsigned)__builtin_ctz(stop);
             if (!(end >> i & 1)) return NULL;
-            n += json_compact16(x, (bs | 0xFFFFu << i) & 0xFFFF, dst + n);
+            n += json_compact16(x, (drop | 0xFFFFu << i) & 0xFFFF, dst + n);
             dst[n] = 0;
             *text = dst;
             *len = n;
             *escaped = seen != 0;
             return s + i + 1;
         }
-        n += json_compact16(x, bs, dst + n);
-        carry = bs >> 15;
+        n += json_compact16(x, drop, dst + n);
         s += 16;
     }
     return NULL;
@@ -1199,11 +1223,12 @@ static int json_is_string(const json_value *v) {
 
 #if defined(__SSSE3__)
 /* Decoding for the strings that are JSON themselves (outbox payloads): an
- * escape every few bytes, nearly all of them \" (and \/).  Removing the
- * backslashes is a byte compaction (json_compact16), 16 bytes at a time
- * without a branch per escape.  A backslash that
- * escapes anything but '"' or '/' — \\, \n, \u... — returns (size_t)-1 and
- * the caller decodes the general way.  dst needs len + 8 bytes. */
+ * escape every few bytes, nearly all of them \" (and \/, and \\ before
+ * them where the text was escaped twice, as toJSONString does with \/).
+ * Removing the escaping backslashes is a byte compaction (json_compact16),
+ * 16 bytes at a time without a branch per escape.  A backslash that
+ * escapes anything else — \n, \u... — returns (size_t)-1 and the caller
+ * decodes the general way.  dst needs len + 8 bytes. */
 static size_t json_unescape_quotes(const char *src, size_t len, char *dst) {
     const __m128i bslash = _mm_set1_epi8('\\');
     const __m128i quote = _mm_set1_epi8('"');
@@ -1214,17 +1239,16 @@ static size_t json_unescape_quotes(const char *src, size_t len, char *dst) {
     while (len - i >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
         unsigned bs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
-        unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)));
-        unsigned esc = (bs << 1 | carry) & 0xFFFF;       /* the escaped bytes */
-        if (esc & ~ok) return (size_t)-1;                /* \\, \n, \u... (a backslash is not ok) */
-        carry = bs >> 15;
-        n += json_compact16(x, bs, dst + n);
+        unsigned ok = bs | (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)));
+        unsigned esc = json_escaped16(bs, &carry);       /* the escaped bytes */
+        if (esc & ~ok) return (size_t)-1;                /* \n, \u... */
+        n += json_compact16(x, bs & ~esc, dst + n);
         i += 16;
     }
     for (; i < len; i++) {
         char c = src[i];
         if (carry) {
-            if (c != '"' && c != '/') return (size_t)-1;
+            if (c != '"' && c != '/' && c != '\\') return (size_t)-1;
             carry = 0;
         } else if (c == '\\') {
             carry = 1;
