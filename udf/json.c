@@ -18,6 +18,9 @@
  *              Given a tree of member names it also picks them up on the
  *              way (json_finish_pick), so one validating pass also does the
  *              lookups; json_skip_container is the walk without a tree.
+ *              With stage 1 on (--simd, jsonidx.h) the same walker goes
+ *              by the structural index's tokens and gives up to the byte
+ *              walk on anything but valid input.
  *   iterators  produce one member/element at a time, lazily.
  *   decoding   escapes -> UTF-8, exact integers.
  *   lookup     dot paths, including descent into JSON held in a string.
